@@ -1,0 +1,20 @@
+//! The civicgrid domain: area codes, roles and actors, categories, departments and the case
+//! state machine. Nothing here performs I/O; the store and the server call into it.
+
+pub mod area;
+pub mod case;
+pub mod category;
+pub mod error;
+pub mod phone;
+pub mod role;
+pub mod text;
+
+pub use area::{AreaCode, AreaLevel, GridCode};
+pub use case::{
+    Action, Assignee, Case, CaseCode, CaseEvent, CaseState, Channel, Command, EventKind, Location,
+    NewCase, Priority, Rating,
+};
+pub use category::{Category, CategoryCode};
+pub use error::DomainError;
+pub use phone::PhoneNumber;
+pub use role::{Actor, ActorRef, Role};
