@@ -202,7 +202,13 @@ pub struct CaseCode(String);
 impl CaseCode {
     /// The code for the `seq`th case reported on the day of `at`.
     pub fn new(at: DateTime<Utc>, seq: u64) -> Self {
-        CaseCode(format!("{}{:06}", at.format("%Y%m%d"), seq))
+        CaseCode(format!("{}{:06}", Self::day(at), seq))
+    }
+
+    /// The day a code is numbered in: the calendar date in China (UTC+8) of `at`.
+    pub fn day(at: DateTime<Utc>) -> String {
+        let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+        at.with_timezone(&china).format("%Y%m%d").to_string()
     }
 
     /// Parses a tracking code as a resident types it.

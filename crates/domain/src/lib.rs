@@ -5,6 +5,7 @@ pub mod area;
 pub mod case;
 pub mod category;
 pub mod error;
+pub mod org;
 pub mod phone;
 pub mod role;
 pub mod text;
@@ -12,9 +13,10 @@ pub mod text;
 pub use area::{AreaCode, AreaLevel, GridCode};
 pub use case::{
     Action, Assignee, Case, CaseCode, CaseEvent, CaseState, Channel, Command, EventKind, Location,
-    NewCase, Priority, Rating,
+    DispatchTarget, NewCase, NewCaseInput, Priority, Rating,
 };
 pub use category::{Category, CategoryCode};
 pub use error::DomainError;
+pub use org::{Department, User};
 pub use phone::PhoneNumber;
 pub use role::{Actor, ActorRef, Role};

@@ -1,1 +1,261 @@
+//! civicgrid storage. One [`Store`] trait, one implementation per database (SQLite, the
+//! embedded default, and PostgreSQL), chosen at start by the URL scheme. The SQL both backends
+//! share is written once in [`shared`]; each backend keeps its own migrations.
+//!
+//! Every change to a case appends its event to `case_events`, updates the `cases` projection
+//! and writes an `outbox` row, in one transaction. Nothing is updated without an event and
+//! nothing is deleted.
 
+pub mod crypto;
+mod postgres;
+pub mod seed;
+mod shared;
+mod sqlite;
+pub mod testing;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use civicgrid_domain::{
+    Actor, AreaCode, AreaLevel, Case, CaseCode, CaseEvent, CaseState, Category, CategoryCode, Channel, Command,
+    Department, DomainError, NewCase, Role, User,
+};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use thiserror::Error;
+use uuid::Uuid;
+
+pub use postgres::PgStore;
+pub use sqlite::{SqliteDurability, SqliteStore};
+
+/// The store's one error type.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The domain refused the command.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// No such record.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// A unique value is taken.
+    #[error("{field} `{value}` already exists")]
+    Duplicate {
+        /// The field.
+        field: String,
+        /// The taken value.
+        value: String,
+    },
+    /// Someone else changed the record first; retry.
+    #[error("concurrent change to {0}; retry")]
+    Conflict(String),
+    /// The database URL is not one we know.
+    #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    /// Stored data could not be read back.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// Encryption or decryption failed.
+    #[error("crypto: {0}")]
+    Crypto(String),
+    /// The database failed.
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    /// Migrations failed.
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Result with [`StoreError`].
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One node of the area tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Area {
+    /// Division code.
+    pub code: AreaCode,
+    /// Name as published.
+    pub name: String,
+    /// Level.
+    pub level: AreaLevel,
+    /// Parent code, none for a province.
+    pub parent: Option<AreaCode>,
+}
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Login name (already checked).
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Argon2 PHC string.
+    pub password_hash: String,
+    /// Role.
+    pub role: Role,
+    /// Scope.
+    pub scope: AreaCode,
+    /// Department for handlers.
+    pub department: Option<String>,
+}
+
+/// What login needs to know about an account.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    /// The user.
+    pub user: User,
+    /// Argon2 PHC string.
+    pub password_hash: String,
+    /// Failed attempts since the last success.
+    pub failed_logins: i64,
+    /// Locked until this moment.
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// A new case to store.
+#[derive(Debug, Clone)]
+pub struct CreateCase {
+    /// The validated report.
+    pub new: NewCase,
+    /// The level whose centre first owns it (from the category).
+    pub handling_level: AreaLevel,
+    /// Who reports it.
+    pub actor: Actor,
+    /// `Idempotency-Key`, scoped by the caller to the actor.
+    pub idempotency_key: Option<String>,
+    /// Now.
+    pub now: DateTime<Utc>,
+}
+
+/// The answer to a create: the case, and whether it was a replay of an earlier request.
+#[derive(Debug, Clone)]
+pub struct Created {
+    /// The case.
+    pub case: Case,
+    /// True if the idempotency key had been seen.
+    pub replayed: bool,
+}
+
+/// Filters for listing cases. Visibility filters (`scope`, `department`, `reporter`) come
+/// from the reader, the others from the request.
+#[derive(Debug, Clone, Default)]
+pub struct CaseQuery {
+    /// Only cases located under this area (the reader's scope).
+    pub scope: Option<AreaCode>,
+    /// Only cases currently with this department (handlers).
+    pub department: Option<String>,
+    /// Only cases this resident reported.
+    pub reporter: Option<String>,
+    /// Any of these states.
+    pub states: Vec<CaseState>,
+    /// Category or main class.
+    pub category: Option<CategoryCode>,
+    /// Area (further narrows the scope).
+    pub area: Option<AreaCode>,
+    /// Channel.
+    pub channel: Option<Channel>,
+    /// Under supervision.
+    pub supervised: Option<bool>,
+    /// Created at or after.
+    pub created_from: Option<DateTime<Utc>>,
+    /// Created before.
+    pub created_to: Option<DateTime<Utc>>,
+    /// Continue after this case id (cursor).
+    pub after: Option<Uuid>,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// One page of cases, newest first.
+#[derive(Debug, Clone)]
+pub struct CasePage {
+    /// The cases.
+    pub items: Vec<Case>,
+    /// The cursor for the next page, if there is one.
+    pub next: Option<Uuid>,
+}
+
+/// What a rebuild of the projections found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RebuildReport {
+    /// Cases rebuilt from their logs.
+    pub cases: u64,
+    /// Events read.
+    pub events: u64,
+    /// Cases whose projection differed from their log before the rebuild.
+    pub differed: u64,
+}
+
+/// The storage of civicgrid.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is: `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// Applies pending migrations.
+    async fn migrate(&self) -> Result<()>;
+    /// Answers whether the database is reachable.
+    async fn ping(&self) -> Result<()>;
+
+    /// Inserts area rows that are not yet present; answers how many were new.
+    async fn seed_areas(&self, rows: &[Area]) -> Result<u64>;
+    /// One area.
+    async fn area(&self, code: &AreaCode) -> Result<Option<Area>>;
+    /// The children of an area.
+    async fn area_children(&self, code: &AreaCode) -> Result<Vec<Area>>;
+    /// Inserts or replaces a category.
+    async fn put_category(&self, c: &Category) -> Result<()>;
+    /// All categories, by code.
+    async fn categories(&self) -> Result<Vec<Category>>;
+    /// Inserts or replaces a department.
+    async fn put_department(&self, d: &Department) -> Result<()>;
+    /// All departments, by id.
+    async fn departments(&self) -> Result<Vec<Department>>;
+
+    /// Creates an account.
+    async fn create_user(&self, u: NewUser, now: DateTime<Utc>) -> Result<User>;
+    /// All accounts, by username.
+    async fn users(&self) -> Result<Vec<User>>;
+    /// An account with what login needs.
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>>;
+    /// Records a failed login; locks the account for `lock_for` once `max_failures` is reached.
+    async fn login_failed(&self, user_id: &str, max_failures: i64, lock_until: DateTime<Utc>) -> Result<i64>;
+    /// Records a successful login.
+    async fn login_succeeded(&self, user_id: &str) -> Result<()>;
+    /// Stores a session by the hash of its token.
+    async fn create_session(&self, token_hash: &str, user_id: &str, now: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()>;
+    /// The user of a live session.
+    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>>;
+    /// Ends a session.
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+
+    /// Reports a new case (idempotent by key).
+    async fn create_case(&self, req: CreateCase) -> Result<Created>;
+    /// Runs a command on a case and answers the case after it.
+    async fn act(&self, id: Uuid, actor: &Actor, cmd: Command, now: DateTime<Utc>) -> Result<Case>;
+    /// One case.
+    async fn case(&self, id: Uuid) -> Result<Option<Case>>;
+    /// One case by tracking code.
+    async fn case_by_code(&self, code: &CaseCode) -> Result<Option<Case>>;
+    /// A case's log, in order.
+    async fn case_events(&self, id: Uuid) -> Result<Vec<CaseEvent>>;
+    /// Cases matching a query, newest first.
+    async fn list_cases(&self, q: &CaseQuery) -> Result<CasePage>;
+    /// Number of cases per state matching the visibility part of a query.
+    async fn count_by_state(&self, q: &CaseQuery) -> Result<Vec<(CaseState, u64)>>;
+    /// Rebuilds the `cases` projection from the log.
+    async fn rebuild_projections(&self) -> Result<RebuildReport>;
+    /// Records that `user_id` read `field` of case `case_id` in clear.
+    async fn log_pii_access(&self, user_id: &str, case_id: Uuid, field: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Bulk-inserts generated cases with their logs (demo and benchmark data), bypassing
+    /// intake; each case still gets its events and projection row.
+    async fn import_cases(&self, cases: &[(Case, Vec<CaseEvent>)]) -> Result<()>;
+}
+
+/// Opens the store named by `url`: `sqlite://PATH` (created if missing) or `postgres://…`.
+pub async fn connect(url: &str, durability: SqliteDurability) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url, durability).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}

@@ -1,0 +1,96 @@
+//! Reference data shipped under `data/`: the area tree of the seed cities and the default
+//! category catalogue. Loaded by `migrate` and `demo`.
+
+use civicgrid_domain::{AreaCode, Category, CategoryCode};
+
+use crate::{Area, Result, Store, StoreError};
+
+const AREAS_CSV: &str = include_str!("../../../data/areas/areas.csv");
+const CATEGORIES_CSV: &str = include_str!("../../../data/categories.csv");
+
+/// Splits one CSV line; the shipped files quote only fields with commas and no quotes inside.
+fn fields(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(String::new()),
+            _ => out.last_mut().expect("non-empty").push(c),
+        }
+    }
+    out
+}
+
+fn corrupt(file: &str, line: usize, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{file} line {line}: {e}"))
+}
+
+/// The shipped area tree (four seed cities with their provinces).
+pub fn areas() -> Result<Vec<Area>> {
+    AREAS_CSV
+        .lines()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            let f = fields(l);
+            let [code, name, level, parent] = &f[..] else { return Err(corrupt("areas.csv", i + 1, "expected 4 fields")) };
+            Ok(Area {
+                code: AreaCode::parse(code).map_err(|e| corrupt("areas.csv", i + 1, e))?,
+                name: name.clone(),
+                level: level.parse().map_err(|e| corrupt("areas.csv", i + 1, e))?,
+                parent: if parent.is_empty() { None } else { Some(AreaCode::parse(parent).map_err(|e| corrupt("areas.csv", i + 1, e))?) },
+            })
+        })
+        .collect()
+}
+
+/// The default category catalogue.
+pub fn categories() -> Result<Vec<Category>> {
+    CATEGORIES_CSV
+        .lines()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            let f = fields(l);
+            let [code, name, name_en, priority, level] = &f[..] else {
+                return Err(corrupt("categories.csv", i + 1, "expected 5 fields"));
+            };
+            let code = CategoryCode::parse(code).map_err(|e| corrupt("categories.csv", i + 1, e))?;
+            Ok(Category {
+                parent: code.parent(),
+                code,
+                name: name.clone(),
+                name_en: name_en.clone(),
+                priority: priority.parse().map_err(|e| corrupt("categories.csv", i + 1, e))?,
+                handling_level: level.parse().map_err(|e| corrupt("categories.csv", i + 1, e))?,
+            })
+        })
+        .collect()
+}
+
+/// Loads the shipped areas and any missing default categories into `store`.
+pub async fn seed_reference(store: &dyn Store) -> Result<()> {
+    store.seed_areas(&areas()?).await?;
+    let have: Vec<_> = store.categories().await?.into_iter().map(|c| c.code).collect();
+    for c in categories()? {
+        if !have.contains(&c.code) {
+            store.put_category(&c).await?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shipped_data_parses() {
+        let areas = super::areas().unwrap();
+        assert!(areas.len() > 7000);
+        assert!(areas.iter().any(|a| a.code.as_str() == "371002001" && a.name == "环翠楼街道"));
+        let cats = super::categories().unwrap();
+        assert!(cats.iter().any(|c| c.code.as_str() == "1301" && c.name_en == "Water, power and heating"));
+    }
+}

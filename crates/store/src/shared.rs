@@ -1,0 +1,615 @@
+//! The SQL both backends share, written once. `$n` placeholders work on SQLite and
+//! PostgreSQL alike; where the dialects differ the macro takes the difference as a parameter.
+
+use chrono::{DateTime, TimeZone, Utc};
+use civicgrid_domain::{Assignee, Case, CaseEvent};
+
+use crate::{Result, StoreError};
+
+/// Microseconds since the epoch: how times are stored.
+pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+/// The inverse of [`micros`].
+pub(crate) fn from_micros(v: i64) -> DateTime<Utc> {
+    Utc.timestamp_micros(v).single().unwrap_or_default()
+}
+
+/// The exclusive upper bound of a prefix range over digit strings: every code under `prefix`
+/// sorts in `[prefix, prefix~)`, which an index can scan.
+pub(crate) fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}~")
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("domain types serialise")
+}
+
+pub(crate) fn case_from_json(s: &str) -> Result<Case> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("case row: {e}")))
+}
+
+pub(crate) fn event_from_json(s: &str) -> Result<CaseEvent> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("event row: {e}")))
+}
+
+pub(crate) fn department_of(c: &Case) -> Option<&str> {
+    match &c.assignee {
+        Some(Assignee::Department { id }) => Some(id),
+        _ => None,
+    }
+}
+
+pub(crate) fn outbox_payload(c: &Case, e: &CaseEvent) -> String {
+    serde_json::json!({
+        "case_id": c.id, "code": c.code, "seq": e.seq, "event": e.kind.name(), "state": c.state,
+        "owner_area": c.owner_area, "department": department_of(c),
+    })
+    .to_string()
+}
+
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// Implements [`crate::Store`] for a backend struct with `read` and `write` pools.
+/// `$lock` is appended to the SELECT that loads a case for change (`FOR UPDATE` where the
+/// database has row locks; SQLite serialises writers instead).
+macro_rules! impl_store {
+    ($ty:ty, $db:ty, $name:literal, $lock:literal) => {
+        use $crate::shared::*;
+        use $crate::*;
+        use sqlx::{QueryBuilder, Row};
+
+        type Tx<'a> = sqlx::Transaction<'a, $db>;
+
+        fn user_from_row(r: &<$db as sqlx::Database>::Row) -> Result<User> {
+            let role: String = r.try_get("role")?;
+            let scope: String = r.try_get("scope")?;
+            Ok(User {
+                id: r.try_get("id")?,
+                username: r.try_get("username")?,
+                display_name: r.try_get("display_name")?,
+                role: role.parse().map_err(|e: DomainError| StoreError::Corrupt(e.to_string()))?,
+                scope: AreaCode::parse(&scope).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                department: r.try_get("department_id")?,
+            })
+        }
+
+        fn area_from_row(r: &<$db as sqlx::Database>::Row) -> Result<Area> {
+            let code: String = r.try_get("code")?;
+            let level: String = r.try_get("level")?;
+            let parent: Option<String> = r.try_get("parent")?;
+            let corrupt = |e: DomainError| StoreError::Corrupt(e.to_string());
+            Ok(Area {
+                code: AreaCode::parse(&code).map_err(corrupt)?,
+                name: r.try_get("name")?,
+                level: level.parse().map_err(corrupt)?,
+                parent: parent.filter(|p| !p.is_empty()).map(|p| AreaCode::parse(&p)).transpose().map_err(corrupt)?,
+            })
+        }
+
+        async fn insert_projection(tx: &mut Tx<'_>, c: &Case) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO cases (id, code, state, category, channel, priority, area, owner_area, department_id,
+                    handler_user_id, reporter_user_id, supervised, created_at, updated_at, version, data)
+                 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)",
+            )
+            .bind(c.id.to_string())
+            .bind(c.code.as_str())
+            .bind(c.state.as_str())
+            .bind(c.report.category.as_str())
+            .bind(c.report.channel.as_str())
+            .bind(c.report.priority.as_str())
+            .bind(c.report.area.as_str())
+            .bind(c.owner_area.as_str())
+            .bind(department_of(c))
+            .bind(c.handler_user_id.as_deref())
+            .bind(c.reporter_user_id.as_deref())
+            .bind(c.supervised)
+            .bind(micros(c.created_at))
+            .bind(micros(c.updated_at))
+            .bind(c.version as i64)
+            .bind(to_json(c))
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+
+        /// Updates the projection row if it is still at `expected` version.
+        async fn update_projection(tx: &mut Tx<'_>, c: &Case, expected: Option<u32>) -> Result<()> {
+            let res = sqlx::query(
+                "UPDATE cases SET state=$2, owner_area=$3, department_id=$4, handler_user_id=$5, supervised=$6,
+                    updated_at=$7, version=$8, data=$9
+                 WHERE id=$1 AND ($10 < 0 OR version=$10)",
+            )
+            .bind(c.id.to_string())
+            .bind(c.state.as_str())
+            .bind(c.owner_area.as_str())
+            .bind(department_of(c))
+            .bind(c.handler_user_id.as_deref())
+            .bind(c.supervised)
+            .bind(micros(c.updated_at))
+            .bind(c.version as i64)
+            .bind(to_json(c))
+            .bind(expected.map(|v| v as i64).unwrap_or(-1))
+            .execute(&mut **tx)
+            .await?;
+            if res.rows_affected() != 1 {
+                return Err(StoreError::Conflict(format!("case {}", c.id)));
+            }
+            Ok(())
+        }
+
+        async fn append_event(tx: &mut Tx<'_>, c: &Case, e: &CaseEvent, outbox: bool) -> Result<()> {
+            sqlx::query("INSERT INTO case_events (case_id, seq, at, kind, payload) VALUES ($1,$2,$3,$4,$5)")
+                .bind(e.case_id.to_string())
+                .bind(e.seq as i64)
+                .bind(micros(e.at))
+                .bind(e.kind.name())
+                .bind(to_json(e))
+                .execute(&mut **tx)
+                .await?;
+            if outbox {
+                sqlx::query("INSERT INTO outbox (case_id, event_seq, topic, payload, created_at) VALUES ($1,$2,$3,$4,$5)")
+                    .bind(e.case_id.to_string())
+                    .bind(e.seq as i64)
+                    .bind(format!("case.{}", e.kind.name()))
+                    .bind(outbox_payload(c, e))
+                    .bind(micros(e.at))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Ok(())
+        }
+
+        async fn load_case<'e, E>(ex: E, id: Uuid, lock: bool) -> Result<Option<Case>>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            let sql = if lock { concat!("SELECT data FROM cases WHERE id = $1", $lock) } else { "SELECT data FROM cases WHERE id = $1" };
+            let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
+            row.map(|r| case_from_json(&r.try_get::<String, _>("data")?)).transpose()
+        }
+
+        /// Appends the filters of `q` (all but the cursor and states when `with_states` is false).
+        fn push_filters<'a>(b: &mut QueryBuilder<'a, $db>, q: &'a CaseQuery, with_states: bool) {
+            if let Some(s) = &q.scope {
+                b.push(" AND area >= ").push_bind(s.as_str()).push(" AND area < ").push_bind(prefix_end(s.as_str()));
+            }
+            if let Some(a) = &q.area {
+                b.push(" AND area >= ").push_bind(a.as_str()).push(" AND area < ").push_bind(prefix_end(a.as_str()));
+            }
+            if let Some(d) = &q.department {
+                b.push(" AND department_id = ").push_bind(d.as_str());
+            }
+            if let Some(r) = &q.reporter {
+                b.push(" AND reporter_user_id = ").push_bind(r.as_str());
+            }
+            if with_states && !q.states.is_empty() {
+                b.push(" AND state IN (");
+                let mut sep = b.separated(", ");
+                for s in &q.states {
+                    sep.push_bind(s.as_str());
+                }
+                b.push(")");
+            }
+            if let Some(c) = &q.category {
+                b.push(" AND category >= ").push_bind(c.as_str()).push(" AND category < ").push_bind(prefix_end(c.as_str()));
+            }
+            if let Some(ch) = q.channel {
+                b.push(" AND channel = ").push_bind(ch.as_str());
+            }
+            if let Some(s) = q.supervised {
+                b.push(" AND supervised = ").push_bind(s);
+            }
+            if let Some(t) = q.created_from {
+                b.push(" AND created_at >= ").push_bind(micros(t));
+            }
+            if let Some(t) = q.created_to {
+                b.push(" AND created_at < ").push_bind(micros(t));
+            }
+        }
+
+        impl $ty {
+            async fn create_in_tx(&self, req: &CreateCase, key: Option<&str>) -> Result<Created> {
+                let mut tx = self.begin_write().await?;
+                if let Some(key) = key {
+                    let hit = sqlx::query("SELECT case_id FROM idempotency_keys WHERE key = $1")
+                        .bind(key)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let Some(row) = hit {
+                        let id: String = row.try_get("case_id")?;
+                        let id = Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                        let case = load_case(&mut *tx, id, false).await?.ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+                        return Ok(Created { case, replayed: true });
+                    }
+                }
+                let day = CaseCode::day(req.now);
+                let seq: i64 = sqlx::query_scalar(
+                    "INSERT INTO case_code_seq (day, last) VALUES ($1, 1)
+                     ON CONFLICT (day) DO UPDATE SET last = case_code_seq.last + 1 RETURNING last",
+                )
+                .bind(&day)
+                .fetch_one(&mut *tx)
+                .await?;
+                let id = Uuid::now_v7();
+                let (case, event) =
+                    Case::report(id, CaseCode::new(req.now, seq as u64), req.new.clone(), req.handling_level, &req.actor, req.now)?;
+                insert_projection(&mut tx, &case).await?;
+                append_event(&mut tx, &case, &event, true).await?;
+                if let Some(key) = key {
+                    sqlx::query("INSERT INTO idempotency_keys (key, case_id, created_at) VALUES ($1, $2, $3)")
+                        .bind(key)
+                        .bind(id.to_string())
+                        .bind(micros(req.now))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(Created { case, replayed: false })
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl Store for $ty {
+            fn backend(&self) -> &'static str {
+                $name
+            }
+
+            async fn migrate(&self) -> Result<()> {
+                Self::migrator().run(&self.write).await?;
+                Ok(())
+            }
+
+            async fn ping(&self) -> Result<()> {
+                sqlx::query("SELECT 1").execute(&self.read).await?;
+                Ok(())
+            }
+
+            async fn seed_areas(&self, rows: &[Area]) -> Result<u64> {
+                let mut tx = self.begin_write().await?;
+                let mut added = 0;
+                for chunk in rows.chunks(500) {
+                    let mut b = QueryBuilder::<$db>::new("INSERT INTO areas (code, name, level, parent) ");
+                    b.push_values(chunk, |mut r, a| {
+                        r.push_bind(a.code.as_str())
+                            .push_bind(a.name.as_str())
+                            .push_bind(a.level.as_str())
+                            .push_bind(a.parent.as_ref().map(|p| p.as_str().to_string()));
+                    });
+                    b.push(" ON CONFLICT (code) DO NOTHING");
+                    added += b.build().execute(&mut *tx).await?.rows_affected();
+                }
+                tx.commit().await?;
+                Ok(added)
+            }
+
+            async fn area(&self, code: &AreaCode) -> Result<Option<Area>> {
+                let row = sqlx::query("SELECT code, name, level, parent FROM areas WHERE code = $1")
+                    .bind(code.as_str())
+                    .fetch_optional(&self.read)
+                    .await?;
+                row.as_ref().map(area_from_row).transpose()
+            }
+
+            async fn area_children(&self, code: &AreaCode) -> Result<Vec<Area>> {
+                let rows = sqlx::query("SELECT code, name, level, parent FROM areas WHERE parent = $1 ORDER BY code")
+                    .bind(code.as_str())
+                    .fetch_all(&self.read)
+                    .await?;
+                rows.iter().map(area_from_row).collect()
+            }
+
+            async fn put_category(&self, c: &Category) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO categories (code, name, name_en, parent, priority, handling_level) VALUES ($1,$2,$3,$4,$5,$6)
+                     ON CONFLICT (code) DO UPDATE SET name=excluded.name, name_en=excluded.name_en, parent=excluded.parent,
+                        priority=excluded.priority, handling_level=excluded.handling_level",
+                )
+                .bind(c.code.as_str())
+                .bind(&c.name)
+                .bind(&c.name_en)
+                .bind(c.parent.as_ref().map(|p| p.as_str().to_string()))
+                .bind(c.priority.as_str())
+                .bind(c.handling_level.as_str())
+                .execute(&self.write)
+                .await?;
+                Ok(())
+            }
+
+            async fn categories(&self) -> Result<Vec<Category>> {
+                let rows = sqlx::query("SELECT code, name, name_en, parent, priority, handling_level FROM categories ORDER BY code")
+                    .fetch_all(&self.read)
+                    .await?;
+                let corrupt = |e: DomainError| StoreError::Corrupt(e.to_string());
+                rows.iter()
+                    .map(|r| {
+                        let code: String = r.try_get("code")?;
+                        let parent: Option<String> = r.try_get("parent")?;
+                        let priority: String = r.try_get("priority")?;
+                        let level: String = r.try_get("handling_level")?;
+                        Ok(Category {
+                            code: CategoryCode::parse(&code).map_err(corrupt)?,
+                            name: r.try_get("name")?,
+                            name_en: r.try_get("name_en")?,
+                            parent: parent.map(|p| CategoryCode::parse(&p)).transpose().map_err(corrupt)?,
+                            priority: priority.parse().map_err(corrupt)?,
+                            handling_level: level.parse().map_err(corrupt)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn put_department(&self, d: &Department) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO departments (id, name, name_en, area, categories) VALUES ($1,$2,$3,$4,$5)
+                     ON CONFLICT (id) DO UPDATE SET name=excluded.name, name_en=excluded.name_en, area=excluded.area,
+                        categories=excluded.categories",
+                )
+                .bind(&d.id)
+                .bind(&d.name)
+                .bind(&d.name_en)
+                .bind(d.area.as_str())
+                .bind(to_json(&d.categories))
+                .execute(&self.write)
+                .await?;
+                Ok(())
+            }
+
+            async fn departments(&self) -> Result<Vec<Department>> {
+                let rows = sqlx::query("SELECT id, name, name_en, area, categories FROM departments ORDER BY id")
+                    .fetch_all(&self.read)
+                    .await?;
+                rows.iter()
+                    .map(|r| {
+                        let area: String = r.try_get("area")?;
+                        let cats: String = r.try_get("categories")?;
+                        Ok(Department {
+                            id: r.try_get("id")?,
+                            name: r.try_get("name")?,
+                            name_en: r.try_get("name_en")?,
+                            area: AreaCode::parse(&area).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                            categories: serde_json::from_str(&cats).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn create_user(&self, u: NewUser, now: DateTime<Utc>) -> Result<User> {
+                let id = Uuid::now_v7().to_string();
+                let res = sqlx::query(
+                    "INSERT INTO users (id, username, display_name, password_hash, role, scope, department_id, created_at)
+                     VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                )
+                .bind(&id)
+                .bind(&u.username)
+                .bind(&u.display_name)
+                .bind(&u.password_hash)
+                .bind(u.role.as_str())
+                .bind(u.scope.as_str())
+                .bind(u.department.as_deref())
+                .bind(micros(now))
+                .execute(&self.write)
+                .await;
+                match res {
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(StoreError::Duplicate { field: "username".into(), value: u.username })
+                    }
+                    other => other?,
+                };
+                Ok(User { id, username: u.username, display_name: u.display_name, role: u.role, scope: u.scope, department: u.department })
+            }
+
+            async fn users(&self) -> Result<Vec<User>> {
+                let rows = sqlx::query("SELECT id, username, display_name, role, scope, department_id FROM users ORDER BY username")
+                    .fetch_all(&self.read)
+                    .await?;
+                rows.iter().map(user_from_row).collect()
+            }
+
+            async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+                // Read from the writer so a lockout just recorded is seen at once.
+                let row = sqlx::query(
+                    "SELECT id, username, display_name, role, scope, department_id, password_hash, failed_logins, locked_until
+                     FROM users WHERE username = $1",
+                )
+                .bind(username)
+                .fetch_optional(&self.write)
+                .await?;
+                row.map(|r| {
+                    Ok(Credentials {
+                        user: user_from_row(&r)?,
+                        password_hash: r.try_get("password_hash")?,
+                        failed_logins: r.try_get("failed_logins")?,
+                        locked_until: r.try_get::<Option<i64>, _>("locked_until")?.map(from_micros),
+                    })
+                })
+                .transpose()
+            }
+
+            async fn login_failed(&self, user_id: &str, max_failures: i64, lock_until: DateTime<Utc>) -> Result<i64> {
+                let n: i64 = sqlx::query_scalar(
+                    "UPDATE users SET failed_logins = failed_logins + 1,
+                        locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
+                     WHERE id = $1 RETURNING failed_logins",
+                )
+                .bind(user_id)
+                .bind(max_failures)
+                .bind(micros(lock_until))
+                .fetch_one(&self.write)
+                .await?;
+                Ok(n)
+            }
+
+            async fn login_succeeded(&self, user_id: &str) -> Result<()> {
+                sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+                    .bind(user_id)
+                    .execute(&self.write)
+                    .await?;
+                Ok(())
+            }
+
+            async fn create_session(&self, token_hash: &str, user_id: &str, now: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()> {
+                sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1,$2,$3,$4)")
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(micros(now))
+                    .bind(micros(expires))
+                    .execute(&self.write)
+                    .await?;
+                Ok(())
+            }
+
+            async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+                let row = sqlx::query(
+                    "SELECT u.id, u.username, u.display_name, u.role, u.scope, u.department_id
+                     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(micros(now))
+                .fetch_optional(&self.read)
+                .await?;
+                row.as_ref().map(user_from_row).transpose()
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> Result<()> {
+                // A session is not a case: ending one removes it, as a logout should.
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.write).await?;
+                Ok(())
+            }
+
+            async fn create_case(&self, req: CreateCase) -> Result<Created> {
+                let key = req.idempotency_key.clone();
+                match self.create_in_tx(&req, key.as_deref()).await {
+                    // Two requests with one key raced: the loser answers the winner's case.
+                    Err(StoreError::Db(e)) if key.is_some() && is_unique_violation(&e) => self.create_in_tx(&req, key.as_deref()).await,
+                    other => other,
+                }
+            }
+
+            async fn act(&self, id: Uuid, actor: &Actor, cmd: Command, now: DateTime<Utc>) -> Result<Case> {
+                let mut tx = self.begin_write().await?;
+                let mut case = load_case(&mut *tx, id, true).await?.ok_or_else(|| StoreError::NotFound(format!("case {id}")))?;
+                let expected = case.version;
+                let event = case.execute(actor, cmd, now)?;
+                update_projection(&mut tx, &case, Some(expected)).await?;
+                append_event(&mut tx, &case, &event, true).await?;
+                tx.commit().await?;
+                Ok(case)
+            }
+
+            async fn case(&self, id: Uuid) -> Result<Option<Case>> {
+                load_case(&self.read, id, false).await
+            }
+
+            async fn case_by_code(&self, code: &CaseCode) -> Result<Option<Case>> {
+                let row = sqlx::query("SELECT data FROM cases WHERE code = $1").bind(code.as_str()).fetch_optional(&self.read).await?;
+                row.map(|r| case_from_json(&r.try_get::<String, _>("data")?)).transpose()
+            }
+
+            async fn case_events(&self, id: Uuid) -> Result<Vec<CaseEvent>> {
+                let rows = sqlx::query("SELECT payload FROM case_events WHERE case_id = $1 ORDER BY seq")
+                    .bind(id.to_string())
+                    .fetch_all(&self.read)
+                    .await?;
+                rows.iter().map(|r| event_from_json(&r.try_get::<String, _>("payload")?)).collect()
+            }
+
+            async fn list_cases(&self, q: &CaseQuery) -> Result<CasePage> {
+                let limit = q.limit.clamp(1, 500) as i64;
+                let mut b = QueryBuilder::<$db>::new("SELECT data FROM cases WHERE 1=1");
+                push_filters(&mut b, q, true);
+                let after = q.after.map(|a| a.to_string());
+                if let Some(a) = &after {
+                    b.push(" AND id < ").push_bind(a.as_str());
+                }
+                b.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1);
+                let rows = b.build().fetch_all(&self.read).await?;
+                let mut items = rows.iter().map(|r| case_from_json(&r.try_get::<String, _>("data")?)).collect::<Result<Vec<_>>>()?;
+                let next = if items.len() as i64 > limit {
+                    items.truncate(limit as usize);
+                    items.last().map(|c| c.id)
+                } else {
+                    None
+                };
+                Ok(CasePage { items, next })
+            }
+
+            async fn count_by_state(&self, q: &CaseQuery) -> Result<Vec<(CaseState, u64)>> {
+                let mut b = QueryBuilder::<$db>::new("SELECT state, COUNT(*) AS n FROM cases WHERE 1=1");
+                push_filters(&mut b, q, false);
+                b.push(" GROUP BY state");
+                let rows = b.build().fetch_all(&self.read).await?;
+                let mut out = Vec::new();
+                for r in rows {
+                    let s: String = r.try_get("state")?;
+                    let n: i64 = r.try_get("n")?;
+                    out.push((s.parse().map_err(|e: DomainError| StoreError::Corrupt(e.to_string()))?, n as u64));
+                }
+                Ok(out)
+            }
+
+            async fn rebuild_projections(&self) -> Result<RebuildReport> {
+                let mut report = RebuildReport::default();
+                let mut tx = self.begin_write().await?;
+                let ids: Vec<(String, String)> = sqlx::query_as("SELECT id, code FROM cases ORDER BY id").fetch_all(&mut *tx).await?;
+                for (id, code) in ids {
+                    let rows = sqlx::query("SELECT payload FROM case_events WHERE case_id = $1 ORDER BY seq")
+                        .bind(&id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    let events = rows.iter().map(|r| event_from_json(&r.try_get::<String, _>("payload")?)).collect::<Result<Vec<_>>>()?;
+                    report.events += events.len() as u64;
+                    let code = CaseCode::parse(&code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    let rebuilt = Case::from_events(code, &events).ok_or_else(|| StoreError::Corrupt(format!("case {id} has no report event")))?;
+                    let stored = load_case(&mut *tx, rebuilt.id, false).await?;
+                    if stored.as_ref() != Some(&rebuilt) {
+                        report.differed += 1;
+                        update_projection(&mut tx, &rebuilt, None).await?;
+                    }
+                    report.cases += 1;
+                }
+                tx.commit().await?;
+                Ok(report)
+            }
+
+            async fn log_pii_access(&self, user_id: &str, case_id: Uuid, field: &str, now: DateTime<Utc>) -> Result<()> {
+                sqlx::query("INSERT INTO pii_access_log (user_id, case_id, field, at) VALUES ($1,$2,$3,$4)")
+                    .bind(user_id)
+                    .bind(case_id.to_string())
+                    .bind(field)
+                    .bind(micros(now))
+                    .execute(&self.write)
+                    .await?;
+                Ok(())
+            }
+
+            async fn import_cases(&self, cases: &[(Case, Vec<CaseEvent>)]) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                for (case, events) in cases {
+                    insert_projection(&mut tx, case).await?;
+                    for e in events {
+                        append_event(&mut tx, case, e, false).await?;
+                    }
+                    let (day, seq) = case.code.as_str().split_at(8);
+                    sqlx::query(
+                        "INSERT INTO case_code_seq (day, last) VALUES ($1, $2)
+                         ON CONFLICT (day) DO UPDATE SET last = CASE WHEN case_code_seq.last > excluded.last
+                            THEN case_code_seq.last ELSE excluded.last END",
+                    )
+                    .bind(day)
+                    .bind(seq.parse::<i64>().unwrap_or(0))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_store;

@@ -1,0 +1,63 @@
+//! The SQLite backend: the embedded default. WAL journal; one writer connection (SQLite has
+//! one writer at a time anyway, and a single connection avoids busy-retry storms), several
+//! readers.
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// How hard SQLite works to keep a commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SqliteDurability {
+    /// `synchronous=FULL`: every commit is fsynced before it is acknowledged; survives power loss.
+    #[default]
+    Full,
+    /// `synchronous=NORMAL`: survives a crash of the process, may lose the last commits on power loss.
+    Normal,
+}
+
+impl SqliteDurability {
+    /// The pragma value, for logs and benchmark reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SqliteDurability::Full => "synchronous=FULL",
+            SqliteDurability::Normal => "synchronous=NORMAL",
+        }
+    }
+}
+
+/// The SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    read: SqlitePool,
+    write: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` (`sqlite://PATH`).
+    pub async fn connect(url: &str, durability: SqliteDurability) -> crate::Result<Self> {
+        let opts = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(match durability {
+                SqliteDurability::Full => SqliteSynchronous::Full,
+                SqliteDurability::Normal => SqliteSynchronous::Normal,
+            })
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-65536");
+        let write = SqlitePoolOptions::new().max_connections(1).min_connections(1).connect_with(opts.clone()).await?;
+        let read = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await?;
+        Ok(SqliteStore { read, write })
+    }
+
+    fn migrator() -> sqlx::migrate::Migrator {
+        sqlx::migrate!("./migrations/sqlite")
+    }
+
+    async fn begin_write(&self) -> crate::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.write.begin().await?)
+    }
+}
+
+crate::shared::impl_store!(SqliteStore, sqlx::Sqlite, "sqlite", "");

@@ -1,0 +1,207 @@
+//! Storage behaviour, run on SQLite and on PostgreSQL alike.
+
+use chrono::{DateTime, Duration, Utc};
+use civicgrid_domain::*;
+use civicgrid_store::testing::{fresh, BACKENDS};
+use civicgrid_store::*;
+use std::sync::Arc;
+
+fn code(s: &str) -> AreaCode {
+    AreaCode::parse(s).unwrap()
+}
+
+fn t0() -> DateTime<Utc> {
+    "2026-11-23T01:00:00Z".parse().unwrap()
+}
+
+fn dispatcher() -> Actor {
+    Actor::User { id: "u-city".into(), username: "dispatcher".into(), role: Role::DistrictDispatcher, scope: code("3710"), department: None }
+}
+
+fn handler() -> Actor {
+    Actor::User { id: "u-h".into(), username: "handler".into(), role: Role::DepartmentHandler, scope: code("3710"), department: Some("urban".into()) }
+}
+
+async fn seeded(backend: &str) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
+    let (s, d) = fresh(backend).await;
+    seed::seed_reference(s.as_ref()).await.unwrap();
+    (s, d)
+}
+
+async fn report(s: &dyn Store, area: &str, key: Option<&str>, now: DateTime<Utc>) -> Created {
+    let cat = s.categories().await.unwrap().into_iter().find(|c| c.code.as_str() == "0102").unwrap();
+    let input = NewCaseInput { description: "垃圾桶满溢".into(), channel: Channel::Hotline, ..Default::default() };
+    let new = NewCase::validate(input, &cat, code(area)).unwrap();
+    s.create_case(CreateCase { new, handling_level: cat.handling_level, actor: Actor::Public, idempotency_key: key.map(Into::into), now })
+        .await
+        .unwrap()
+}
+
+fn dispatch_urban() -> Command {
+    Command::Dispatch { to: DispatchTarget::Department { id: "urban".into(), area: code("3710") }, instructions: None }
+}
+
+#[tokio::test]
+async fn full_loop_is_logged_and_rebuilds() {
+    for b in BACKENDS {
+        let (s, _d) = seeded(b).await;
+        let c = report(s.as_ref(), "371002001001", None, t0()).await.case;
+        assert_eq!(c.code.as_str(), "20261123000001", "{b}: first code of the day (China time)");
+        let now = t0() + Duration::minutes(5);
+        s.act(c.id, &dispatcher(), Command::Accept { note: None }, now).await.unwrap();
+        s.act(c.id, &dispatcher(), dispatch_urban(), now).await.unwrap();
+        s.act(c.id, &handler(), Command::Claim, now).await.unwrap();
+        s.act(c.id, &handler(), Command::Handle { feedback: "已清运".into(), attachments: vec![] }, now).await.unwrap();
+        s.act(c.id, &dispatcher(), Command::Verify { passed: true, comment: None }, now).await.unwrap();
+        let done = s.act(c.id, &Actor::Reporter, Command::Rate { rating: Rating::Satisfied, comment: None }, now).await.unwrap();
+        assert_eq!(done.state, CaseState::Rated, "{b}");
+        assert_eq!(s.case(c.id).await.unwrap().unwrap(), done, "{b}: projection is the live state");
+        let events = s.case_events(c.id).await.unwrap();
+        let kinds: Vec<_> = events.iter().map(|e| e.kind.name()).collect();
+        assert_eq!(kinds, ["reported", "accepted", "dispatched", "claimed", "handled", "verified", "rated"], "{b}");
+        assert_eq!(events[3].actor.name, "handler");
+        assert_eq!(Case::from_events(done.code.clone(), &events).unwrap(), done, "{b}");
+        let r = s.rebuild_projections().await.unwrap();
+        assert_eq!((r.cases, r.events, r.differed), (1, 7, 0), "{b}");
+        assert_eq!(s.case_by_code(&done.code).await.unwrap().unwrap().id, done.id);
+    }
+}
+
+#[tokio::test]
+async fn refused_commands_write_nothing() {
+    for b in BACKENDS {
+        let (s, _d) = seeded(b).await;
+        let c = report(s.as_ref(), "371002001001", None, t0()).await.case;
+        let err = s.act(c.id, &handler(), Command::Claim, t0()).await.unwrap_err();
+        assert!(matches!(err, StoreError::Domain(DomainError::IllegalTransition { .. })), "{b}: {err}");
+        let err = s.act(c.id, &dispatcher(), Command::Reject { reason: "".into() }, t0()).await.unwrap_err();
+        assert!(matches!(err, StoreError::Domain(DomainError::InvalidField { .. })), "{b}: {err}");
+        assert_eq!(s.case_events(c.id).await.unwrap().len(), 1, "{b}");
+        assert_eq!(s.case(c.id).await.unwrap().unwrap().version, 1, "{b}");
+        assert!(matches!(s.act(uuid::Uuid::now_v7(), &dispatcher(), Command::Claim, t0()).await, Err(StoreError::NotFound(_))));
+    }
+}
+
+#[tokio::test]
+async fn idempotency_key_answers_the_first_case() {
+    for b in BACKENDS {
+        let (s, _d) = seeded(b).await;
+        let first = report(s.as_ref(), "371002001001", Some("public:k1"), t0()).await;
+        assert!(!first.replayed);
+        let again = report(s.as_ref(), "371002001001", Some("public:k1"), t0()).await;
+        assert!(again.replayed, "{b}");
+        assert_eq!(again.case.id, first.case.id);
+        // Concurrent repeats of a new key still make one case.
+        let mut tasks = vec![];
+        for _ in 0..8 {
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move { report(s.as_ref(), "371002001001", Some("public:k2"), t0()).await.case.id }));
+        }
+        let mut ids = vec![];
+        for t in tasks {
+            ids.push(t.await.unwrap());
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "{b}: {ids:?}");
+        let page = s.list_cases(&CaseQuery { limit: 50, ..Default::default() }).await.unwrap();
+        assert_eq!(page.items.len(), 2, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_claims_let_exactly_one_through() {
+    for b in BACKENDS {
+        let (s, _d) = seeded(b).await;
+        let c = report(s.as_ref(), "371002001001", None, t0()).await.case;
+        s.act(c.id, &dispatcher(), Command::Accept { note: None }, t0()).await.unwrap();
+        s.act(c.id, &dispatcher(), dispatch_urban(), t0()).await.unwrap();
+        let mut tasks = vec![];
+        for _ in 0..6 {
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move { s.act(c.id, &handler(), Command::Claim, t0()).await.is_ok() }));
+        }
+        let mut ok = 0;
+        for t in tasks {
+            ok += t.await.unwrap() as usize;
+        }
+        assert_eq!(ok, 1, "{b}");
+        assert_eq!(s.case_events(c.id).await.unwrap().len(), 4, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn listing_filters_scopes_and_pages() {
+    for b in BACKENDS {
+        let (s, _d) = seeded(b).await;
+        for i in 0..7 {
+            let area = if i % 2 == 0 { "371002001001" } else { "371003001001" };
+            report(s.as_ref(), area, None, t0() + Duration::seconds(i)).await;
+        }
+        let q = |scope: &str| CaseQuery { scope: Some(code(scope)), limit: 3, ..Default::default() };
+        let p1 = s.list_cases(&q("371002")).await.unwrap();
+        assert_eq!(p1.items.len(), 3, "{b}");
+        assert!(p1.items.windows(2).all(|w| w[0].id > w[1].id), "{b}: newest first");
+        let p2 = s.list_cases(&CaseQuery { after: p1.next, ..q("371002") }).await.unwrap();
+        assert_eq!(p2.items.len(), 1, "{b}");
+        assert!(p2.next.is_none());
+        assert!(p2.items.iter().chain(&p1.items).all(|c| c.area().as_str().starts_with("371002")));
+        let all = CaseQuery { limit: 100, ..Default::default() };
+        assert_eq!(s.list_cases(&all).await.unwrap().items.len(), 7);
+        let one = s.list_cases(&CaseQuery { states: vec![CaseState::Accepted], ..all.clone() }).await.unwrap();
+        assert!(one.items.is_empty());
+        let cat = s.list_cases(&CaseQuery { category: CategoryCode::parse("01").ok(), channel: Some(Channel::Hotline), ..all.clone() }).await.unwrap();
+        assert_eq!(cat.items.len(), 7, "{b}: main class matches its subclasses");
+        let none = s.list_cases(&CaseQuery { category: CategoryCode::parse("02").ok(), ..all.clone() }).await.unwrap();
+        assert!(none.items.is_empty());
+        let ranged = CaseQuery { created_from: Some(t0() + Duration::seconds(5)), ..all.clone() };
+        assert_eq!(s.list_cases(&ranged).await.unwrap().items.len(), 2, "{b}");
+        let counts = s.count_by_state(&CaseQuery { scope: Some(code("371003")), ..all }).await.unwrap();
+        assert_eq!(counts, vec![(CaseState::Reported, 3)], "{b}");
+    }
+}
+
+#[tokio::test]
+async fn users_sessions_and_lockout() {
+    for b in BACKENDS {
+        let (s, _d) = seeded(b).await;
+        let nu = || NewUser {
+            username: "town".into(),
+            display_name: "环翠楼街道指挥中心".into(),
+            password_hash: crypto::hash_password("civicgrid").unwrap(),
+            role: Role::TownDispatcher,
+            scope: code("371002001"),
+            department: None,
+        };
+        let u = s.create_user(nu(), t0()).await.unwrap();
+        assert!(matches!(s.create_user(nu(), t0()).await, Err(StoreError::Duplicate { .. })), "{b}");
+        let until = t0() + Duration::minutes(15);
+        for i in 1..=5 {
+            assert_eq!(s.login_failed(&u.id, 5, until).await.unwrap(), i);
+        }
+        let cred = s.credentials("town").await.unwrap().unwrap();
+        assert_eq!(cred.locked_until, Some(until), "{b}");
+        s.login_succeeded(&u.id).await.unwrap();
+        assert_eq!(s.credentials("town").await.unwrap().unwrap().failed_logins, 0);
+        s.create_session("h1", &u.id, t0(), t0() + Duration::hours(8)).await.unwrap();
+        assert_eq!(s.session_user("h1", t0()).await.unwrap().unwrap(), u);
+        assert!(s.session_user("h1", t0() + Duration::hours(9)).await.unwrap().is_none(), "{b}: expired");
+        s.delete_session("h1").await.unwrap();
+        assert!(s.session_user("h1", t0()).await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn reference_data() {
+    for b in BACKENDS {
+        let (s, _d) = seeded(b).await;
+        let town = s.area(&code("371002001")).await.unwrap().unwrap();
+        assert_eq!(town.name, "环翠楼街道", "{b}");
+        assert_eq!(town.parent, Some(code("371002")));
+        let kids = s.area_children(&code("3710")).await.unwrap();
+        assert!(kids.iter().any(|a| a.name == "环翠区"), "{b}");
+        assert_eq!(seed::areas().unwrap().len() as u64, 0 + s.seed_areas(&[]).await.unwrap() + seed::areas().unwrap().len() as u64);
+        s.put_department(&Department { id: "urban".into(), name: "综合行政执法局".into(), name_en: "Urban management".into(), area: code("3710"), categories: vec![CategoryCode::parse("01").unwrap()] }).await.unwrap();
+        let d = s.departments().await.unwrap();
+        assert!(d[0].handles(&CategoryCode::parse("0102").unwrap()), "{b}");
+    }
+}
