@@ -11,6 +11,7 @@ use std::str::FromStr;
 use uuid::Uuid;
 
 use crate::text::{bounded, limits};
+use crate::role::Visibility;
 use crate::{Actor, ActorRef, AreaCode, AreaLevel, Category, CategoryCode, DomainError, Role};
 
 macro_rules! string_enum {
@@ -773,6 +774,19 @@ impl Case {
     /// The deepest area the case lies in.
     pub fn area(&self) -> &AreaCode {
         &self.report.area
+    }
+
+    /// True if `actor` may see the case at all.
+    pub fn visible_to(&self, actor: &Actor) -> bool {
+        match actor.visibility() {
+            Visibility::Everything => true,
+            Visibility::Area(scope) => scope.contains(self.area()),
+            Visibility::Department(scope, dept) => {
+                scope.contains(self.area()) && matches!(&self.assignee, Some(Assignee::Department { id }) if *id == dept)
+            }
+            Visibility::Reporter(id) => self.reporter_user_id.as_deref() == Some(id.as_str()),
+            Visibility::Nothing => false,
+        }
     }
 
     /// True if `actor` runs the centre that currently owns the case.

@@ -19,4 +19,4 @@ pub use category::{Category, CategoryCode};
 pub use error::DomainError;
 pub use org::{Department, User};
 pub use phone::PhoneNumber;
-pub use role::{Actor, ActorRef, Role};
+pub use role::{Actor, ActorRef, Role, Visibility};

@@ -115,6 +115,20 @@ impl Actor {
         }
     }
 
+    /// Which cases the actor may see.
+    pub fn visibility(&self) -> Visibility {
+        match self {
+            Actor::User { id, role: Role::Resident, .. } => Visibility::Reporter(id.clone()),
+            Actor::User { role: Role::DepartmentHandler, scope, department, .. } => match department {
+                Some(d) => Visibility::Department(scope.clone(), d.clone()),
+                None => Visibility::Nothing,
+            },
+            Actor::User { scope, .. } => Visibility::Area(scope.clone()),
+            Actor::System => Visibility::Everything,
+            Actor::Reporter | Actor::Public => Visibility::Nothing,
+        }
+    }
+
     /// The record of the actor kept on an event.
     pub fn to_ref(&self) -> ActorRef {
         match self {
@@ -141,4 +155,20 @@ pub struct ActorRef {
     /// Role at the time, for users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
+}
+
+/// The part of the case load an actor may see: the one rule that both single reads and lists
+/// apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    /// All cases (the platform itself).
+    Everything,
+    /// Cases located under an area.
+    Area(AreaCode),
+    /// Cases under an area currently with a department.
+    Department(AreaCode, String),
+    /// Cases the resident with this user id reported.
+    Reporter(String),
+    /// No case (case reads by the public go through tracking codes).
+    Nothing,
 }

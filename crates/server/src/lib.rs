@@ -1,1 +1,84 @@
+//! civicgrid's HTTP API (axum): JSON under `/api/v1`, the OpenAPI document and its docs page,
+//! health checks. Handlers are thin: parse, call the domain through the store, map errors.
 
+pub mod error;
+pub mod extract;
+pub mod openapi;
+mod refdata;
+mod routes;
+pub mod views;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use chrono::{DateTime, Utc};
+use civicgrid_store::crypto::Cipher;
+use civicgrid_store::Store;
+use std::sync::Arc;
+use tower_http::trace::TraceLayer;
+
+pub use refdata::RefData;
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// How long a session lasts.
+    pub session_hours: i64,
+    /// Failed logins in a row that lock an account.
+    pub max_login_failures: i64,
+    /// How long a locked account stays locked.
+    pub lockout_minutes: i64,
+    /// Mark the session cookie `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    /// Largest accepted request body, bytes.
+    pub body_limit: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20 }
+    }
+}
+
+/// What every handler shares. Cheap to clone; holds no per-user state.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// Encryption of personal data and receipts.
+    pub cipher: Cipher,
+    /// HTTP settings.
+    pub config: Arc<ServerConfig>,
+    refdata: Arc<refdata::Cache>,
+}
+
+impl AppState {
+    /// Builds the state around a migrated store.
+    pub fn new(store: Arc<dyn Store>, cipher: Cipher, config: ServerConfig) -> Self {
+        AppState { store, cipher, config: Arc::new(config), refdata: Arc::new(refdata::Cache::default()) }
+    }
+
+    /// The current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    /// Areas, categories and departments, cached for a few seconds.
+    pub async fn refdata(&self) -> Result<Arc<RefData>, error::ApiError> {
+        self.refdata.get(self.store.as_ref()).await
+    }
+
+    /// Drops the cached reference data (after an admin changed it).
+    pub fn invalidate_refdata(&self) {
+        self.refdata.invalidate();
+    }
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.body_limit;
+    routes::router()
+        .merge(openapi::router())
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

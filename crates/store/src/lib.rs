@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{
     Actor, AreaCode, AreaLevel, Case, CaseCode, CaseEvent, CaseState, Category, CategoryCode, Channel, Command,
-    Department, DomainError, NewCase, Role, User,
+    Department, DomainError, NewCase, Role, User, Visibility,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -134,16 +134,11 @@ pub struct Created {
     pub replayed: bool,
 }
 
-/// Filters for listing cases. Visibility filters (`scope`, `department`, `reporter`) come
-/// from the reader, the others from the request.
-#[derive(Debug, Clone, Default)]
+/// Filters for listing cases. `visibility` comes from the reader, the others from the request.
+#[derive(Debug, Clone)]
 pub struct CaseQuery {
-    /// Only cases located under this area (the reader's scope).
-    pub scope: Option<AreaCode>,
-    /// Only cases currently with this department (handlers).
-    pub department: Option<String>,
-    /// Only cases this resident reported.
-    pub reporter: Option<String>,
+    /// What the reader may see.
+    pub visibility: Visibility,
     /// Any of these states.
     pub states: Vec<CaseState>,
     /// Category or main class.
@@ -162,6 +157,23 @@ pub struct CaseQuery {
     pub after: Option<Uuid>,
     /// Page size.
     pub limit: u32,
+}
+
+impl Default for CaseQuery {
+    fn default() -> Self {
+        CaseQuery {
+            visibility: Visibility::Everything,
+            states: vec![],
+            category: None,
+            area: None,
+            channel: None,
+            supervised: None,
+            created_from: None,
+            created_to: None,
+            after: None,
+            limit: 50,
+        }
+    }
 }
 
 /// One page of cases, newest first.
@@ -198,6 +210,8 @@ pub trait Store: Send + Sync + 'static {
     async fn seed_areas(&self, rows: &[Area]) -> Result<u64>;
     /// One area.
     async fn area(&self, code: &AreaCode) -> Result<Option<Area>>;
+    /// Every area, by code.
+    async fn areas(&self) -> Result<Vec<Area>>;
     /// The children of an area.
     async fn area_children(&self, code: &AreaCode) -> Result<Vec<Area>>;
     /// Inserts or replaces a category.

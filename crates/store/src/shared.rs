@@ -175,17 +175,24 @@ macro_rules! impl_store {
 
         /// Appends the filters of `q` (all but the cursor and states when `with_states` is false).
         fn push_filters<'a>(b: &mut QueryBuilder<'a, $db>, q: &'a CaseQuery, with_states: bool) {
-            if let Some(s) = &q.scope {
-                b.push(" AND area >= ").push_bind(s.as_str()).push(" AND area < ").push_bind(prefix_end(s.as_str()));
+            match &q.visibility {
+                Visibility::Everything => {}
+                Visibility::Area(s) => {
+                    b.push(" AND area >= ").push_bind(s.as_str()).push(" AND area < ").push_bind(prefix_end(s.as_str()));
+                }
+                Visibility::Department(s, d) => {
+                    b.push(" AND area >= ").push_bind(s.as_str()).push(" AND area < ").push_bind(prefix_end(s.as_str()));
+                    b.push(" AND department_id = ").push_bind(d.as_str());
+                }
+                Visibility::Reporter(r) => {
+                    b.push(" AND reporter_user_id = ").push_bind(r.as_str());
+                }
+                Visibility::Nothing => {
+                    b.push(" AND 1 = 0");
+                }
             }
             if let Some(a) = &q.area {
                 b.push(" AND area >= ").push_bind(a.as_str()).push(" AND area < ").push_bind(prefix_end(a.as_str()));
-            }
-            if let Some(d) = &q.department {
-                b.push(" AND department_id = ").push_bind(d.as_str());
-            }
-            if let Some(r) = &q.reporter {
-                b.push(" AND reporter_user_id = ").push_bind(r.as_str());
             }
             if with_states && !q.states.is_empty() {
                 b.push(" AND state IN (");
@@ -293,6 +300,11 @@ macro_rules! impl_store {
                     .fetch_optional(&self.read)
                     .await?;
                 row.as_ref().map(area_from_row).transpose()
+            }
+
+            async fn areas(&self) -> Result<Vec<Area>> {
+                let rows = sqlx::query("SELECT code, name, level, parent FROM areas ORDER BY code").fetch_all(&self.read).await?;
+                rows.iter().map(area_from_row).collect()
             }
 
             async fn area_children(&self, code: &AreaCode) -> Result<Vec<Area>> {

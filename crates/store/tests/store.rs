@@ -137,7 +137,7 @@ async fn listing_filters_scopes_and_pages() {
             let area = if i % 2 == 0 { "371002001001" } else { "371003001001" };
             report(s.as_ref(), area, None, t0() + Duration::seconds(i)).await;
         }
-        let q = |scope: &str| CaseQuery { scope: Some(code(scope)), limit: 3, ..Default::default() };
+        let q = |scope: &str| CaseQuery { visibility: Visibility::Area(code(scope)), limit: 3, ..Default::default() };
         let p1 = s.list_cases(&q("371002")).await.unwrap();
         assert_eq!(p1.items.len(), 3, "{b}");
         assert!(p1.items.windows(2).all(|w| w[0].id > w[1].id), "{b}: newest first");
@@ -155,7 +155,7 @@ async fn listing_filters_scopes_and_pages() {
         assert!(none.items.is_empty());
         let ranged = CaseQuery { created_from: Some(t0() + Duration::seconds(5)), ..all.clone() };
         assert_eq!(s.list_cases(&ranged).await.unwrap().items.len(), 2, "{b}");
-        let counts = s.count_by_state(&CaseQuery { scope: Some(code("371003")), ..all }).await.unwrap();
+        let counts = s.count_by_state(&CaseQuery { visibility: Visibility::Area(code("371003")), ..all }).await.unwrap();
         assert_eq!(counts, vec![(CaseState::Reported, 3)], "{b}");
     }
 }
