@@ -1,1 +1,186 @@
-fn main(){}
+//! `civicgrid`: the one binary. `serve`, `demo`, `migrate`, `user add`, `rebuild`, `bench`.
+
+mod bench;
+mod config;
+mod demo;
+
+use anyhow::{Context, Result};
+use civicgrid_domain::{org, AreaCode, Role};
+use civicgrid_server::AppState;
+use civicgrid_store::crypto::{hash_password, Cipher};
+use civicgrid_store::{seed, NewUser, Store};
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use config::Config;
+
+#[derive(Parser)]
+#[command(name = "civicgrid", version, about = "City grid governance platform (市域社会治理 / 网格化服务管理)")]
+struct Cli {
+    /// Configuration file (TOML); defaults to ./civicgrid.toml if present.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://… (overrides the config).
+    #[arg(long, global = true)]
+    database: Option<String>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the API (migrates the database first).
+    Serve {
+        /// Address to listen on (overrides the config).
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Create a fresh demo city (Weihai) and serve it.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Folder for the demo database (default: a new temporary folder).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Number of demo cases.
+        #[arg(long, default_value_t = 400)]
+        cases: usize,
+    },
+    /// Apply migrations and load the shipped reference data.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Rebuild the case projections from the event log and report differences.
+    Rebuild,
+    /// Benchmarks that print figures.
+    Bench {
+        #[command(subcommand)]
+        cmd: bench::BenchCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add an account. The password is read from CIVICGRID_PASSWORD or standard input.
+    Add {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Role: resident, grid_worker, community_admin, town_dispatcher, district_dispatcher,
+        /// department_handler, mediator, leader, admin.
+        #[arg(long)]
+        role: String,
+        /// Area code the account is scoped to.
+        #[arg(long)]
+        scope: String,
+        /// Department id (department handlers only).
+        #[arg(long)]
+        department: Option<String>,
+        /// Name shown in the UI (defaults to the username).
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+fn init_logs(filter: &str) {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| filter.into()))
+        .try_init();
+}
+
+/// Opens and migrates the configured store, loading the reference data.
+async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>> {
+    let store = civicgrid_store::connect(&cfg.database, cfg.durability()?).await.with_context(|| format!("opening {}", cfg.database))?;
+    store.migrate().await.context("migrating")?;
+    seed::seed_reference(store.as_ref()).await.context("loading reference data")?;
+    Ok(store)
+}
+
+/// Serves `state` on `listen` until Ctrl-C or SIGTERM.
+async fn serve(state: AppState, listen: &str, banner: impl FnOnce(&str)) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let addr = format!("http://{}", listener.local_addr()?);
+    banner(&addr);
+    axum::serve(listener, civicgrid_server::router(state)).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let mut cfg = Config::load(cli.config.as_deref())?;
+    if let Some(db) = cli.database {
+        cfg.database = db;
+    }
+    init_logs(&cfg.log);
+    match cli.cmd {
+        Cmd::Serve { listen } => {
+            let listen = listen.unwrap_or_else(|| cfg.listen.clone());
+            let key = cfg.data_key.as_deref().context(
+                "no data_key configured: set data_key in civicgrid.toml or CIVICGRID_DATA_KEY (32 random bytes, base64)",
+            )?;
+            let cipher = Cipher::from_base64(key)?;
+            let store = open_store(&cfg).await?;
+            let state = AppState::new(store, cipher, cfg.server());
+            serve(state, &listen, |addr| tracing::info!("civicgrid listening on {addr} ({})", cfg.database)).await
+        }
+        Cmd::Demo { listen, data, cases } => demo::run(&listen, data, cases).await,
+        Cmd::Migrate => {
+            let store = open_store(&cfg).await?;
+            println!("migrated {} and loaded the reference data", store.backend());
+            Ok(())
+        }
+        Cmd::User { cmd: UserCmd::Add { username, role, scope, department, display_name } } => {
+            let username = org::parse_username(&username)?;
+            let role: Role = role.parse()?;
+            let scope = AreaCode::parse(&scope)?;
+            org::check_account(role, department.as_deref())?;
+            let display_name = org::parse_display_name(display_name.as_deref().unwrap_or(&username))?;
+            let password = match std::env::var("CIVICGRID_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut p = String::new();
+                    std::io::stdin().read_to_string(&mut p)?;
+                    p.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            anyhow::ensure!(password.chars().count() >= 8, "password: at least 8 characters");
+            let store = open_store(&cfg).await?;
+            anyhow::ensure!(store.area(&scope).await?.is_some(), "scope: no area with code {scope}");
+            if let Some(d) = &department {
+                anyhow::ensure!(store.departments().await?.iter().any(|x| &x.id == d), "department: no department `{d}`");
+            }
+            let u = store
+                .create_user(NewUser { username, display_name, password_hash: hash_password(&password)?, role, scope, department }, chrono::Utc::now())
+                .await?;
+            println!("added {} ({}, {})", u.username, u.role.as_str(), u.scope);
+            Ok(())
+        }
+        Cmd::Rebuild => {
+            let store = open_store(&cfg).await?;
+            let r = store.rebuild_projections().await?;
+            println!("rebuilt {} cases from {} events; {} differed from their log before the rebuild", r.cases, r.events, r.differed);
+            Ok(())
+        }
+        Cmd::Bench { cmd } => bench::run(cmd).await,
+    }
+}

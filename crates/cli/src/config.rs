@@ -1,0 +1,85 @@
+//! Layered configuration: defaults, then a TOML file, then `CIVICGRID_*` environment
+//! variables, then command-line flags.
+
+use anyhow::{Context, Result};
+use civicgrid_server::ServerConfig;
+use civicgrid_store::SqliteDurability;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Everything `serve` needs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// `sqlite://PATH` or `postgres://…`.
+    pub database: String,
+    /// Address to listen on.
+    pub listen: String,
+    /// Base64 32-byte key that encrypts personal data. Required.
+    pub data_key: Option<String>,
+    /// `full` or `normal` (SQLite only).
+    pub sqlite_durability: String,
+    /// Session length, hours.
+    pub session_hours: i64,
+    /// Failed logins in a row that lock an account.
+    pub max_login_failures: i64,
+    /// Lockout length, minutes.
+    pub lockout_minutes: i64,
+    /// Send cookies with `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    /// Log filter, e.g. `info,civicgrid=debug`.
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database: "sqlite://civicgrid.db".into(),
+            listen: "127.0.0.1:8080".into(),
+            data_key: None,
+            sqlite_durability: "full".into(),
+            session_hours: 12,
+            max_login_failures: 5,
+            lockout_minutes: 15,
+            secure_cookies: false,
+            log: "info".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads defaults ← file (if given or `civicgrid.toml` exists) ← environment.
+    pub fn load(file: Option<&Path>) -> Result<Config> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(f) => {
+                anyhow::ensure!(f.exists(), "config file {} does not exist", f.display());
+                fig = fig.merge(Toml::file(f));
+            }
+            None if Path::new("civicgrid.toml").exists() => fig = fig.merge(Toml::file("civicgrid.toml")),
+            None => {}
+        }
+        fig.merge(Env::prefixed("CIVICGRID_")).extract().context("reading configuration")
+    }
+
+    /// The SQLite durability setting.
+    pub fn durability(&self) -> Result<SqliteDurability> {
+        match self.sqlite_durability.as_str() {
+            "full" => Ok(SqliteDurability::Full),
+            "normal" => Ok(SqliteDurability::Normal),
+            other => anyhow::bail!("sqlite_durability: `{other}` is not `full` or `normal`"),
+        }
+    }
+
+    /// The HTTP layer's settings.
+    pub fn server(&self) -> ServerConfig {
+        ServerConfig {
+            session_hours: self.session_hours,
+            max_login_failures: self.max_login_failures,
+            lockout_minutes: self.lockout_minutes,
+            secure_cookies: self.secure_cookies,
+            ..ServerConfig::default()
+        }
+    }
+}
