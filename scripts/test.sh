@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite, on SQLite and PostgreSQL: starts a throwaway PostgreSQL cluster, runs
+# every test of the workspace against both backends, stops the cluster.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CIVICGRID_TEST_PG=$(scripts/pg-cluster.sh start)
+export CIVICGRID_TEST_PG
+trap 'scripts/pg-cluster.sh stop' EXIT
+if command -v cargo-nextest >/dev/null 2>&1; then
+  cargo nextest run --workspace --no-fail-fast "$@"
+else
+  cargo test --workspace --no-fail-fast "$@"
+fi
