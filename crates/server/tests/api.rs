@@ -278,6 +278,11 @@ async fn idempotency_contact_and_reference() {
         assert_eq!(first.body["receipt"], again.body["receipt"], "{b}");
         assert_eq!(again.headers.get("idempotent-replayed").unwrap(), "true");
         assert_eq!(api.case_count().await, 1, "{b}");
+        // The same key on another anonymous report is another case, not the first one's receipt.
+        let other = json!({"category": "0102", "description": "y", "area": A}).to_string();
+        let third = api.call("POST", "/api/v1/cases", None, Some(&other), &[("idempotency-key", "abc")]).await;
+        assert_ne!(third.body["id"], first.body["id"], "{b}");
+        assert_eq!(api.case_count().await, 2, "{b}");
         let id = first.body["id"].as_str().unwrap();
         let d = api.login("dispatcher").await;
         let c = api.get(&format!("/api/v1/cases/{id}/contact"), Some(&d)).await;
@@ -296,6 +301,8 @@ async fn idempotency_contact_and_reference() {
         assert!(cats.body.as_array().unwrap().iter().any(|c| c["name"] == "矛盾纠纷"));
         let deps = api.get("/api/v1/departments?category=0102&area=371002001001", None).await;
         assert_eq!(deps.body.as_array().unwrap().len(), 1, "{b}");
+        let bad = api.get("/api/v1/departments?categry=1101", None).await;
+        assert_eq!(error_of(&bad), ("invalid_field", "categry"), "{b}");
         let none = api.get("/api/v1/departments?category=1101", None).await;
         assert_eq!(none.body.as_array().unwrap().len(), 0, "{b}");
     }

@@ -229,8 +229,9 @@ pub trait Store: Send + Sync + 'static {
     async fn users(&self) -> Result<Vec<User>>;
     /// An account with what login needs.
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>>;
-    /// Records a failed login; locks the account for `lock_for` once `max_failures` is reached.
-    async fn login_failed(&self, user_id: &str, max_failures: i64, lock_until: DateTime<Utc>) -> Result<i64>;
+    /// Records a failed login and answers the failures in a row; the `max_failures`th locks the
+    /// account until `lock_until`. A lock that has expired by `now` starts the count again.
+    async fn login_failed(&self, user_id: &str, max_failures: i64, lock_until: DateTime<Utc>, now: DateTime<Utc>) -> Result<i64>;
     /// Records a successful login.
     async fn login_succeeded(&self, user_id: &str) -> Result<()>;
     /// Stores a session by the hash of its token.

@@ -442,15 +442,20 @@ macro_rules! impl_store {
                 .transpose()
             }
 
-            async fn login_failed(&self, user_id: &str, max_failures: i64, lock_until: DateTime<Utc>) -> Result<i64> {
+            async fn login_failed(&self, user_id: &str, max_failures: i64, lock_until: DateTime<Utc>, now: DateTime<Utc>) -> Result<i64> {
                 let n: i64 = sqlx::query_scalar(
-                    "UPDATE users SET failed_logins = failed_logins + 1,
-                        locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
+                    "UPDATE users SET
+                        failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $4 THEN 1 ELSE failed_logins + 1 END,
+                        locked_until = CASE
+                            WHEN locked_until IS NOT NULL AND locked_until <= $4 THEN NULL
+                            WHEN failed_logins + 1 >= $2 THEN $3
+                            ELSE locked_until END
                      WHERE id = $1 RETURNING failed_logins",
                 )
                 .bind(user_id)
                 .bind(max_failures)
                 .bind(micros(lock_until))
+                .bind(micros(now))
                 .fetch_one(&self.write)
                 .await?;
                 Ok(n)

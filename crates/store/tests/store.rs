@@ -176,10 +176,14 @@ async fn users_sessions_and_lockout() {
         assert!(matches!(s.create_user(nu(), t0()).await, Err(StoreError::Duplicate { .. })), "{b}");
         let until = t0() + Duration::minutes(15);
         for i in 1..=5 {
-            assert_eq!(s.login_failed(&u.id, 5, until).await.unwrap(), i);
+            assert_eq!(s.login_failed(&u.id, 5, until, t0()).await.unwrap(), i);
         }
         let cred = s.credentials("town").await.unwrap().unwrap();
         assert_eq!(cred.locked_until, Some(until), "{b}");
+        // After the lock expires, one more wrong password does not lock again at once.
+        let later = until + Duration::minutes(1);
+        assert_eq!(s.login_failed(&u.id, 5, later + Duration::minutes(15), later).await.unwrap(), 1, "{b}");
+        assert_eq!(s.credentials("town").await.unwrap().unwrap().locked_until, None, "{b}");
         s.login_succeeded(&u.id).await.unwrap();
         assert_eq!(s.credentials("town").await.unwrap().unwrap().failed_logins, 0);
         s.create_session("h1", &u.id, t0(), t0() + Duration::hours(8)).await.unwrap();

@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 use uuid::Uuid;
 
+use civicgrid_store::crypto::token_hash;
+
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{parse_json, ApiJson, MaybeUser, SignedIn};
 use crate::views::{CaseView, CreatedCase, EventView};
@@ -141,9 +143,15 @@ pub(crate) async fn create(
             let k = v.to_str().ok().filter(|k| !k.is_empty() && k.len() <= 200).ok_or_else(|| {
                 ApiError::invalid("Idempotency-Key", "Idempotency-Key: 1 to 200 visible ASCII characters")
             })?;
+            // A signed-in user's keys are his own. Anonymous reporters share no identity, so
+            // their key is bound to the exact report: someone who guesses a key but not the
+            // report (phone included) gets a new case, never another reporter's case or receipt.
             let who = match &actor {
-                Actor::User { id, .. } => id.as_str(),
-                _ => "public",
+                Actor::User { id, .. } => id.clone(),
+                _ => {
+                    let fingerprint = format!("{:?}|{:?}|{}|{:?}", new.category, new.area, new.description, req.reporter_phone);
+                    format!("public-{}", token_hash(&fingerprint))
+                }
             };
             Some(format!("{who}:{k}"))
         }

@@ -71,9 +71,20 @@ pub struct DepartmentFilter {
 /// The departments, optionally those that fit a case's category and area (the dispatch picker).
 #[utoipa::path(get, path = "/api/v1/departments", tag = "reference", params(DepartmentFilter),
     responses((status = 200, body = [Department]), (status = 422, body = ErrorBody)))]
-pub(crate) async fn departments(State(app): State<AppState>, Query(f): Query<DepartmentFilter>) -> ApiResult<Json<Vec<Department>>> {
+pub(crate) async fn departments(
+    State(app): State<AppState>,
+    Query(params): Query<std::collections::HashMap<String, String>>,
+) -> ApiResult<Json<Vec<Department>>> {
+    let mut f = DepartmentFilter { category: None, area: None };
+    for (k, v) in params {
+        match k.as_str() {
+            "category" => f.category = Some(v),
+            "area" => f.area = Some(v),
+            other => return Err(ApiError::invalid(other, format!("unknown query parameter `{other}`"))),
+        }
+    }
     let category = f.category.as_deref().map(CategoryCode::parse).transpose()?;
-    let area = f.area.as_deref().map(parse).transpose()?;
+    let area = f.area.as_deref().map(|a| AreaCode::parse(a).map_err(|e| ApiError::invalid("area", e.to_string()))).transpose()?;
     let rd = app.refdata().await?;
     Ok(Json(
         rd.departments

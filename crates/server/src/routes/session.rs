@@ -70,7 +70,7 @@ pub(crate) async fn login(State(app): State<AppState>, ApiJson(req): ApiJson<Log
     }
     if !ok {
         let lock_until = now + Duration::minutes(app.config.lockout_minutes);
-        let n = app.store.login_failed(&creds.user.id, app.config.max_login_failures, lock_until).await?;
+        let n = app.store.login_failed(&creds.user.id, app.config.max_login_failures, lock_until, now).await?;
         let left = app.config.max_login_failures - n;
         let mut e = wrong();
         if left > 0 {
