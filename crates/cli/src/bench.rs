@@ -155,6 +155,7 @@ async fn list(backend: &str, cases: usize, repeat: usize) -> Result<()> {
             eprintln!("  loaded {} cases in {:.0?}", (b + 1) * 10_000, started.elapsed());
         }
     }
+    store.optimize().await?;
     let load = started.elapsed();
     let addr = start(store.clone()).await?;
     let client = reqwest::Client::new();

@@ -415,6 +415,7 @@ pub async fn run(listen: &str, data: Option<PathBuf>, cases: usize) -> Result<()
         for chunk in generated.chunks(1000) {
             store.import_cases(chunk).await?;
         }
+        store.optimize().await?;
     }
     let state = AppState::new(store, Cipher::from_base64(&key)?, crate::config::Config::default().server());
     crate::serve(state, listen, |addr| {

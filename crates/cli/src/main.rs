@@ -140,6 +140,17 @@ async fn main() -> Result<()> {
             )?;
             let cipher = Cipher::from_base64(key)?;
             let store = open_store(&cfg).await?;
+            // Keep the planner's statistics fresh as the case load grows.
+            let maintenance = store.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
+                loop {
+                    every.tick().await;
+                    if let Err(e) = maintenance.optimize().await {
+                        tracing::warn!(error = %e, "refreshing planner statistics failed");
+                    }
+                }
+            });
             let state = AppState::new(store, cipher, cfg.server());
             serve(state, &listen, |addr| tracing::info!("civicgrid listening on {addr} ({})", cfg.database)).await
         }

@@ -457,6 +457,8 @@ impl Command {
 pub enum EventKind {
     /// The case was reported.
     Reported {
+        /// The tracking code given to the case.
+        code: CaseCode,
         /// The report.
         #[serde(flatten)]
         case: NewCase,
@@ -647,19 +649,19 @@ impl Case {
             seq: 1,
             at: now,
             actor: actor.to_ref(),
-            kind: EventKind::Reported { case: new, owner_area, reporter_user_id },
+            kind: EventKind::Reported { code, case: new, owner_area, reporter_user_id },
         };
-        let case = Case::from_events(code, std::slice::from_ref(&event)).expect("a reported event starts a case");
+        let case = Case::from_events(std::slice::from_ref(&event)).expect("a reported event starts a case");
         Ok((case, event))
     }
 
     /// Rebuilds a case from its log. `None` if the log does not start with a report.
-    pub fn from_events(code: CaseCode, events: &[CaseEvent]) -> Option<Case> {
+    pub fn from_events(events: &[CaseEvent]) -> Option<Case> {
         let first = events.first()?;
-        let EventKind::Reported { case, owner_area, reporter_user_id } = &first.kind else { return None };
+        let EventKind::Reported { code, case, owner_area, reporter_user_id } = &first.kind else { return None };
         let mut c = Case {
             id: first.case_id,
-            code,
+            code: code.clone(),
             report: case.clone(),
             reporter_user_id: reporter_user_id.clone(),
             state: CaseState::Reported,

@@ -100,6 +100,9 @@ impl From<StoreError> for ApiError {
                 ApiError::new(StatusCode::CONFLICT, "duplicate", format!("{field} `{value}` already exists"), Some(&field))
             }
             StoreError::Conflict(what) => ApiError::new(StatusCode::CONFLICT, "conflict", format!("{what} changed meanwhile; retry"), None),
+            StoreError::Unavailable(why) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", format!("nothing was stored: {why}; retry"), None)
+            }
             StoreError::Db(sqlx_err) if matches!(sqlx_err, sqlx::Error::PoolTimedOut) => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the database is busy; retry", None)
             }

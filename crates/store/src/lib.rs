@@ -50,6 +50,9 @@ pub enum StoreError {
     /// The database URL is not one we know.
     #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
+    /// The database could not take the write now; nothing was stored.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
     /// Stored data could not be read back.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
@@ -203,6 +206,8 @@ pub trait Store: Send + Sync + 'static {
     fn backend(&self) -> &'static str;
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<()>;
+    /// Refreshes the query planner's statistics (after bulk loads, and now and then).
+    async fn optimize(&self) -> Result<()>;
     /// Answers whether the database is reachable.
     async fn ping(&self) -> Result<()>;
 

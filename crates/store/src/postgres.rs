@@ -4,17 +4,19 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
 
 /// The PostgreSQL store.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PgStore {
     read: PgPool,
     write: PgPool,
+    intake: tokio::sync::mpsc::Sender<crate::shared::IntakeJob>,
 }
 
 impl PgStore {
     /// Connects to `url` (`postgres://…`).
     pub async fn connect(url: &str) -> crate::Result<Self> {
         let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
-        Ok(PgStore { read: pool.clone(), write: pool })
+        let intake = spawn_intake(pool.clone(), 4);
+        Ok(PgStore { read: pool.clone(), write: pool, intake })
     }
 
     fn migrator() -> sqlx::migrate::Migrator {

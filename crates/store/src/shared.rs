@@ -53,6 +53,22 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
+/// Most creates committed together by one group commit.
+pub(crate) const GROUP_MAX: usize = 64;
+
+/// A create waiting for the intake task.
+pub(crate) struct IntakeJob {
+    pub(crate) req: crate::CreateCase,
+    pub(crate) reply: tokio::sync::oneshot::Sender<Result<crate::Created>>,
+}
+
+/// Hands a create to the intake task and waits for its commit.
+pub(crate) async fn submit_intake(queue: &tokio::sync::mpsc::Sender<IntakeJob>, req: crate::CreateCase) -> Result<crate::Created> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    queue.send(IntakeJob { req, reply }).await.map_err(|_| StoreError::Unavailable("intake stopped".into()))?;
+    answer.await.map_err(|_| StoreError::Unavailable("intake stopped".into()))?
+}
+
 /// Implements [`crate::Store`] for a backend struct with `read` and `write` pools.
 /// `$lock` is appended to the SELECT that loads a case for change (`FOR UPDATE` where the
 /// database has row locks; SQLite serialises writers instead).
@@ -219,45 +235,99 @@ macro_rules! impl_store {
             }
         }
 
-        impl $ty {
-            async fn create_in_tx(&self, req: &CreateCase, key: Option<&str>) -> Result<Created> {
-                let mut tx = self.begin_write().await?;
-                if let Some(key) = key {
-                    let hit = sqlx::query("SELECT case_id FROM idempotency_keys WHERE key = $1")
-                        .bind(key)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if let Some(row) = hit {
-                        let id: String = row.try_get("case_id")?;
-                        let id = Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                        let case = load_case(&mut *tx, id, false).await?.ok_or_else(|| StoreError::NotFound(id.to_string()))?;
-                        return Ok(Created { case, replayed: true });
+        /// Reports one case inside `tx`.
+        async fn create_in(tx: &mut Tx<'_>, req: &CreateCase) -> Result<Created> {
+            if let Some(key) = req.idempotency_key.as_deref() {
+                let hit = sqlx::query("SELECT case_id FROM idempotency_keys WHERE key = $1").bind(key).fetch_optional(&mut **tx).await?;
+                if let Some(row) = hit {
+                    let id: String = row.try_get("case_id")?;
+                    let id = Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    let case = load_case(&mut **tx, id, false).await?.ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+                    return Ok(Created { case, replayed: true });
+                }
+            }
+            let day = CaseCode::day(req.now);
+            let seq: i64 = sqlx::query_scalar(
+                "INSERT INTO case_code_seq (day, last) VALUES ($1, 1)
+                 ON CONFLICT (day) DO UPDATE SET last = case_code_seq.last + 1 RETURNING last",
+            )
+            .bind(&day)
+            .fetch_one(&mut **tx)
+            .await?;
+            let id = Uuid::now_v7();
+            let (case, event) =
+                Case::report(id, CaseCode::new(req.now, seq as u64), req.new.clone(), req.handling_level, &req.actor, req.now)?;
+            insert_projection(tx, &case).await?;
+            append_event(tx, &case, &event, true).await?;
+            if let Some(key) = req.idempotency_key.as_deref() {
+                sqlx::query("INSERT INTO idempotency_keys (key, case_id, created_at) VALUES ($1, $2, $3)")
+                    .bind(key)
+                    .bind(id.to_string())
+                    .bind(micros(req.now))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Ok(Created { case, replayed: false })
+        }
+
+        /// Runs `reqs` in one transaction; the first failure abandons the whole group.
+        async fn create_group(pool: &sqlx::Pool<$db>, reqs: &[&CreateCase]) -> Result<Vec<Created>> {
+            let mut db = pool.begin().await?;
+            let mut out = Vec::with_capacity(reqs.len());
+            for req in reqs {
+                out.push(create_in(&mut db, req).await?);
+            }
+            db.commit().await?;
+            Ok(out)
+        }
+
+        /// Group commit: the intake task takes every create waiting in its queue (up to
+        /// [`GROUP_MAX`]), runs them in one transaction, commits once and only then answers each
+        /// request, so one fsync serves the whole group. If any create of the group fails,
+        /// nothing of the group is kept and each create is retried alone, so one bad request
+        /// never costs another its case.
+        /// `workers` groups may be in flight at once (one for SQLite's single writer, several
+        /// for PostgreSQL, where round trips and not the lock are the limit).
+        pub(crate) fn spawn_intake(pool: sqlx::Pool<$db>, workers: usize) -> tokio::sync::mpsc::Sender<IntakeJob> {
+            let (tx, rx) = tokio::sync::mpsc::channel::<IntakeJob>(4 * GROUP_MAX);
+            let rx = std::sync::Arc::new(tokio::sync::Mutex::new(rx));
+            for _ in 0..workers.max(1) {
+            let (rx, pool) = (rx.clone(), pool.clone());
+            tokio::spawn(async move {
+                loop {
+                    let mut group = {
+                        let mut rx = rx.lock().await;
+                        let Some(first) = rx.recv().await else { break };
+                        let mut group = vec![first];
+                        while group.len() < GROUP_MAX {
+                            match rx.try_recv() {
+                                Ok(job) => group.push(job),
+                                Err(_) => break,
+                            }
+                        }
+                        group
+                    };
+                    let reqs: Vec<&CreateCase> = group.iter().map(|j| &j.req).collect();
+                    match create_group(&pool, &reqs).await {
+                        Ok(results) => {
+                            for (job, r) in group.into_iter().zip(results) {
+                                let _ = job.reply.send(Ok(r));
+                            }
+                        }
+                        Err(_) if group.len() > 1 => {
+                            for job in group {
+                                let r = create_group(&pool, &[&job.req]).await.map(|mut v| v.remove(0));
+                                let _ = job.reply.send(r);
+                            }
+                        }
+                        Err(e) => {
+                            let _ = group.pop().expect("one job").reply.send(Err(e));
+                        }
                     }
                 }
-                let day = CaseCode::day(req.now);
-                let seq: i64 = sqlx::query_scalar(
-                    "INSERT INTO case_code_seq (day, last) VALUES ($1, 1)
-                     ON CONFLICT (day) DO UPDATE SET last = case_code_seq.last + 1 RETURNING last",
-                )
-                .bind(&day)
-                .fetch_one(&mut *tx)
-                .await?;
-                let id = Uuid::now_v7();
-                let (case, event) =
-                    Case::report(id, CaseCode::new(req.now, seq as u64), req.new.clone(), req.handling_level, &req.actor, req.now)?;
-                insert_projection(&mut tx, &case).await?;
-                append_event(&mut tx, &case, &event, true).await?;
-                if let Some(key) = key {
-                    sqlx::query("INSERT INTO idempotency_keys (key, case_id, created_at) VALUES ($1, $2, $3)")
-                        .bind(key)
-                        .bind(id.to_string())
-                        .bind(micros(req.now))
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(Created { case, replayed: false })
+            });
             }
+            tx
         }
 
         #[async_trait::async_trait]
@@ -268,6 +338,13 @@ macro_rules! impl_store {
 
             async fn migrate(&self) -> Result<()> {
                 Self::migrator().run(&self.write).await?;
+                Ok(())
+            }
+
+            async fn optimize(&self) -> Result<()> {
+                // Without statistics SQLite takes the scope's range on `area` for selective and
+                // sorts every matching row for "newest first"; with them it walks the id index.
+                sqlx::query("ANALYZE").execute(&self.write).await?;
                 Ok(())
             }
 
@@ -499,10 +576,10 @@ macro_rules! impl_store {
             }
 
             async fn create_case(&self, req: CreateCase) -> Result<Created> {
-                let key = req.idempotency_key.clone();
-                match self.create_in_tx(&req, key.as_deref()).await {
-                    // Two requests with one key raced: the loser answers the winner's case.
-                    Err(StoreError::Db(e)) if key.is_some() && is_unique_violation(&e) => self.create_in_tx(&req, key.as_deref()).await,
+                let keyed = req.idempotency_key.is_some();
+                match submit_intake(&self.intake, req.clone()).await {
+                    // Two requests with one key raced (several servers): the loser answers the winner's case.
+                    Err(StoreError::Db(e)) if keyed && is_unique_violation(&e) => submit_intake(&self.intake, req).await,
                     other => other,
                 }
             }
@@ -572,20 +649,25 @@ macro_rules! impl_store {
             async fn rebuild_projections(&self) -> Result<RebuildReport> {
                 let mut report = RebuildReport::default();
                 let mut tx = self.begin_write().await?;
-                let ids: Vec<(String, String)> = sqlx::query_as("SELECT id, code FROM cases ORDER BY id").fetch_all(&mut *tx).await?;
-                for (id, code) in ids {
+                let ids: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT case_id FROM case_events ORDER BY case_id").fetch_all(&mut *tx).await?;
+                for (id,) in ids {
                     let rows = sqlx::query("SELECT payload FROM case_events WHERE case_id = $1 ORDER BY seq")
                         .bind(&id)
                         .fetch_all(&mut *tx)
                         .await?;
                     let events = rows.iter().map(|r| event_from_json(&r.try_get::<String, _>("payload")?)).collect::<Result<Vec<_>>>()?;
                     report.events += events.len() as u64;
-                    let code = CaseCode::parse(&code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    let rebuilt = Case::from_events(code, &events).ok_or_else(|| StoreError::Corrupt(format!("case {id} has no report event")))?;
-                    let stored = load_case(&mut *tx, rebuilt.id, false).await?;
-                    if stored.as_ref() != Some(&rebuilt) {
-                        report.differed += 1;
-                        update_projection(&mut tx, &rebuilt, None).await?;
+                    let rebuilt = Case::from_events(&events).ok_or_else(|| StoreError::Corrupt(format!("case {id} has no report event")))?;
+                    match load_case(&mut *tx, rebuilt.id, false).await? {
+                        Some(stored) if stored == rebuilt => {}
+                        Some(_) => {
+                            report.differed += 1;
+                            update_projection(&mut tx, &rebuilt, None).await?;
+                        }
+                        None => {
+                            report.differed += 1;
+                            insert_projection(&mut tx, &rebuilt).await?;
+                        }
                     }
                     report.cases += 1;
                 }

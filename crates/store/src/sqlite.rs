@@ -27,10 +27,11 @@ impl SqliteDurability {
 }
 
 /// The SQLite store.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SqliteStore {
     read: SqlitePool,
     write: SqlitePool,
+    intake: tokio::sync::mpsc::Sender<crate::shared::IntakeJob>,
 }
 
 impl SqliteStore {
@@ -48,7 +49,8 @@ impl SqliteStore {
             .pragma("cache_size", "-65536");
         let write = SqlitePoolOptions::new().max_connections(1).min_connections(1).connect_with(opts.clone()).await?;
         let read = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await?;
-        Ok(SqliteStore { read, write })
+        let intake = spawn_intake(write.clone(), 1);
+        Ok(SqliteStore { read, write, intake })
     }
 
     fn migrator() -> sqlx::migrate::Migrator {

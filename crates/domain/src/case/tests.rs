@@ -239,9 +239,9 @@ proptest! {
         }
         // The log rebuilds the live state exactly.
         let first = CaseEvent { case_id: c.id, seq: 1, at: c.created_at, actor: all[7].to_ref(), kind: EventKind::Reported {
-            case: c.report.clone(), owner_area: code("371002001"), reporter_user_id: Some("resident".into()) } };
+            code: c.code.clone(), case: c.report.clone(), owner_area: code("371002001"), reporter_user_id: Some("resident".into()) } };
         let mut events = vec![first];
         events.extend(log);
-        prop_assert_eq!(Case::from_events(c.code.clone(), &events).unwrap(), c);
+        prop_assert_eq!(Case::from_events(&events).unwrap(), c);
     }
 }
