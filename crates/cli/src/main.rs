@@ -5,7 +5,7 @@ mod config;
 mod demo;
 
 use anyhow::{Context, Result};
-use civicgrid_domain::{org, AreaCode, Role};
+use civicgrid_domain::{org, AreaCode, CategoryCode, Department, Role};
 use civicgrid_server::AppState;
 use civicgrid_store::crypto::{hash_password, Cipher};
 use civicgrid_store::{seed, NewUser, Store};
@@ -56,6 +56,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: UserCmd,
     },
+    /// Manage departments.
+    Department {
+        #[command(subcommand)]
+        cmd: DepartmentCmd,
+    },
     /// Rebuild the case projections from the event log and report differences.
     Rebuild,
     /// Benchmarks that print figures.
@@ -63,6 +68,30 @@ enum Cmd {
         #[command(subcommand)]
         cmd: bench::BenchCmd,
     },
+}
+
+#[derive(Subcommand)]
+enum DepartmentCmd {
+    /// Add or update a department.
+    Put {
+        /// Stable id, e.g. `wh-urban`.
+        #[arg(long)]
+        id: String,
+        /// Chinese name.
+        #[arg(long)]
+        name: String,
+        /// English name.
+        #[arg(long, default_value = "")]
+        name_en: String,
+        /// Area code the department serves.
+        #[arg(long)]
+        area: String,
+        /// Category codes it handles, comma-separated (main classes cover their subclasses).
+        #[arg(long, value_delimiter = ',')]
+        categories: Vec<String>,
+    },
+    /// List the departments.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -184,6 +213,29 @@ async fn main() -> Result<()> {
                 .create_user(NewUser { username, display_name, password_hash: hash_password(&password)?, role, scope, department }, chrono::Utc::now())
                 .await?;
             println!("added {} ({}, {})", u.username, u.role.as_str(), u.scope);
+            Ok(())
+        }
+        Cmd::Department { cmd: DepartmentCmd::Put { id, name, name_en, area, categories } } => {
+            let id = org::parse_username(&id).map_err(|_| anyhow::anyhow!("id: 3 to 32 letters, digits, `_`, `-` or `.`"))?;
+            let name = org::parse_display_name(&name).map_err(|e| anyhow::anyhow!("name: {e}"))?;
+            let area = AreaCode::parse(&area)?;
+            let categories = categories.iter().map(|c| CategoryCode::parse(c)).collect::<Result<Vec<_>, _>>()?;
+            let store = open_store(&cfg).await?;
+            anyhow::ensure!(store.area(&area).await?.is_some(), "area: no area with code {area}");
+            let known = store.categories().await?;
+            for c in &categories {
+                anyhow::ensure!(known.iter().any(|k| &k.code == c), "categories: no category with code {c}");
+            }
+            store.put_department(&Department { id: id.clone(), name, name_en, area, categories }).await?;
+            println!("saved department {id}");
+            Ok(())
+        }
+        Cmd::Department { cmd: DepartmentCmd::List } => {
+            let store = open_store(&cfg).await?;
+            for d in store.departments().await? {
+                let cats: Vec<&str> = d.categories.iter().map(|c| c.as_str()).collect();
+                println!("{:<16} {:<8} {:<24} {}", d.id, d.area, d.name, cats.join(","));
+            }
             Ok(())
         }
         Cmd::Rebuild => {
