@@ -1,7 +1,7 @@
 //! Reference data shipped under `data/`: the area tree of the seed cities and the default
 //! category catalogue. Loaded by `migrate` and `demo`.
 
-use civicgrid_domain::{AreaCode, Category, CategoryCode};
+use civicgrid_domain::{AreaCode, Category, CategoryCode, DomainError};
 
 use crate::{Area, Result, Store, StoreError};
 
@@ -22,53 +22,44 @@ fn fields(line: &str) -> Vec<String> {
     out
 }
 
-fn corrupt(file: &str, line: usize, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{file} line {line}: {e}"))
+/// Parses the data rows of a shipped CSV file: `row` gets the fields and answers the record or
+/// the reason, which is reported with the file and line.
+fn rows<T>(file: &str, text: &str, row: impl Fn(&[String]) -> Result<T, String>) -> Result<Vec<T>> {
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| row(&fields(l)).map_err(|e| StoreError::Corrupt(format!("{file} line {}: {e}", i + 1))))
+        .collect()
 }
 
 /// The shipped area tree (four seed cities with their provinces).
 pub fn areas() -> Result<Vec<Area>> {
-    AREAS_CSV
-        .lines()
-        .enumerate()
-        .skip(1)
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            let f = fields(l);
-            let [code, name, level, parent] = &f[..] else { return Err(corrupt("areas.csv", i + 1, "expected 4 fields")) };
-            Ok(Area {
-                code: AreaCode::parse(code).map_err(|e| corrupt("areas.csv", i + 1, e))?,
-                name: name.clone(),
-                level: level.parse().map_err(|e| corrupt("areas.csv", i + 1, e))?,
-                parent: if parent.is_empty() { None } else { Some(AreaCode::parse(parent).map_err(|e| corrupt("areas.csv", i + 1, e))?) },
-            })
+    rows("areas.csv", AREAS_CSV, |f| {
+        let [code, name, level, parent] = f else { return Err("expected 4 fields".into()) };
+        Ok(Area {
+            code: AreaCode::parse(code).map_err(|e| e.to_string())?,
+            name: name.clone(),
+            level: level.parse().map_err(|e: DomainError| e.to_string())?,
+            parent: if parent.is_empty() { None } else { Some(AreaCode::parse(parent).map_err(|e| e.to_string())?) },
         })
-        .collect()
+    })
 }
 
 /// The default category catalogue.
 pub fn categories() -> Result<Vec<Category>> {
-    CATEGORIES_CSV
-        .lines()
-        .enumerate()
-        .skip(1)
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            let f = fields(l);
-            let [code, name, name_en, priority, level] = &f[..] else {
-                return Err(corrupt("categories.csv", i + 1, "expected 5 fields"));
-            };
-            let code = CategoryCode::parse(code).map_err(|e| corrupt("categories.csv", i + 1, e))?;
-            Ok(Category {
-                parent: code.parent(),
-                code,
-                name: name.clone(),
-                name_en: name_en.clone(),
-                priority: priority.parse().map_err(|e| corrupt("categories.csv", i + 1, e))?,
-                handling_level: level.parse().map_err(|e| corrupt("categories.csv", i + 1, e))?,
-            })
+    rows("categories.csv", CATEGORIES_CSV, |f| {
+        let [code, name, name_en, priority, level] = f else { return Err("expected 5 fields".into()) };
+        let code = CategoryCode::parse(code).map_err(|e| e.to_string())?;
+        Ok(Category {
+            parent: code.parent(),
+            code,
+            name: name.clone(),
+            name_en: name_en.clone(),
+            priority: priority.parse().map_err(|e: DomainError| e.to_string())?,
+            handling_level: level.parse().map_err(|e: DomainError| e.to_string())?,
         })
-        .collect()
+    })
 }
 
 /// Loads the shipped areas and any missing default categories into `store`.
