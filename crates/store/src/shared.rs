@@ -16,6 +16,13 @@ pub(crate) fn from_micros(v: i64) -> DateTime<Utc> {
     Utc.timestamp_micros(v).single().unwrap_or_default()
 }
 
+/// The smallest UUID v7 of the millisecond of `t`, as stored (hyphenated lowercase text sorts
+/// like the bytes).
+pub(crate) fn first_v7_of(t: DateTime<Utc>) -> String {
+    let ms = t.timestamp_millis().max(0) as u128;
+    uuid::Uuid::from_u128((ms << 80) | (0x7 << 76) | (0x2 << 62)).to_string()
+}
+
 /// The exclusive upper bound of a prefix range over digit strings: every code under `prefix`
 /// sorts in `[prefix, prefix~)`, which an index can scan.
 pub(crate) fn prefix_end(prefix: &str) -> String {
@@ -47,6 +54,18 @@ pub(crate) fn outbox_payload(c: &Case, e: &CaseEvent) -> String {
         "owner_area": c.owner_area, "department": department_of(c),
     })
     .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn v7_bounds_bracket_ids_of_their_millisecond() {
+        let t = chrono::Utc::now();
+        let id = uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, t.timestamp() as u64, t.timestamp_subsec_nanos()));
+        let lo = super::first_v7_of(t);
+        let hi = super::first_v7_of(t + chrono::Duration::milliseconds(1));
+        assert!(lo <= id.to_string() && id.to_string() < hi, "{lo} {id} {hi}");
+    }
 }
 
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -227,11 +246,15 @@ macro_rules! impl_store {
             if let Some(s) = q.supervised {
                 b.push(" AND supervised = ").push_bind(s);
             }
+            // Case ids are UUID v7, ordered by report time: the same bound on `id` lets the
+            // newest-first scan walk the id index instead of sorting every case of the range.
             if let Some(t) = q.created_from {
                 b.push(" AND created_at >= ").push_bind(micros(t));
+                b.push(" AND id >= ").push_bind(first_v7_of(t - chrono::Duration::milliseconds(1)));
             }
             if let Some(t) = q.created_to {
                 b.push(" AND created_at < ").push_bind(micros(t));
+                b.push(" AND id < ").push_bind(first_v7_of(t + chrono::Duration::milliseconds(1)));
             }
         }
 
