@@ -11,7 +11,7 @@ use std::fmt::Write;
 use utoipa::openapi::path::Operation;
 use utoipa::OpenApi;
 
-use crate::routes::{cases, health, reference, session, track};
+use crate::routes::{calendar, cases, health, reference, session, track};
 use crate::AppState;
 
 /// The API description.
@@ -25,6 +25,7 @@ use crate::AppState;
         cases::create, cases::list, cases::counts, cases::get_one, cases::events, cases::contact, cases::act,
         track::show, track::rate,
         reference::area, reference::area_children, reference::categories, reference::departments,
+        calendar::deadline,
     ),
     components(schemas(crate::error::ErrorBody, civicgrid_domain::EventKind)),
     tags((name = "cases", description = "事件/工单: intake, queue, transitions"),

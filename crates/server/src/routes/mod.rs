@@ -1,5 +1,6 @@
 //! The routes of `/api/v1` and the health checks.
 
+pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod health;
 pub(crate) mod reference;
@@ -29,5 +30,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/areas/{code}/children", get(reference::area_children))
         .route("/api/v1/categories", get(reference::categories))
         .route("/api/v1/departments", get(reference::departments))
+        .route("/api/v1/calendar/deadline", get(calendar::deadline))
         .fallback(|| async { crate::error::ApiError::not_found("route") })
 }
