@@ -96,7 +96,7 @@ pub fn accounts(community: &AreaCode, community_name: &str) -> Vec<DemoAccount> 
 
 /// What the generator draws from.
 pub struct World {
-    /// Villages and communities cases may lie in, with a weight list biased to the demo town.
+    /// Villages and communities of the demo city; a quarter of the cases go to the demo town's.
     pub villages: Vec<AreaCode>,
     /// Leaf categories.
     pub categories: Vec<Category>,
@@ -125,9 +125,9 @@ impl World {
         anyhow::ensure!(!villages.is_empty(), "no villages of {CITY} in the area table");
         let categories = store.categories().await?.into_iter().filter(|c| c.parent.is_some()).collect();
         let find = |name: &str| users.iter().find(|u| u.username == name).cloned();
-        let synthetic = |role, scope: &str| Actor::User {
-            id: format!("demo-{}", role_name(role)),
-            username: role_name(role).into(),
+        let synthetic = |role: Role, scope: &str| Actor::User {
+            id: format!("demo-{}", role.as_str()),
+            username: role.as_str().into(),
             role,
             scope: code(scope),
             department: None,
@@ -168,10 +168,6 @@ impl World {
             },
         }
     }
-}
-
-fn role_name(r: Role) -> &'static str {
-    r.as_str()
 }
 
 const DESCRIPTIONS: [&str; 12] = [
