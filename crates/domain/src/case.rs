@@ -313,6 +313,12 @@ pub struct NewCase {
     /// Attachment references given with the report.
     #[serde(default)]
     pub attachments: Vec<String>,
+    /// Answers to the category's service attributes (Open311), by attribute code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<crate::attributes::AttributeValues>,
+    /// Further contact details (e-mail, names, device id) as JSON, encrypted by the store's cipher; never shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_contact_enc: Option<String>,
 }
 
 /// The raw fields of a report, before validation.
@@ -370,6 +376,8 @@ impl NewCase {
             reporter_phone_enc: None,
             reporter_phone_masked: None,
             attachments: validate_attachments(input.attachments)?,
+            attributes: None,
+            reporter_contact_enc: None,
         })
     }
 }

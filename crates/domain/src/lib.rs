@@ -2,6 +2,7 @@
 //! state machine. Nothing here performs I/O; the store and the server call into it.
 
 pub mod area;
+pub mod attributes;
 pub mod calendar;
 pub mod case;
 pub mod category;

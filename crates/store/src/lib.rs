@@ -7,6 +7,7 @@
 //! nothing is deleted.
 
 pub mod crypto;
+pub mod open311;
 mod postgres;
 pub mod seed;
 mod shared;
@@ -24,6 +25,7 @@ use std::sync::Arc;
 use thiserror::Error;
 use uuid::Uuid;
 
+pub use open311::{ApiKey, KeySelector, NewApiKey};
 pub use postgres::PgStore;
 pub use sqlite::{SqliteDurability, SqliteStore};
 
@@ -267,6 +269,21 @@ pub trait Store: Send + Sync + 'static {
     /// Bulk-inserts generated cases with their logs (demo and benchmark data), bypassing
     /// intake; each case still gets its events and projection row.
     async fn import_cases(&self, cases: &[(Case, Vec<CaseEvent>)]) -> Result<()>;
+
+    /// Issues an Open311 client key (stored by hash); a hash already present is `Duplicate`.
+    async fn create_api_key(&self, k: &NewApiKey, now: DateTime<Utc>) -> Result<ApiKey>;
+    /// The key with this hash, revoked or not.
+    async fn api_key(&self, key_hash: &str) -> Result<Option<ApiKey>>;
+    /// Every key, oldest first.
+    async fn api_keys(&self) -> Result<Vec<ApiKey>>;
+    /// Revokes the live keys `sel` names; answers how many were revoked.
+    async fn revoke_api_keys(&self, sel: &KeySelector, now: DateTime<Utc>) -> Result<u64>;
+    /// Inserts or replaces one service attribute of a category (already validated).
+    async fn put_category_attribute(&self, a: &civicgrid_domain::attributes::AttributeDef) -> Result<()>;
+    /// Deletes one service attribute; answers whether it existed.
+    async fn delete_category_attribute(&self, category: &CategoryCode, code: &str) -> Result<bool>;
+    /// The service attributes of one category (or of all), by category, order and code.
+    async fn category_attributes(&self, category: Option<&CategoryCode>) -> Result<Vec<civicgrid_domain::attributes::AttributeDef>>;
 }
 
 /// Opens the store named by `url`: `sqlite://PATH` (created if missing) or `postgres://…`.
