@@ -96,6 +96,7 @@ macro_rules! impl_store {
         use $crate::shared::*;
         use $crate::*;
         use sqlx::{QueryBuilder, Row};
+        use std::collections::HashMap;
 
         type Tx<'a> = sqlx::Transaction<'a, $db>;
 
@@ -125,30 +126,33 @@ macro_rules! impl_store {
             })
         }
 
-        async fn insert_projection(tx: &mut Tx<'_>, c: &Case) -> Result<()> {
-            sqlx::query(
-                "INSERT INTO cases (id, code, state, category, channel, priority, area, owner_area, department_id,
-                    handler_user_id, reporter_user_id, supervised, created_at, updated_at, version, data)
-                 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)",
-            )
-            .bind(c.id.to_string())
-            .bind(c.code.as_str())
-            .bind(c.state.as_str())
-            .bind(c.report.category.as_str())
-            .bind(c.report.channel.as_str())
-            .bind(c.report.priority.as_str())
-            .bind(c.report.area.as_str())
-            .bind(c.owner_area.as_str())
-            .bind(department_of(c))
-            .bind(c.handler_user_id.as_deref())
-            .bind(c.reporter_user_id.as_deref())
-            .bind(c.supervised)
-            .bind(micros(c.created_at))
-            .bind(micros(c.updated_at))
-            .bind(c.version as i64)
-            .bind(to_json(c))
-            .execute(&mut **tx)
-            .await?;
+        /// Inserts projection rows, many per statement.
+        async fn insert_projections(tx: &mut Tx<'_>, cases: &[&Case]) -> Result<()> {
+            for chunk in cases.chunks(500) {
+                let mut b = QueryBuilder::<$db>::new(
+                    "INSERT INTO cases (id, code, state, category, channel, priority, area, owner_area, department_id,
+                        handler_user_id, reporter_user_id, supervised, created_at, updated_at, version, data) ",
+                );
+                b.push_values(chunk, |mut r, c| {
+                    r.push_bind(c.id.to_string())
+                        .push_bind(c.code.as_str())
+                        .push_bind(c.state.as_str())
+                        .push_bind(c.report.category.as_str())
+                        .push_bind(c.report.channel.as_str())
+                        .push_bind(c.report.priority.as_str())
+                        .push_bind(c.report.area.as_str())
+                        .push_bind(c.owner_area.as_str())
+                        .push_bind(department_of(c))
+                        .push_bind(c.handler_user_id.as_deref())
+                        .push_bind(c.reporter_user_id.as_deref())
+                        .push_bind(c.supervised)
+                        .push_bind(micros(c.created_at))
+                        .push_bind(micros(c.updated_at))
+                        .push_bind(c.version as i64)
+                        .push_bind(to_json(*c));
+                });
+                b.build().execute(&mut **tx).await?;
+            }
             Ok(())
         }
 
@@ -177,24 +181,30 @@ macro_rules! impl_store {
             Ok(())
         }
 
-        async fn append_event(tx: &mut Tx<'_>, c: &Case, e: &CaseEvent, outbox: bool) -> Result<()> {
-            sqlx::query("INSERT INTO case_events (case_id, seq, at, kind, payload) VALUES ($1,$2,$3,$4,$5)")
-                .bind(e.case_id.to_string())
-                .bind(e.seq as i64)
-                .bind(micros(e.at))
-                .bind(e.kind.name())
-                .bind(to_json(e))
-                .execute(&mut **tx)
-                .await?;
-            if outbox {
-                sqlx::query("INSERT INTO outbox (case_id, event_seq, topic, payload, created_at) VALUES ($1,$2,$3,$4,$5)")
-                    .bind(e.case_id.to_string())
-                    .bind(e.seq as i64)
-                    .bind(format!("case.{}", e.kind.name()))
-                    .bind(outbox_payload(c, e))
-                    .bind(micros(e.at))
-                    .execute(&mut **tx)
-                    .await?;
+        /// Appends events, each with the case as it stands after it (for the outbox), many per
+        /// statement; with `outbox`, each also gets its outbox row.
+        async fn append_events(tx: &mut Tx<'_>, events: &[(&Case, &CaseEvent)], outbox: bool) -> Result<()> {
+            for chunk in events.chunks(1000) {
+                let mut b = QueryBuilder::<$db>::new("INSERT INTO case_events (case_id, seq, at, kind, payload) ");
+                b.push_values(chunk, |mut r, (_, e)| {
+                    r.push_bind(e.case_id.to_string())
+                        .push_bind(e.seq as i64)
+                        .push_bind(micros(e.at))
+                        .push_bind(e.kind.name())
+                        .push_bind(to_json(*e));
+                });
+                b.build().execute(&mut **tx).await?;
+                if outbox {
+                    let mut b = QueryBuilder::<$db>::new("INSERT INTO outbox (case_id, event_seq, topic, payload, created_at) ");
+                    b.push_values(chunk, |mut r, (c, e)| {
+                        r.push_bind(e.case_id.to_string())
+                            .push_bind(e.seq as i64)
+                            .push_bind(format!("case.{}", e.kind.name()))
+                            .push_bind(outbox_payload(c, e))
+                            .push_bind(micros(e.at));
+                    });
+                    b.build().execute(&mut **tx).await?;
+                }
             }
             Ok(())
         }
@@ -258,47 +268,97 @@ macro_rules! impl_store {
             }
         }
 
-        /// Reports one case inside `tx`.
-        async fn create_in(tx: &mut Tx<'_>, req: &CreateCase) -> Result<Created> {
-            if let Some(key) = req.idempotency_key.as_deref() {
-                let hit = sqlx::query("SELECT case_id FROM idempotency_keys WHERE key = $1").bind(key).fetch_optional(&mut **tx).await?;
-                if let Some(row) = hit {
+        /// Reports a group of cases in one transaction with a handful of statements: replays
+        /// are resolved first (keys stored earlier, or repeated within the group), then each day's
+        /// code numbers are taken in one step, then all rows are written in bulk. The first
+        /// failure abandons the whole group.
+        async fn create_group(pool: &sqlx::Pool<$db>, reqs: &[&CreateCase]) -> Result<Vec<Created>> {
+            enum Slot {
+                Stored(Uuid),
+                InGroup(usize),
+                New,
+            }
+            let mut db = pool.begin().await?;
+            let keys: Vec<&str> = reqs.iter().filter_map(|r| r.idempotency_key.as_deref()).collect();
+            let mut stored: HashMap<String, Uuid> = HashMap::new();
+            if !keys.is_empty() {
+                let mut b = QueryBuilder::<$db>::new("SELECT key, case_id FROM idempotency_keys WHERE key IN (");
+                let mut sep = b.separated(", ");
+                for k in &keys {
+                    sep.push_bind(*k);
+                }
+                b.push(")");
+                for row in b.build().fetch_all(&mut *db).await? {
                     let id: String = row.try_get("case_id")?;
-                    let id = Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    let case = load_case(&mut **tx, id, false).await?.ok_or_else(|| StoreError::NotFound(id.to_string()))?;
-                    return Ok(Created { case, replayed: true });
+                    stored.insert(row.try_get("key")?, Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?);
                 }
             }
-            let day = CaseCode::day(req.now);
-            let seq: i64 = sqlx::query_scalar(
-                "INSERT INTO case_code_seq (day, last) VALUES ($1, 1)
-                 ON CONFLICT (day) DO UPDATE SET last = case_code_seq.last + 1 RETURNING last",
-            )
-            .bind(&day)
-            .fetch_one(&mut **tx)
-            .await?;
-            let id = Uuid::now_v7();
-            let (case, event) =
-                Case::report(id, CaseCode::new(req.now, seq as u64), req.new.clone(), req.handling_level, &req.actor, req.now)?;
-            insert_projection(tx, &case).await?;
-            append_event(tx, &case, &event, true).await?;
-            if let Some(key) = req.idempotency_key.as_deref() {
-                sqlx::query("INSERT INTO idempotency_keys (key, case_id, created_at) VALUES ($1, $2, $3)")
-                    .bind(key)
-                    .bind(id.to_string())
-                    .bind(micros(req.now))
-                    .execute(&mut **tx)
-                    .await?;
+            let mut first_with_key: HashMap<&str, usize> = HashMap::new();
+            let mut per_day: std::collections::BTreeMap<String, i64> = Default::default();
+            let mut slots: Vec<Slot> = Vec::with_capacity(reqs.len());
+            for (i, r) in reqs.iter().enumerate() {
+                slots.push(match r.idempotency_key.as_deref() {
+                    Some(k) if stored.contains_key(k) => Slot::Stored(stored[k]),
+                    Some(k) if first_with_key.contains_key(k) => Slot::InGroup(first_with_key[k]),
+                    key => {
+                        if let Some(k) = key {
+                            first_with_key.insert(k, i);
+                        }
+                        *per_day.entry(CaseCode::day(r.now)).or_default() += 1;
+                        Slot::New
+                    }
+                });
             }
-            Ok(Created { case, replayed: false })
-        }
-
-        /// Runs `reqs` in one transaction; the first failure abandons the whole group.
-        async fn create_group(pool: &sqlx::Pool<$db>, reqs: &[&CreateCase]) -> Result<Vec<Created>> {
-            let mut db = pool.begin().await?;
+            // The next free number of each day, taken for the whole group at once.
+            let mut next: HashMap<String, i64> = HashMap::new();
+            for (day, n) in &per_day {
+                let last: i64 = sqlx::query_scalar(
+                    "INSERT INTO case_code_seq (day, last) VALUES ($1, $2)
+                     ON CONFLICT (day) DO UPDATE SET last = case_code_seq.last + $2 RETURNING last",
+                )
+                .bind(day)
+                .bind(n)
+                .fetch_one(&mut *db)
+                .await?;
+                next.insert(day.clone(), last - n + 1);
+            }
+            let mut made: Vec<Option<(Case, CaseEvent)>> = Vec::with_capacity(reqs.len());
+            for (req, slot) in reqs.iter().zip(&slots) {
+                if !matches!(slot, Slot::New) {
+                    made.push(None);
+                    continue;
+                }
+                let seq = next.get_mut(&CaseCode::day(req.now)).expect("allocated above");
+                let code = CaseCode::new(req.now, *seq as u64);
+                *seq += 1;
+                made.push(Some(Case::report(Uuid::now_v7(), code, req.new.clone(), req.handling_level, &req.actor, req.now)?));
+            }
+            let new: Vec<(&Case, &CaseEvent)> = made.iter().flatten().map(|(c, e)| (c, e)).collect();
+            let cases: Vec<&Case> = new.iter().map(|(c, _)| *c).collect();
+            insert_projections(&mut db, &cases).await?;
+            append_events(&mut db, &new, true).await?;
+            let keyed: Vec<(&str, Uuid, i64)> = reqs
+                .iter()
+                .zip(&made)
+                .filter_map(|(r, m)| Some((r.idempotency_key.as_deref()?, m.as_ref()?.0.id, micros(r.now))))
+                .collect();
+            if !keyed.is_empty() {
+                let mut b = QueryBuilder::<$db>::new("INSERT INTO idempotency_keys (key, case_id, created_at) ");
+                b.push_values(&keyed, |mut r, (k, id, at)| {
+                    r.push_bind(*k).push_bind(id.to_string()).push_bind(*at);
+                });
+                b.build().execute(&mut *db).await?;
+            }
             let mut out = Vec::with_capacity(reqs.len());
-            for req in reqs {
-                out.push(create_in(&mut db, req).await?);
+            for (i, slot) in slots.iter().enumerate() {
+                out.push(match slot {
+                    Slot::New => Created { case: made[i].as_ref().expect("made").0.clone(), replayed: false },
+                    Slot::InGroup(first) => Created { case: made[*first].as_ref().expect("made").0.clone(), replayed: true },
+                    Slot::Stored(id) => Created {
+                        case: load_case(&mut *db, *id, false).await?.ok_or_else(|| StoreError::NotFound(id.to_string()))?,
+                        replayed: true,
+                    },
+                });
             }
             db.commit().await?;
             Ok(out)
@@ -613,7 +673,7 @@ macro_rules! impl_store {
                 let expected = case.version;
                 let event = case.execute(actor, cmd, now)?;
                 update_projection(&mut tx, &case, Some(expected)).await?;
-                append_event(&mut tx, &case, &event, true).await?;
+                append_events(&mut tx, &[(&case, &event)], true).await?;
                 tx.commit().await?;
                 Ok(case)
             }
@@ -689,7 +749,7 @@ macro_rules! impl_store {
                         }
                         None => {
                             report.differed += 1;
-                            insert_projection(&mut tx, &rebuilt).await?;
+                            insert_projections(&mut tx, &[&rebuilt]).await?;
                         }
                     }
                     report.cases += 1;
@@ -711,24 +771,30 @@ macro_rules! impl_store {
 
             async fn import_cases(&self, cases: &[(Case, Vec<CaseEvent>)]) -> Result<()> {
                 let mut tx = self.begin_write().await?;
-                for (case, events) in cases {
-                    insert_projection(&mut tx, case).await?;
-                    for e in events {
-                        append_event(&mut tx, case, e, false).await?;
-                    }
+                let rows: Vec<&Case> = cases.iter().map(|(c, _)| c).collect();
+                insert_projections(&mut tx, &rows).await?;
+                let events: Vec<(&Case, &CaseEvent)> = cases.iter().flat_map(|(c, es)| es.iter().map(move |e| (c, e))).collect();
+                append_events(&mut tx, &events, false).await?;
+                let mut last: HashMap<&str, i64> = HashMap::new();
+                for (case, _) in cases {
                     let (day, seq) = case.code.as_str().split_at(8);
+                    let e = last.entry(day).or_default();
+                    *e = (*e).max(seq.parse::<i64>().unwrap_or(0));
+                }
+                for (day, seq) in last {
                     sqlx::query(
                         "INSERT INTO case_code_seq (day, last) VALUES ($1, $2)
                          ON CONFLICT (day) DO UPDATE SET last = CASE WHEN case_code_seq.last > excluded.last
                             THEN case_code_seq.last ELSE excluded.last END",
                     )
                     .bind(day)
-                    .bind(seq.parse::<i64>().unwrap_or(0))
+                    .bind(seq)
                     .execute(&mut *tx)
                     .await?;
                 }
                 tx.commit().await?;
                 Ok(())
+
             }
 
             async fn create_api_key(&self, k: &NewApiKey, now: DateTime<Utc>) -> Result<ApiKey> {
