@@ -78,7 +78,17 @@ pub fn router(state: AppState) -> Router {
     let limit = state.config.body_limit;
     routes::router()
         .merge(openapi::router())
+        .fallback(web_or_not_found)
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Unknown routes: the API's JSON 404 under `/api`, the embedded web UI everywhere else.
+async fn web_or_not_found(req: axum::extract::Request) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if civicgrid_webui::is_api_path(req.uri().path()) {
+        return error::ApiError::not_found("route").into_response();
+    }
+    civicgrid_webui::serve(req).await
 }

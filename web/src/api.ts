@@ -1,0 +1,208 @@
+// The public HTTP API under /api/v1, typed. The browser session is the HttpOnly cookie the
+// server sets at login, so requests only need `credentials: 'same-origin'`.
+
+export type CaseState =
+  | 'reported' | 'accepted' | 'rejected' | 'dispatched' | 'in_progress' | 'returned'
+  | 'handled' | 'closed' | 'rated' | 'suspended' | 'merged'
+export type Channel = 'grid_worker' | 'resident' | 'hotline' | 'iot' | 'mediation' | 'inspection' | 'open311'
+export type Action =
+  | 'accept' | 'reject' | 'dispatch' | 'claim' | 'return' | 'request_extension' | 'decide_extension'
+  | 'handle' | 'verify' | 'rate' | 'escalate' | 'supervise' | 'merge' | 'suspend' | 'resume'
+  | 'close_on_spot' | 'instruct' | 'reopen'
+export type Role =
+  | 'resident' | 'grid_worker' | 'community_admin' | 'town_dispatcher' | 'district_dispatcher'
+  | 'department_handler' | 'mediator' | 'leader' | 'admin'
+export type Rating = 'satisfied' | 'basically_satisfied' | 'unsatisfied'
+export type Priority = 'normal' | 'high' | 'urgent'
+export type AreaLevel = 'province' | 'city' | 'county' | 'town' | 'village'
+
+export const STATES: CaseState[] = [
+  'reported', 'accepted', 'dispatched', 'in_progress', 'returned', 'handled', 'suspended',
+  'closed', 'rated', 'rejected', 'merged',
+]
+export const OPEN_STATES: CaseState[] = ['reported', 'accepted', 'dispatched', 'in_progress', 'returned', 'handled', 'suspended']
+export const CHANNELS: Channel[] = ['resident', 'grid_worker', 'hotline', 'iot', 'mediation', 'inspection', 'open311']
+export const RATINGS: Rating[] = ['satisfied', 'basically_satisfied', 'unsatisfied']
+
+export interface User {
+  id: string
+  username: string
+  display_name: string
+  role: Role
+  scope: string
+  department: string | null
+}
+export interface AreaRef { code: string; name: string; level: AreaLevel }
+export interface AreaView extends AreaRef { parent: string | null; path: AreaRef[] }
+export interface CategoryRef { code: string; name: string; name_en: string }
+export interface Category extends CategoryRef { parent: string | null; priority: Priority; handling_level: AreaLevel }
+export interface Department { id: string; name: string; name_en: string; area: string; categories: string[] }
+export interface Location { lon: number; lat: number }
+
+export interface CaseView {
+  id: string
+  code: string
+  title: string
+  description: string
+  category: CategoryRef
+  priority: Priority
+  channel: Channel
+  state: CaseState
+  area_code: string
+  area: AreaRef[]
+  owner_area: AreaRef
+  location: Location | null
+  address: string | null
+  reporter_phone: string | null
+  attachments: string[]
+  assignee: { kind: 'department' | 'area'; id: string; name: string } | null
+  handler_user_id: string | null
+  supervised: boolean
+  extension_requested_until: string | null
+  extended_until: string | null
+  rating: Rating | null
+  merged_into: string | null
+  reopen_count: number
+  return_count: number
+  escalation_count: number
+  created_at: string
+  updated_at: string
+  version: number
+  allowed_actions: Action[]
+}
+export interface CreatedCase extends CaseView { receipt: string }
+export interface CasePage { items: CaseView[]; next_cursor: string | null }
+export interface Counts { by_state: Partial<Record<CaseState, number>>; total: number }
+export interface ActorRef { kind: string; name: string; role?: Role | null; user_id?: string | null }
+export interface EventView { seq: number; at: string; actor: ActorRef; type: string; data: Record<string, unknown> }
+export interface TrackView {
+  code: string
+  category: CategoryRef
+  state: CaseState
+  created_at: string
+  updated_at: string
+  rating: Rating | null
+  can_rate: boolean
+  timeline: { type: string; at: string }[]
+}
+export interface NewCase {
+  category: string
+  description: string
+  title?: string
+  area?: string
+  address?: string
+  channel?: Channel
+  location?: { lon: number; lat: number; crs?: string }
+  reporter_phone?: string
+}
+
+/** Filters of `GET /cases` and `GET /cases/counts`. */
+export interface CaseFilter {
+  state?: CaseState[]
+  category?: string
+  area?: string
+  channel?: Channel
+  supervised?: boolean
+  created_from?: string
+  created_to?: string
+}
+
+/** An error as the API answers it: `{"error": {"code", "message", "field"}}`. */
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+    public field: string | null = null,
+  ) {
+    super(message)
+  }
+}
+
+/** Called when a request answers 401, so the app can send the user to the login. */
+let onUnauthenticated: (() => void) | null = null
+export function setUnauthenticatedHandler(f: (() => void) | null) {
+  onUnauthenticated = f
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } }
+  if (body !== undefined) {
+    init.body = JSON.stringify(body)
+    ;(init.headers as Record<string, string>)['content-type'] = 'application/json'
+  }
+  let res: Response
+  try {
+    res = await fetch('/api/v1' + path, init)
+  } catch (e) {
+    throw new ApiError(0, 'network', String(e))
+  }
+  const text = await res.text()
+  let json: unknown = null
+  if (text) {
+    try {
+      json = JSON.parse(text)
+    } catch {
+      throw new ApiError(res.status, 'internal', text.slice(0, 200))
+    }
+  }
+  if (!res.ok) {
+    const err = (json as { error?: { code: string; message: string; field: string | null } } | null)?.error
+    const e = new ApiError(res.status, err?.code ?? 'internal', err?.message ?? res.statusText, err?.field ?? null)
+    if (res.status === 401 && e.code === 'unauthenticated' && onUnauthenticated) onUnauthenticated()
+    throw e
+  }
+  return json as T
+}
+
+/** The query string of a case filter (only the parameters that are set). */
+export function filterQuery(f: CaseFilter, extra: Record<string, string | number | undefined> = {}): string {
+  const q = new URLSearchParams()
+  if (f.state && f.state.length) q.set('state', f.state.join(','))
+  if (f.category) q.set('category', f.category)
+  if (f.area) q.set('area', f.area)
+  if (f.channel) q.set('channel', f.channel)
+  if (f.supervised !== undefined) q.set('supervised', String(f.supervised))
+  if (f.created_from) q.set('created_from', f.created_from)
+  if (f.created_to) q.set('created_to', f.created_to)
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== '') q.set(k, String(v))
+  const s = q.toString()
+  return s ? '?' + s : ''
+}
+
+export const api = {
+  login: (username: string, password: string) =>
+    request<{ user: User; expires_at: string }>('POST', '/session', { username, password }),
+  logout: () => request<unknown>('DELETE', '/session'),
+  me: () => request<User>('GET', '/me'),
+  cases: (f: CaseFilter, cursor?: string, limit = 50) =>
+    request<CasePage>('GET', '/cases' + filterQuery(f, { cursor, limit })),
+  counts: (f: CaseFilter) => request<Counts>('GET', '/cases/counts' + filterQuery({ ...f, state: undefined })),
+  case: (id: string) => request<CaseView>('GET', `/cases/${encodeURIComponent(id)}`),
+  events: (id: string) => request<EventView[]>('GET', `/cases/${encodeURIComponent(id)}/events`),
+  contact: (id: string) => request<{ reporter_phone: string | null }>('GET', `/cases/${encodeURIComponent(id)}/contact`),
+  act: (id: string, action: Action, body: Record<string, unknown>) =>
+    request<CaseView>('POST', `/cases/${encodeURIComponent(id)}/actions/${action}`, body),
+  report: (c: NewCase) => request<CreatedCase>('POST', '/cases', c),
+  track: (code: string) => request<TrackView>('GET', `/track/${encodeURIComponent(code)}`),
+  rate: (code: string, receipt: string, rating: Rating, comment?: string) =>
+    request<TrackView>('POST', `/track/${encodeURIComponent(code)}/rate`, { receipt, rating, comment: comment || null }),
+  area: (code: string) => request<AreaView>('GET', `/areas/${encodeURIComponent(code)}`),
+  areaChildren: (code: string) => request<AreaRef[]>('GET', `/areas/${encodeURIComponent(code)}/children`),
+  categories: () => request<Category[]>('GET', '/categories'),
+  departments: (category?: string, area?: string) =>
+    request<Department[]>('GET', '/departments' + filterQuery({}, { category, area })),
+}
+
+/** Every page of a list, up to `max` cases (for dashboards and maps). */
+export async function allCases(f: CaseFilter, max = 1000): Promise<CaseView[]> {
+  const out: CaseView[] = []
+  let cursor: string | undefined
+  while (out.length < max) {
+    const page = await api.cases(f, cursor, Math.min(200, max - out.length))
+    out.push(...page.items)
+    if (!page.next_cursor || page.items.length === 0) break
+    cursor = page.next_cursor
+  }
+  return out
+}

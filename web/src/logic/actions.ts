@@ -1,0 +1,116 @@
+// What each case action asks for, and how a dialog's form turns into the API's JSON body.
+// The server decides which actions a reader may take (`allowed_actions`); this only knows
+// their fields (README: "Actions and their fields").
+
+import type { Action, AreaRef, CaseView, Rating } from '../api'
+
+export type FieldKind =
+  | 'text' // one line
+  | 'textarea'
+  | 'boolean' // yes/no switch
+  | 'datetime' // RFC 3339 in the body
+  | 'department' // dispatch: department picker (filtered by category and area)
+  | 'area' // dispatch: a lower area on the path to the case
+  | 'rating'
+  | 'target' // dispatch: department or area
+
+export interface FieldSpec {
+  name: string
+  kind: FieldKind
+  required: boolean
+}
+
+const f = (name: string, kind: FieldKind, required = true): FieldSpec => ({ name, kind, required })
+
+export const ACTION_FIELDS: Record<Action, FieldSpec[]> = {
+  accept: [f('note', 'textarea', false)],
+  reject: [f('reason', 'textarea')],
+  dispatch: [f('target', 'target'), f('department', 'department', false), f('area', 'area', false), f('instructions', 'textarea', false)],
+  claim: [],
+  return: [f('reason', 'textarea')],
+  request_extension: [f('until', 'datetime'), f('reason', 'textarea')],
+  decide_extension: [f('granted', 'boolean'), f('reason', 'textarea', false)],
+  handle: [f('feedback', 'textarea')],
+  verify: [f('passed', 'boolean'), f('comment', 'textarea', false)],
+  rate: [f('rating', 'rating'), f('comment', 'textarea', false)],
+  escalate: [f('reason', 'textarea')],
+  supervise: [f('instruction', 'textarea')],
+  merge: [f('into', 'text')],
+  suspend: [f('reason', 'textarea')],
+  resume: [f('note', 'textarea', false)],
+  close_on_spot: [f('evidence', 'textarea')],
+  instruct: [f('note', 'textarea')],
+  reopen: [f('reason', 'textarea')],
+}
+
+/** Actions whose buttons are styled as the main next step of the case. */
+export const PRIMARY_ACTIONS: Action[] = ['accept', 'dispatch', 'claim', 'handle', 'verify', 'rate', 'close_on_spot', 'resume']
+/** Actions that end or turn back the case, styled as warnings. */
+export const DANGER_ACTIONS: Action[] = ['reject', 'return', 'merge', 'suspend', 'reopen', 'escalate']
+
+export type FormValues = Record<string, string | boolean | null | undefined>
+
+/** The blank form of an action. */
+export function emptyForm(action: Action): FormValues {
+  const out: FormValues = {}
+  for (const spec of ACTION_FIELDS[action]) {
+    out[spec.name] = spec.kind === 'boolean' ? true : spec.kind === 'target' ? 'department' : ''
+  }
+  return out
+}
+
+export type BuildResult = { ok: true; body: Record<string, unknown> } | { ok: false; field: string }
+
+const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '')
+
+/**
+ * The JSON body for `POST /cases/{id}/actions/{action}`, or the first field that is missing.
+ * Optional text left blank is not sent. `until` must be a date in the future.
+ */
+export function buildBody(action: Action, form: FormValues, now: Date = new Date()): BuildResult {
+  const body: Record<string, unknown> = {}
+  for (const spec of ACTION_FIELDS[action]) {
+    const v = form[spec.name]
+    switch (spec.kind) {
+      case 'target':
+        break
+      case 'department':
+      case 'area': {
+        // dispatch: exactly one of department or area, by the chosen target.
+        if (form.target === spec.name) {
+          if (blank(v)) return { ok: false, field: spec.name }
+          body[spec.name] = v
+        }
+        break
+      }
+      case 'boolean':
+        body[spec.name] = v === true || v === 'true'
+        break
+      case 'datetime': {
+        if (blank(v)) return { ok: false, field: spec.name }
+        const d = new Date(String(v))
+        if (Number.isNaN(d.getTime()) || d.getTime() <= now.getTime()) return { ok: false, field: spec.name }
+        body[spec.name] = d.toISOString()
+        break
+      }
+      default:
+        if (blank(v)) {
+          if (spec.required) return { ok: false, field: spec.name }
+        } else {
+          body[spec.name] = typeof v === 'string' ? v.trim() : v
+        }
+    }
+  }
+  // A failed verification needs a comment (the server says so too).
+  if (action === 'verify' && body.passed === false && blank(body.comment)) return { ok: false, field: 'comment' }
+  return { ok: true, body }
+}
+
+/** The areas a case may be dispatched to: strictly below its owning centre, on the path to the case. */
+export function dispatchAreas(c: Pick<CaseView, 'area' | 'owner_area'>): AreaRef[] {
+  return c.area.filter((a) => a.code.length > c.owner_area.code.length && a.code.startsWith(c.owner_area.code))
+}
+
+export function isRating(v: unknown): v is Rating {
+  return v === 'satisfied' || v === 'basically_satisfied' || v === 'unsatisfied'
+}
