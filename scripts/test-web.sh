@@ -18,7 +18,7 @@ cargo build -p civicgrid
 
 DATA=$(mktemp -d)
 # A copy of the binary: a later build into the shared target/ must not swap it under the test.
-cp target/debug/civicgrid "$DATA/civicgrid"
+cp "${CARGO_TARGET_DIR:-target}/debug/civicgrid" "$DATA/civicgrid"
 PORT=${CIVICGRID_E2E_PORT:-$((20000 + RANDOM % 20000))}
 LOG=$DATA/server.log
 "$DATA/civicgrid" demo --listen 127.0.0.1:$PORT --data "$DATA/demo" >"$LOG" 2>&1 &

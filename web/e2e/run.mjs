@@ -80,11 +80,16 @@ async function cascade(page, testid, labels) {
     const last = i === labels.length - 1
     const node = panel.locator('.el-cascader-menu').nth(i).locator('.el-cascader-node', { hasText: label }).first()
     // checkStrictly cascaders (any level may be chosen) select through the node's radio.
+    await node.waitFor() // lazy levels load their nodes after the click on the level above
     const radio = node.locator('.el-radio')
     if (last && (await radio.count())) await radio.click()
     else await node.click()
   }
   await page.keyboard.press('Escape')
+  // Wait until the dropdown has gone (its closing transition included) before the next one opens.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.el-cascader__dropdown')].every((e) => getComputedStyle(e).display === 'none'),
+  )
 }
 
 /** Opens a case in the workbench and runs one action through its dialog. */

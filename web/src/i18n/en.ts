@@ -189,7 +189,7 @@ const en: typeof zh = {
   filter: {
     state: 'State',
     category: 'Category',
-    area: 'Area code',
+    area: 'Area',
     channel: 'Channel',
     time: 'Reported',
     from: 'From',

@@ -187,7 +187,7 @@ export default {
   filter: {
     state: '状态',
     category: '类别',
-    area: '区域编码',
+    area: '区域',
     channel: '来源',
     time: '上报时间',
     from: '开始',
