@@ -1,6 +1,7 @@
 //! The PostgreSQL backend, for production and for several servers on one database.
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use std::str::FromStr;
 use std::time::Duration;
 
 /// The PostgreSQL store.
@@ -14,7 +15,11 @@ pub struct PgStore {
 impl PgStore {
     /// Connects to `url` (`postgres://…`).
     pub async fn connect(url: &str) -> crate::Result<Self> {
-        let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+        // Case lists are filtered by ranges whose width only the values tell (a reader's scope
+        // may be one community or the whole city); a generic plan cached for a prepared
+        // statement guesses them narrow and sorts a million rows. Plan every execution instead.
+        let opts = PgConnectOptions::from_str(url)?.options([("plan_cache_mode", "force_custom_plan")]);
+        let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
         let intake = spawn_intake(pool.clone(), 4);
         Ok(PgStore { read: pool.clone(), write: pool, intake })
     }
