@@ -4,6 +4,7 @@
 pub mod error;
 pub mod extract;
 pub mod openapi;
+mod open311;
 mod refdata;
 mod routes;
 pub mod views;
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
     let limit = state.config.body_limit;
     routes::router()
         .merge(openapi::router())
+        .merge(open311::router())
         .fallback(web_or_not_found)
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
