@@ -376,6 +376,7 @@ pub async fn load_people(store: &dyn Store) -> Result<Vec<User>> {
         };
         users.push(store.create_user(u, Utc::now()).await?);
     }
+    crate::open311::load_demo(store).await?;
     Ok(users)
 }
 
@@ -436,6 +437,8 @@ pub async fn run(listen: &str, data: Option<PathBuf>, cases: usize) -> Result<()
         ] {
             println!("    {name:<11} {what}");
         }
+        println!();
+        println!("  Open311   {addr}/open311/v2/discovery.json (api_key {})", crate::open311::DEMO_KEY);
         println!();
         println!("  Ctrl-C stops the server; the data stays in the folder above.");
     })

@@ -3,6 +3,7 @@
 mod bench;
 mod config;
 mod demo;
+mod open311;
 
 use anyhow::{Context, Result};
 use civicgrid_domain::{org, AreaCode, CategoryCode, Department, Role};
@@ -60,6 +61,16 @@ enum Cmd {
     Department {
         #[command(subcommand)]
         cmd: DepartmentCmd,
+    },
+    /// Open311 GeoReport v2: client keys.
+    Open311 {
+        #[command(subcommand)]
+        cmd: open311::Open311Cmd,
+    },
+    /// Categories: service attributes.
+    Category {
+        #[command(subcommand)]
+        cmd: open311::CategoryCmd,
     },
     /// Rebuild the case projections from the event log and report differences.
     Rebuild,
@@ -238,6 +249,8 @@ async fn main() -> Result<()> {
             }
             Ok(())
         }
+        Cmd::Open311 { cmd } => open311::run(cmd, open_store(&cfg).await?).await,
+        Cmd::Category { cmd } => open311::run_category(cmd, open_store(&cfg).await?).await,
         Cmd::Rebuild => {
             let store = open_store(&cfg).await?;
             let r = store.rebuild_projections().await?;
