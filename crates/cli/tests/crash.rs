@@ -4,7 +4,7 @@
 use civicgrid_store::testing::{fresh_url, BACKENDS};
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -48,9 +48,10 @@ async fn sigkill_loses_no_acknowledged_case() {
         wait_ready(&client, &base).await;
 
         let stop = Arc::new(AtomicBool::new(false));
+        let acks = Arc::new(AtomicUsize::new(0));
         let mut writers = vec![];
         for w in 0..8 {
-            let (client, base, stop) = (client.clone(), base.clone(), stop.clone());
+            let (client, base, stop, acks) = (client.clone(), base.clone(), stop.clone(), acks.clone());
             writers.push(tokio::spawn(async move {
                 let mut acked = vec![];
                 let mut i = 0;
@@ -61,6 +62,7 @@ async fn sigkill_loses_no_acknowledged_case() {
                         Ok(r) if r.status() == 201 => {
                             if let Ok(v) = r.json::<serde_json::Value>().await {
                                 acked.push(v["code"].as_str().unwrap().to_string());
+                                acks.fetch_add(1, Ordering::Relaxed);
                             }
                         }
                         _ => {}
@@ -69,7 +71,11 @@ async fn sigkill_loses_no_acknowledged_case() {
                 acked
             }));
         }
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        // Kill in full flight, once enough creates were acknowledged, however loaded the machine.
+        let t = Instant::now();
+        while acks.load(Ordering::Relaxed) < 200 && t.elapsed() < Duration::from_secs(60) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         server.kill().expect("SIGKILL"); // Child::kill sends SIGKILL on Unix.
         server.wait().unwrap();
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -78,7 +84,7 @@ async fn sigkill_loses_no_acknowledged_case() {
         for w in writers {
             acked.extend(w.await.unwrap());
         }
-        assert!(acked.len() > 20, "{backend}: only {} cases were acknowledged before the kill", acked.len());
+        assert!(acked.len() >= 200, "{backend}: only {} cases were acknowledged before the kill", acked.len());
 
         let mut server = start(&config, port);
         wait_ready(&client, &base).await;
