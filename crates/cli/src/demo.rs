@@ -170,19 +170,37 @@ impl World {
     }
 }
 
-const DESCRIPTIONS: [&str; 12] = [
-    "路边垃圾桶满溢，周边有异味，请尽快清运。",
-    "小区门口有流动摊贩占道经营，影响通行。",
-    "人行道井盖破损，夜间行人容易踩空。",
-    "楼道内有电动车充电，存在火灾隐患。",
-    "施工工地夜间作业噪音大，影响居民休息。",
-    "道路积水严重，车辆无法正常通行。",
-    "邻居装修占用公共楼道堆放材料，协商未果。",
-    "路灯不亮已有一周，晚上很黑。",
-    "电线杆上张贴大量小广告。",
-    "独居老人家中无人应答，请社区上门看看。",
-    "机动车长期占用消防通道停放。",
-    "河道内漂浮垃圾较多，影响环境。",
+/// Targets (see the bands in `batch`) that walk the first cases of a batch through every state:
+/// reported, accepted, merged (into the accepted one), rejected, dispatched, returned, suspended,
+/// in progress, handled, closed, rated.
+const FIRST_TARGETS: [u32; 11] = [5, 15, 12, 9, 20, 27, 30, 40, 48, 60, 80];
+
+/// Demo reports, each with the category a dispatcher would give it.
+const REPORTS: [(&str, &str); 24] = [
+    ("0102", "路边垃圾桶满溢，周边有异味，请尽快清运。"),
+    ("0103", "小区后门堆积建筑垃圾和渣土多日无人清理。"),
+    ("0104", "菜市场门口路面油污严重，行人容易滑倒。"),
+    ("0105", "河道内漂浮垃圾较多，影响环境。"),
+    ("0101", "小区绿地内有人私自搭建棚屋。"),
+    ("0107", "村口空地有人焚烧垃圾，烟很大。"),
+    ("0201", "电线杆上张贴大量小广告。"),
+    ("0301", "施工工地夜间作业噪音大，影响居民休息。"),
+    ("0303", "渣土车沿路遗撒泥土，下雨后一片泥泞。"),
+    ("0402", "路口自来水管破裂，水流到路面上。"),
+    ("0404", "道路积水严重，车辆无法正常通行。"),
+    ("0405", "人行道井盖破损，夜间行人容易踩空。"),
+    ("0501", "小区门口有流动摊贩占道经营，影响通行。"),
+    ("0504", "机动车长期占用消防通道停放。"),
+    ("0506", "夜市露天烧烤油烟扰民。"),
+    ("1101", "邻居装修占用公共楼道堆放材料，协商未果。"),
+    ("1103", "物业长期不维修电梯，业主意见很大。"),
+    ("1104", "工地拖欠十几名工人工资已有两个月。"),
+    ("1201", "商铺门口堆放纸箱等易燃杂物。"),
+    ("1202", "楼道内有电动车充电，存在火灾隐患。"),
+    ("1302", "独居老人家中无人应答，请社区上门看看。"),
+    ("1303", "路灯不亮已有一周，晚上很黑。"),
+    ("1304", "公园里的健身器材损坏，存在安全隐患。"),
+    ("1402", "学校门口路段车速快，缺少减速带。"),
 ];
 
 /// Generates `n` cases over the 60 days before `end`, each with a history that leads to a state
@@ -216,17 +234,18 @@ impl<'w> Generator<'w> {
     let seq_by_day = &mut self.seq_by_day;
     let mut out: Vec<(Case, Vec<CaseEvent>)> = Vec::with_capacity(n);
     let demo_town: Vec<&AreaCode> = world.villages.iter().filter(|v| v.as_str().starts_with(TOWN)).collect();
-    for t in times {
+    for (index, t) in times.into_iter().enumerate() {
         let village = if !demo_town.is_empty() && rng.gen_bool(0.25) {
             demo_town[rng.gen_range(0..demo_town.len())].clone()
         } else {
             world.villages[rng.gen_range(0..world.villages.len())].clone()
         };
-        let cat = &world.categories[rng.gen_range(0..world.categories.len())];
+        let (cat_code, description) = REPORTS[rng.gen_range(0..REPORTS.len())];
+        let Some(cat) = world.categories.iter().find(|c| c.code.as_str() == cat_code) else { continue };
         let channel = [Channel::GridWorker, Channel::Resident, Channel::Hotline, Channel::Hotline, Channel::Iot, Channel::Inspection]
             [rng.gen_range(0..6)];
         let input = NewCaseInput {
-            description: DESCRIPTIONS[rng.gen_range(0..DESCRIPTIONS.len())].to_string(),
+            description: description.to_string(),
             channel,
             // Roughly Weihai's urban area: labelled demo geometry, not surveyed points.
             location: Location::new(122.05 + rng.gen_range(0.0..0.15), 37.45 + rng.gen_range(0.0..0.1)).ok(),
@@ -254,8 +273,10 @@ impl<'w> Generator<'w> {
             }
         };
         let d = &world.dispatcher;
-        let target: u32 = rng.gen_range(0..100);
-        if channel == Channel::GridWorker && target < 30 {
+        // The first cases of a batch visit every state once, so even a small demo shows them all.
+        let forced = FIRST_TARGETS.get(index).copied();
+        let target: u32 = forced.unwrap_or_else(|| rng.gen_range(0..100));
+        if channel == Channel::GridWorker && forced.is_none() && target < 30 {
             let w = world.worker_for(&village);
             step(&mut case, &mut events, &w, Command::CloseOnSpot { evidence: "已现场处置完毕，附照片。".into(), attachments: vec![] }, rng);
             out.push((case, events));
