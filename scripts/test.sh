@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite, on SQLite and PostgreSQL: starts a throwaway PostgreSQL cluster, runs
-# every test of the workspace against both backends, stops the cluster.
+# The whole test suite: the web UI's tests (Vitest and headless-Chromium end-to-end, see
+# scripts/test-web.sh; CIVICGRID_SKIP_WEB_TESTS=1 skips them), then every Rust test of the
+# workspace on SQLite and on PostgreSQL, with a throwaway PostgreSQL cluster of this run's own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${CIVICGRID_SKIP_WEB_TESTS:-0}" != 1 ]; then
+  scripts/test-web.sh
+fi
 # A cluster of this run's own, so parallel runs on one machine never stop each other's.
 CIVICGRID_PG_DIR=$(mktemp -d /tmp/civicgrid-pg-test.XXXXXX)
 CIVICGRID_PG_PORT=${CIVICGRID_PG_PORT:-$((20000 + RANDOM % 20000))}
