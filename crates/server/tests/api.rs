@@ -2,14 +2,16 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use civicgrid_domain::{AreaCode, CategoryCode, Department, Role};
+use civicgrid_domain::Role;
 use civicgrid_server::{router, AppState, ServerConfig};
-use civicgrid_store::crypto::{hash_password, Cipher};
-use civicgrid_store::testing::{fresh, BACKENDS};
-use civicgrid_store::{seed, NewUser, Store};
+use civicgrid_store::crypto::Cipher;
+use civicgrid_store::testing::BACKENDS;
+use civicgrid_store::Store;
 use serde_json::{json, Value};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use tower::ServiceExt;
+
+mod support;
 
 const A: &str = "371002001001";
 const B: &str = "371002001002";
@@ -26,43 +28,16 @@ struct Res {
     body: Value,
 }
 
-fn hash() -> String {
-    static H: OnceLock<String> = OnceLock::new();
-    H.get_or_init(|| hash_password("civicgrid").unwrap()).clone()
-}
-
 impl Api {
     async fn new(backend: &str) -> Api {
-        let (store, dir) = fresh(backend).await;
-        seed::seed_reference(store.as_ref()).await.unwrap();
-        store
-            .put_department(&Department {
-                id: "urban".into(),
-                name: "综合行政执法局".into(),
-                name_en: "Urban management".into(),
-                area: AreaCode::parse("3710").unwrap(),
-                categories: vec![CategoryCode::parse("01").unwrap()],
-            })
-            .await
-            .unwrap();
-        let users = [
+        let accounts = [
             ("dispatcher", Role::DistrictDispatcher, "3710", None),
             ("community_a", Role::CommunityAdmin, A, None),
             ("community_b", Role::CommunityAdmin, B, None),
             ("handler", Role::DepartmentHandler, "3710", Some("urban")),
             ("leader", Role::Leader, "3710", None),
         ];
-        for (name, role, scope, dept) in users {
-            let u = NewUser {
-                username: name.into(),
-                display_name: name.into(),
-                password_hash: hash(),
-                role,
-                scope: AreaCode::parse(scope).unwrap(),
-                department: dept.map(Into::into),
-            };
-            store.create_user(u, chrono::Utc::now()).await.unwrap();
-        }
+        let (store, dir) = support::seeded_store(backend, &accounts).await;
         let state = AppState::new(store.clone(), Cipher::from_bytes([9; 32]), ServerConfig::default());
         Api { app: router(state), store, _dir: dir }
     }

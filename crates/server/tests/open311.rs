@@ -5,15 +5,17 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use civicgrid_domain::attributes::{AttributeDef, AttributeOption, AttributeValue, Datatype};
-use civicgrid_domain::{AreaCode, CategoryCode, Channel, Department, Role};
+use civicgrid_domain::{AreaCode, CategoryCode, Channel, Role};
 use civicgrid_server::{router, AppState, ServerConfig};
-use civicgrid_store::crypto::{hash_password, token_hash, Cipher};
-use civicgrid_store::testing::{fresh, BACKENDS};
-use civicgrid_store::{seed, KeySelector, NewApiKey, NewUser, Store};
+use civicgrid_store::crypto::{token_hash, Cipher};
+use civicgrid_store::testing::BACKENDS;
+use civicgrid_store::{KeySelector, NewApiKey, Store};
 use quick_xml::events::Event;
 use serde_json::{json, Value};
 use std::sync::{Arc, OnceLock};
 use tower::ServiceExt;
+
+mod support;
 
 const A: &str = "371002001001";
 const KEY: &str = "test-open311-key";
@@ -174,30 +176,8 @@ fn attr(code: &str, datatype: Datatype, required: bool, order: i64, keys: &[(&st
 
 impl Api {
     async fn new(backend: &str) -> Api {
-        let (store, dir) = fresh(backend).await;
-        seed::seed_reference(store.as_ref()).await.unwrap();
-        store
-            .put_department(&Department {
-                id: "urban".into(),
-                name: "综合行政执法局".into(),
-                name_en: "Urban management".into(),
-                area: AreaCode::parse("3710").unwrap(),
-                categories: vec![CategoryCode::parse("01").unwrap()],
-            })
-            .await
-            .unwrap();
-        for (name, role, dept) in [("dispatcher", Role::DistrictDispatcher, None), ("handler", Role::DepartmentHandler, Some("urban"))] {
-            static H: OnceLock<String> = OnceLock::new();
-            let u = NewUser {
-                username: name.into(),
-                display_name: name.into(),
-                password_hash: H.get_or_init(|| hash_password("civicgrid").unwrap()).clone(),
-                role,
-                scope: AreaCode::parse("3710").unwrap(),
-                department: dept.map(Into::into),
-            };
-            store.create_user(u, chrono::Utc::now()).await.unwrap();
-        }
+        let accounts = [("dispatcher", Role::DistrictDispatcher, "3710", None), ("handler", Role::DepartmentHandler, "3710", Some("urban"))];
+        let (store, dir) = support::seeded_store(backend, &accounts).await;
         let now = chrono::Utc::now();
         for (key, area) in [(KEY, None), (AREA_KEY, Some("371002001")), (REVOKED, None)] {
             let k = NewApiKey { key_hash: token_hash(key), client: key.into(), channel: Channel::Open311, area: area.map(|a| AreaCode::parse(a).unwrap()) };
