@@ -1,0 +1,1 @@
+//! civicgrid geography: coordinate systems, grid polygons and the point-to-grid index.
