@@ -1,1 +1,19 @@
-//! civicgrid's unified address library (统一地址库): normalising, parsing and matching Chinese addresses.
+//! civicgrid's unified address library (统一地址库): normalising, parsing and matching Chinese
+//! addresses against a library of standard addresses.
+//!
+//! No I/O: every entry point takes text or bytes; the caller reads the files.
+
+mod error;
+pub mod eval;
+pub mod gazetteer;
+pub mod import;
+pub mod library;
+pub mod normalize;
+pub mod parse;
+
+pub use error::AddressError;
+pub use gazetteer::{parse_area_csv, Area, AreaRow, Gazetteer, Resolved};
+pub use import::{read_csv, read_xlsx, resolve, AddressRow, ImportErrors, RowError};
+pub use library::{AddressLibrary, Candidate, MatchResult, StandardAddress, CONFIRM_BELOW};
+pub use normalize::{normalize, normalize_mapped, Normalized};
+pub use parse::{Component, Dictionaries, Label, ParsedAddress, Parser};

@@ -1,0 +1,77 @@
+//! Scores the parser on a CoNLL-style file of labelled addresses.
+//!
+//! ```sh
+//! CARGO_TARGET_DIR=/work/target-address cargo run --release -p civicgrid-address --example eval -- \
+//!     /work/shared/datasets/chinese-address-parsing/dev.txt
+//! ```
+//!
+//! The gazetteer is built from `data/areas/areas.csv` (or the file given as second argument).
+//! With `--errors N` it also prints the first N addresses whose parse differs from the gold.
+
+use std::sync::Arc;
+
+use civicgrid_address::eval::{evaluate, read_conll};
+use civicgrid_address::{Dictionaries, Gazetteer, Parser};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut errors = 0usize;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if args[i] == "--errors" {
+            errors = args.get(i + 1).and_then(|n| n.parse().ok()).unwrap_or(20);
+            i += 2;
+        } else {
+            files.push(args[i].clone());
+            i += 1;
+        }
+    }
+    let Some(data) = files.first() else {
+        eprintln!("usage: eval DATA.conll [areas.csv] [--errors N]");
+        std::process::exit(2);
+    };
+    let areas = files.get(1).cloned().unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/areas/areas.csv").to_string());
+    let text = std::fs::read_to_string(data).expect("read data");
+    let areas = std::fs::read_to_string(&areas).expect("read areas.csv");
+    let t0 = std::time::Instant::now();
+    let gazetteer = Arc::new(Gazetteer::from_csv(&areas).expect("gazetteer"));
+    eprintln!("gazetteer: {} areas in {:.2?}", gazetteer.len(), t0.elapsed());
+    let parser = Parser::new(gazetteer, Dictionaries::default());
+    let samples = read_conll(&text);
+    // Warm up caches so the timing reflects steady state.
+    for s in samples.iter().take(200) {
+        let _ = parser.parse(&s.text());
+    }
+    let report = evaluate(&samples, &parser);
+    println!("{report}");
+    if errors > 0 {
+        let mut shown = 0;
+        for s in &samples {
+            if shown >= errors {
+                break;
+            }
+            let text = s.text();
+            let p = parser.parse(&text);
+            let mine: Vec<String> = p.components.iter().map(|c| format!("{}={}", c.label, c.text)).collect();
+            let gold = gold_spans(s);
+            if mine != gold {
+                shown += 1;
+                println!("\n{text}\n  gold: {}\n  mine: {}", gold.join(" "), mine.join(" "));
+            }
+        }
+    }
+}
+
+fn gold_spans(s: &civicgrid_address::eval::Sample) -> Vec<String> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (t, tag) in s.tokens.iter().zip(&s.tags) {
+        let (bio, label) = tag.split_once('-').unwrap_or(("O", ""));
+        match out.last_mut() {
+            Some(last) if bio == "I" && last.0 == label => last.1.push_str(t),
+            _ if bio == "O" => {}
+            _ => out.push((label.to_string(), t.clone())),
+        }
+    }
+    out.into_iter().map(|(l, t)| format!("{l}={t}")).collect()
+}

@@ -1,0 +1,973 @@
+//! Address parsing: a normalised address is cut into labelled components (province … room)
+//! by the gazetteer, the road and estate names of the address library, and rules on the
+//! suffixes and numbers that Chinese addresses are made of.
+
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use civicgrid_domain::area::{AreaCode, AreaLevel};
+use serde::{Deserialize, Serialize};
+
+use crate::gazetteer::{AliasKind, GazMatch, Gazetteer};
+use crate::normalize::{normalize, normalize_mapped, Normalized};
+
+/// The component labels, after the NAACL 2019 Chinese address parsing data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Label {
+    /// 中国.
+    Country,
+    /// Province or autonomous region.
+    Prov,
+    /// City (prefecture).
+    City,
+    /// County or district.
+    District,
+    /// Development zone (开发区, 新区).
+    Devzone,
+    /// Town, township or street (乡镇街道).
+    Town,
+    /// Village or community (村, 社区).
+    Community,
+    /// Road.
+    Road,
+    /// A second road (crossing or lane).
+    Subroad,
+    /// Road number.
+    Roadno,
+    /// Number on the second road.
+    Subroadno,
+    /// Point of interest: estate, building, company.
+    Poi,
+    /// A part of the poi (东区, 二期).
+    Subpoi,
+    /// Building number (号楼, 栋, 幢, 座).
+    Houseno,
+    /// Unit (单元).
+    Cellno,
+    /// Floor.
+    Floorno,
+    /// Room.
+    Roomno,
+    /// A person or company at the address.
+    Person,
+    /// Locative words (旁边, 对面, 交叉口).
+    Assist,
+    /// Repeated or meaningless text.
+    Redundant,
+    /// Anything else.
+    Otherinfo,
+}
+
+impl Label {
+    /// Every label, in the order of the address.
+    pub const ALL: [Label; 21] = [
+        Label::Country,
+        Label::Prov,
+        Label::City,
+        Label::District,
+        Label::Devzone,
+        Label::Town,
+        Label::Community,
+        Label::Road,
+        Label::Subroad,
+        Label::Roadno,
+        Label::Subroadno,
+        Label::Poi,
+        Label::Subpoi,
+        Label::Houseno,
+        Label::Cellno,
+        Label::Floorno,
+        Label::Roomno,
+        Label::Person,
+        Label::Assist,
+        Label::Redundant,
+        Label::Otherinfo,
+    ];
+
+    /// Lowercase name as in the data set (`prov`, `devzone`, `subroadno` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Country => "country",
+            Label::Prov => "prov",
+            Label::City => "city",
+            Label::District => "district",
+            Label::Devzone => "devzone",
+            Label::Town => "town",
+            Label::Community => "community",
+            Label::Road => "road",
+            Label::Subroad => "subroad",
+            Label::Roadno => "roadno",
+            Label::Subroadno => "subroadno",
+            Label::Poi => "poi",
+            Label::Subpoi => "subpoi",
+            Label::Houseno => "houseno",
+            Label::Cellno => "cellno",
+            Label::Floorno => "floorno",
+            Label::Roomno => "roomno",
+            Label::Person => "person",
+            Label::Assist => "assist",
+            Label::Redundant => "redundant",
+            Label::Otherinfo => "otherinfo",
+        }
+    }
+
+    /// The label with this name, case folded (`devZone` is `devzone`).
+    pub fn from_name(s: &str) -> Option<Label> {
+        let s = s.to_ascii_lowercase();
+        Label::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    fn is_admin(self) -> bool {
+        matches!(self, Label::Country | Label::Prov | Label::City | Label::District | Label::Devzone | Label::Town | Label::Community)
+    }
+}
+
+impl std::fmt::Display for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One labelled piece of an address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Component {
+    /// What the piece is.
+    pub label: Label,
+    /// The piece as written in the input.
+    pub text: String,
+    /// First char of the piece in the input (char offset, not bytes).
+    pub start: usize,
+    /// One past its last char in the input.
+    pub end: usize,
+    /// The piece normalised (see [`crate::normalize`]).
+    pub normalized: String,
+}
+
+/// The result of parsing one address.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ParsedAddress {
+    /// The components in input order.
+    pub components: Vec<Component>,
+    /// The deepest area the address resolves to without doubt.
+    pub area: Option<AreaCode>,
+    /// When the next level down is ambiguous (城关镇 in several counties), the areas it may be.
+    pub area_candidates: Vec<AreaCode>,
+}
+
+impl ParsedAddress {
+    /// The first component with this label.
+    pub fn first(&self, label: Label) -> Option<&Component> {
+        self.components.iter().find(|c| c.label == label)
+    }
+
+    /// The normalised text of the first component with this label.
+    pub fn value(&self, label: Label) -> Option<&str> {
+        self.first(label).map(|c| c.normalized.as_str())
+    }
+}
+
+/// Road and estate (poi) names known to the address library; they win over suffix rules.
+#[derive(Debug, Clone, Default)]
+pub struct Dictionaries {
+    /// Road names (新威路).
+    pub roads: Vec<String>,
+    /// Estate, building and place names (海景花园).
+    pub pois: Vec<String>,
+}
+
+/// Parses addresses against a gazetteer and optional dictionaries.
+pub struct Parser {
+    gazetteer: Arc<Gazetteer>,
+    dict: Option<AhoCorasick>,
+    dict_labels: Vec<Label>,
+}
+
+impl std::fmt::Debug for Parser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parser").field("gazetteer", &self.gazetteer).field("dictionary", &self.dict_labels.len()).finish()
+    }
+}
+
+/// A piece found in the normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Seg {
+    label: Label,
+    start: usize,
+    end: usize,
+}
+
+fn is_alnum(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+}
+
+fn starts_with_at(c: &[char], i: usize, word: &str) -> bool {
+    (i..).zip(word.chars()).all(|(k, w)| c.get(k) == Some(&w))
+}
+
+fn ends_with_at(c: &[char], end: usize, word: &str) -> bool {
+    let n = word.chars().count();
+    end >= n && starts_with_at(c, end - n, word)
+}
+
+/// Which of `words` starts at `i`, longest first.
+fn word_at(c: &[char], i: usize, words: &[&'static str]) -> Option<&'static str> {
+    words.iter().filter(|w| starts_with_at(c, i, w)).max_by_key(|w| w.len()).copied()
+}
+
+/// Which of `words` ends at `end`, longest first.
+fn word_ending(c: &[char], end: usize, words: &[&'static str]) -> Option<&'static str> {
+    words.iter().filter(|w| ends_with_at(c, end, w)).max_by_key(|w| w.len()).copied()
+}
+
+/// Units after a number, longest first by construction of the lookup.
+const NUMBER_UNITS: &[&str] = &[
+    "号楼", "号院", "号门", "号", "栋", "幢", "座", "单元", "楼", "层", "室", "房", "户", "弄", "巷", "组", "期", "区", "排",
+    "#楼", "#", "米", "街", "号铺", "铺",
+];
+
+/// Road endings.
+const ROAD_SUFFIXES: &[&str] =
+    &["路", "街", "大道", "大街", "巷", "弄", "胡同", "公路", "国道", "省道", "高速", "里弄", "支路", "横路", "直街", "小道"];
+
+/// Locative words (旁边, 对面…) that may stand anywhere.
+const ASSIST_WORDS: &[&str] = &[
+    "斜对面", "对面", "旁边", "附近", "门口", "交叉口", "交汇处", "交界处", "十字路口", "隔壁", "后面", "前面", "里面", "东侧",
+    "西侧", "南侧", "北侧", "东边", "西边", "南边", "北边", "东面", "西面", "南面", "北面", "楼下", "对过", "边上", "院内",
+    "往东", "往西", "往南", "往北", "向东", "向西", "向南", "向北", "东首", "西首", "旁",
+];
+
+/// Noise that delivery addresses carry (电联: "call on arrival").
+const NOISE_WORDS: &[&str] = &["电联", "电话联系", "联系电话"];
+
+/// Endings of a development zone.
+const DEVZONE_SUFFIXES: &[&str] =
+    &["开发区", "高新区", "新区", "保税区", "经济区", "试验区", "实验区", "示范区", "高新技术产业园区", "产业集聚区"];
+
+/// Chars that, right after a short area name, show it is part of a longer name (新华路).
+fn continues_name(c: &[char], end: usize) -> bool {
+    const NEXT1: &[char] = &['路', '街', '巷', '弄', '桥', '村', '庄', '园', '苑', '店', '厂', '站', '湾', '府', '楼', '港', '湖', '山'];
+    const NEXT2: &[&str] = &[
+        "大道", "大街", "大厦", "大桥", "大学", "小区", "花园", "公园", "公寓", "公司", "广场", "市场", "中心", "中学", "小学",
+        "医院", "新村", "家园", "商场", "商城", "宾馆", "酒店", "饭店", "工业", "开发", "科技", "山庄", "花苑", "国际", "银行",
+        "电器", "服饰", "超市", "学校", "学院", "人民", "汽车", "大酒", "市场", "东路", "西路", "南路", "北路", "中路", "一路",
+        "二路", "三路",
+    ];
+    match c.get(end) {
+        None => false,
+        Some(ch) if NEXT1.contains(ch) => true,
+        Some(_) => NEXT2.iter().any(|w| starts_with_at(c, end, w)),
+    }
+}
+
+fn level_label(level: AreaLevel) -> Label {
+    match level {
+        AreaLevel::Province => Label::Prov,
+        AreaLevel::City => Label::City,
+        AreaLevel::County => Label::District,
+        AreaLevel::Town => Label::Town,
+        AreaLevel::Village => Label::Community,
+    }
+}
+
+/// Depth of an admin label, for "deeper than what we have".
+fn admin_rank(label: Label) -> u8 {
+    match label {
+        Label::Country => 0,
+        Label::Prov => 1,
+        Label::City => 2,
+        Label::District => 3,
+        Label::Devzone => 4,
+        Label::Town => 5,
+        Label::Community => 6,
+        _ => 7,
+    }
+}
+
+/// The working state of one parse.
+struct Run<'a> {
+    p: &'a Parser,
+    c: &'a [char],
+    norm: &'a Normalized,
+    starts: Vec<Vec<GazMatch>>,
+    dict_starts: Vec<Vec<(usize, Label)>>,
+    segs: Vec<Seg>,
+    /// Deepest area resolved so far (gazetteer index).
+    area: Option<u32>,
+    /// Candidates when the last admin name was ambiguous.
+    candidates: Vec<u32>,
+    /// Caller's hint.
+    scope: Option<u32>,
+    /// Deepest admin rank seen (resolved or not).
+    rank: u8,
+    /// Still in the administrative prefix of the address.
+    in_admin: bool,
+}
+
+impl Parser {
+    /// A parser over `gazetteer`, knowing the road and estate names of `dictionaries`.
+    pub fn new(gazetteer: Arc<Gazetteer>, dictionaries: Dictionaries) -> Self {
+        let mut names: Vec<String> = Vec::new();
+        let mut labels = Vec::new();
+        for (list, label) in [(&dictionaries.roads, Label::Road), (&dictionaries.pois, Label::Poi)] {
+            for n in list {
+                let n = normalize(n);
+                if n.chars().count() >= 2 {
+                    names.push(n);
+                    labels.push(label);
+                }
+            }
+        }
+        let dict = (!names.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .match_kind(MatchKind::Standard)
+                    .build(&names)
+                    .ok()
+            })
+            .flatten();
+        Parser { gazetteer, dict, dict_labels: labels }
+    }
+
+    /// The gazetteer the parser resolves areas with.
+    pub fn gazetteer(&self) -> &Arc<Gazetteer> {
+        &self.gazetteer
+    }
+
+    /// Parses one address.
+    pub fn parse(&self, text: &str) -> ParsedAddress {
+        self.parse_in(text, None)
+    }
+
+    /// Parses one address known to lie in `scope` (the caller's area), which settles names that
+    /// exist in several places.
+    pub fn parse_in(&self, text: &str, scope: Option<&AreaCode>) -> ParsedAddress {
+        let norm = normalize_mapped(text);
+        let c = &norm.chars[..];
+        let ntext: String = c.iter().collect();
+        let mut byte_to_char = vec![0u32; ntext.len() + 1];
+        for (ci, (bi, ch)) in ntext.char_indices().enumerate() {
+            for b in 0..ch.len_utf8() {
+                byte_to_char[bi + b] = ci as u32;
+            }
+        }
+        byte_to_char[ntext.len()] = c.len() as u32;
+        let mut starts: Vec<Vec<GazMatch>> = vec![Vec::new(); c.len() + 1];
+        for m in self.gazetteer.find_all(&ntext, &byte_to_char) {
+            starts[m.start].push(m);
+        }
+        for s in &mut starts {
+            s.sort_by_key(|m| std::cmp::Reverse(m.end));
+        }
+        let mut dict_starts: Vec<Vec<(usize, Label)>> = vec![Vec::new(); c.len() + 1];
+        if let Some(dict) = &self.dict {
+            for m in dict.find_overlapping_iter(&ntext) {
+                let (s, e) = (byte_to_char[m.start()] as usize, byte_to_char[m.end()] as usize);
+                dict_starts[s].push((e, self.dict_labels[m.pattern().as_usize()]));
+            }
+            for s in &mut dict_starts {
+                s.sort_by_key(|d| std::cmp::Reverse(d.0));
+            }
+        }
+        let scope_idx = scope.and_then(|s| self.gazetteer.index_of(s));
+        let mut run = Run {
+            p: self,
+            c,
+            norm: &norm,
+            starts,
+            dict_starts,
+            segs: Vec::new(),
+            area: None,
+            candidates: Vec::new(),
+            scope: scope_idx,
+            rank: 0,
+            in_admin: true,
+        };
+        run.parse();
+        run.finish(text)
+    }
+}
+
+impl Run<'_> {
+    fn last_label(&self) -> Option<Label> {
+        self.segs.iter().rev().find(|s| s.label != Label::Redundant && s.label != Label::Assist).map(|s| s.label)
+    }
+
+    fn has(&self, label: Label) -> bool {
+        self.segs.iter().any(|s| s.label == label)
+    }
+
+    fn push(&mut self, label: Label, start: usize, end: usize) {
+        if start >= end {
+            return;
+        }
+        if !label.is_admin() && label != Label::Redundant {
+            self.in_admin = false;
+        }
+        self.segs.push(Seg { label, start, end });
+    }
+
+    fn parse(&mut self) {
+        let n = self.c.len();
+        let mut i = 0;
+        if starts_with_at(self.c, 0, "中华人民共和国") {
+            self.push(Label::Country, 0, 7);
+            i = 7;
+        } else if starts_with_at(self.c, 0, "中国") && !continues_name(self.c, 2) {
+            self.push(Label::Country, 0, 2);
+            i = 2;
+        }
+        while i < n {
+            if let Some(end) = self.try_admin(i) {
+                i = end;
+                continue;
+            }
+            let ch = self.c[i];
+            if is_alnum(ch) || ch == '#' || ch == '-' {
+                i = self.number(i);
+                continue;
+            }
+            i = self.words(i);
+        }
+    }
+
+    /// The area (and kind) a gazetteer match may stand for here, if any.
+    fn admin_choice(&self, m: &GazMatch) -> Option<(u32, AliasKind, bool)> {
+        let g = &self.p.gazetteer;
+        let anchor = self.area.or(self.scope);
+        let followed_by_admin = self.starts.get(m.end).is_some_and(|v| !v.is_empty()) || m.end == self.c.len();
+        let boundary_after = followed_by_admin || self.norm.gap_before(m.end) || self.c.get(m.end).is_some_and(|&ch| is_alnum(ch));
+        let mut best: Option<(u32, AliasKind, bool, u8)> = None;
+        let mut ambiguous_under = 0;
+        for h in g.hits(m.alias) {
+            let area = g.area_at(h.area);
+            let label = level_label(area.level);
+            let under = anchor.is_none_or(|a| g.is_within(h.area, a) && h.area != a);
+            let under_area = self.area.is_none_or(|a| g.is_within(h.area, a) && h.area != a);
+            let above = self.area.is_some_and(|a| g.is_within(a, h.area));
+            let deeper = admin_rank(label) > self.rank;
+            // Redundant repetition of an area already given.
+            if above {
+                if h.kind != AliasKind::Short || boundary_after {
+                    let cand = (h.area, h.kind, true, 0u8);
+                    if best.is_none_or(|b| b.3 > 0) {
+                        best = Some(cand);
+                    }
+                }
+                continue;
+            }
+            if !deeper || !under_area {
+                // Unrelated to what the address said so far: only an official name in the
+                // administrative prefix, as a last resort.
+                if deeper && self.in_admin && h.kind != AliasKind::Short && best.is_none() {
+                    best = Some((h.area, h.kind, false, 3));
+                }
+                continue;
+            }
+            let accept = match h.kind {
+                AliasKind::Full | AliasKind::Alternative => {
+                    self.in_admin || (anchor.is_some() && under && area.level >= AreaLevel::Town)
+                }
+                AliasKind::Short => {
+                    let chained = anchor.is_some() && under;
+                    let shallow = area.level <= AreaLevel::City
+                        || (area.level == AreaLevel::County && self.area.is_none_or(|a| g.area_at(a).level <= AreaLevel::Province));
+                    (self.in_admin || (chained && boundary_after))
+                        && (chained || (shallow && self.in_admin))
+                        && !continues_name(self.c, m.end)
+                }
+            };
+            if !accept {
+                continue;
+            }
+            let score = if under && anchor.is_some() { 1 } else { 2 };
+            if score == 1 || anchor.is_none() {
+                ambiguous_under += 1;
+            }
+            match best {
+                Some(b) if b.3 < score => {}
+                Some(b) if b.3 == score && g.area_at(b.0).level <= area.level => {}
+                _ => best = Some((h.area, h.kind, false, score)),
+            }
+        }
+        let _ = ambiguous_under;
+        best.map(|b| (b.0, b.1, b.2))
+    }
+
+    /// Tries an administrative name at `i`: the gazetteer first, then suffix rules.
+    fn try_admin(&mut self, i: usize) -> Option<usize> {
+        let g = Arc::clone(&self.p.gazetteer);
+        let matches = std::mem::take(&mut self.starts[i]);
+        let mut result = None;
+        for m in &matches {
+            // A longer known road or estate name starting here wins over an area name.
+            if self.dict_starts[i].first().is_some_and(|d| d.0 > m.end) {
+                break;
+            }
+            if m.end - m.start < 2 {
+                continue;
+            }
+            if let Some((area, _kind, redundant)) = self.admin_choice(m) {
+                let a = g.area_at(area);
+                if redundant {
+                    self.push(Label::Redundant, m.start, m.end);
+                    result = Some(m.end);
+                    break;
+                }
+                let mut label = level_label(a.level);
+                if a.level == AreaLevel::County && a.code.as_str()[4..].starts_with('7') {
+                    label = Label::Devzone;
+                }
+                // Every area of the same name and level under the anchor is a candidate.
+                let anchor = self.area.or(self.scope);
+                let same: Vec<u32> = g
+                    .hits(m.alias)
+                    .iter()
+                    .map(|h| h.area)
+                    .filter(|&x| g.area_at(x).level == a.level)
+                    .filter(|&x| anchor.is_none_or(|an| g.is_within(x, an)))
+                    .collect();
+                let in_anchor = anchor.is_none_or(|an| g.is_within(area, an));
+                if same.len() > 1 {
+                    self.candidates = same;
+                    // The common part of the candidates is still resolved.
+                } else if in_anchor {
+                    self.area = Some(area);
+                    self.candidates.clear();
+                }
+                self.rank = self.rank.max(admin_rank(label));
+                self.push(label, m.start, m.end);
+                result = Some(m.end);
+                break;
+            }
+        }
+        self.starts[i] = matches;
+        if result.is_some() {
+            return result;
+        }
+        self.suffix_admin(i)
+    }
+
+    /// An administrative name not in the gazetteer (an old district, a village outside the
+    /// table), recognised by its suffix while the address is still in its admin prefix.
+    fn suffix_admin(&mut self, i: usize) -> Option<usize> {
+        if !self.in_admin {
+            return None;
+        }
+        let c = self.c;
+        let n = c.len();
+        // The name may not run into a known area name or a number.
+        let limit = (i + 12).min(n);
+        for end in i + 2..=limit {
+            let ch = c[end - 1];
+            if is_alnum(ch) || ch == '#' || ch == '-' {
+                return None;
+            }
+            if end > i + 1 && end - 1 > i && !self.starts[end - 1].is_empty() && end - 1 > i + 1 {
+                // A known name starts inside: stop before it.
+                let known = self.starts[end - 1].iter().any(|m| m.end - m.start >= 2 && !continues_name(c, m.end));
+                if known {
+                    return None;
+                }
+            }
+            let len = end - i;
+            let label = if let Some(s) = word_ending(c, end, DEVZONE_SUFFIXES) {
+                (len > s.chars().count()).then_some(Label::Devzone)
+            } else if ends_with_at(c, end, "街道") && len >= 4 {
+                Some(Label::Town)
+            } else if ends_with_at(c, end, "社区") && len >= 4 {
+                (self.rank >= admin_rank(Label::District)).then_some(Label::Community)
+            } else {
+                match c[end - 1] {
+                    '省' if len <= 4 => Some(Label::Prov),
+                    '市' if len <= 5 && c.get(end) != Some(&'场') => {
+                        if self.rank < admin_rank(Label::City) {
+                            Some(Label::City)
+                        } else {
+                            Some(Label::District)
+                        }
+                    }
+                    '区' | '县' | '旗' if len <= 5 => {
+                        let prev = c[end - 2];
+                        let not_admin = ['小', '园', '校', '厂', '片', '景', '街', '矿', '营', '社', '商', '住', '城', '东', '西', '南', '北', '中', '一', '二', '三', '四', '五', '六', '七', '八', '九', '期', '业'];
+                        (!not_admin.contains(&prev) || c[end - 1] != '区').then_some(Label::District)
+                    }
+                    '镇' | '乡' if len <= 5 => Some(Label::Town),
+                    '村' if len <= 5 && self.rank >= admin_rank(Label::Town) => Some(Label::Community),
+                    _ => None,
+                }
+            };
+            if let Some(label) = label {
+                if admin_rank(label) <= self.rank && label != Label::Devzone {
+                    return None;
+                }
+                if label == Label::Devzone && self.rank >= admin_rank(Label::Community) {
+                    return None;
+                }
+                self.rank = self.rank.max(admin_rank(label));
+                self.push(label, i, end);
+                return Some(end);
+            }
+        }
+        None
+    }
+
+    /// A number with its unit, or a dash-separated chain of numbers.
+    fn number(&mut self, i: usize) -> usize {
+        let c = self.c;
+        let n = c.len();
+        // Atoms: runs of letters and digits, joined by '-'.
+        let mut atoms: Vec<(usize, usize)> = Vec::new();
+        let mut k = i;
+        loop {
+            let s = k;
+            while k < n && (is_alnum(c[k]) || (c[k] == '#' && k > s)) {
+                k += 1;
+            }
+            if k == s {
+                // A lone '#' or '-': noise.
+                if atoms.is_empty() {
+                    self.push(Label::Redundant, i, i + 1);
+                    return i + 1;
+                }
+                break;
+            }
+            atoms.push((s, k));
+            if k + 1 < n && c[k] == '-' && (is_alnum(c[k + 1]) || c[k + 1] == '#') {
+                k += 1;
+                continue;
+            }
+            break;
+        }
+        let (last_s, last_e) = *atoms.last().unwrap();
+        let unit = word_at(c, last_e, NUMBER_UNITS);
+        let end = last_e + unit.map_or(0, |u| u.chars().count());
+        let atom_text: String = c[last_s..last_e].iter().collect();
+        let floor_f = atom_text.len() > 1 && atom_text.ends_with('F') && atom_text[..atom_text.len() - 1].bytes().all(|b| b.is_ascii_digit());
+        let prev = self.last_label();
+        let has_road = self.has(Label::Road);
+        if atoms.len() > 1 && unit.is_none() {
+            if matches!(prev, Some(Label::Road) | Some(Label::Subroad)) && !self.has(Label::Roadno) {
+                let l = if prev == Some(Label::Subroad) { Label::Subroadno } else { Label::Roadno };
+                self.push(l, i, end);
+                return end;
+            }
+            let labels: &[Label] = match atoms.len() {
+                2 => &[Label::Houseno, Label::Roomno],
+                3 => &[Label::Houseno, Label::Cellno, Label::Roomno],
+                _ => &[Label::Houseno, Label::Cellno, Label::Floorno, Label::Roomno],
+            };
+            let mut labels = labels.to_vec();
+            if self.has(Label::Houseno) && atoms.len() == 2 {
+                labels = vec![Label::Cellno, Label::Roomno];
+            }
+            for (idx, &(s, e)) in atoms.iter().enumerate() {
+                if idx > 0 {
+                    self.push(Label::Redundant, s - 1, s);
+                }
+                let l = labels.get(idx).copied().unwrap_or(Label::Roomno);
+                self.push(l, s, e);
+            }
+            return end;
+        }
+        // Dash chains with a unit on the last atom: the earlier atoms are building and unit.
+        if atoms.len() > 1 {
+            let labels = [Label::Houseno, Label::Cellno, Label::Floorno];
+            for (idx, &(s, e)) in atoms[..atoms.len() - 1].iter().enumerate() {
+                if idx > 0 {
+                    self.push(Label::Redundant, s - 1, s);
+                }
+                self.push(labels[idx.min(2)], s, e);
+            }
+            self.push(Label::Redundant, last_s - 1, last_s);
+        }
+        let label = match unit {
+            Some("号楼") | Some("栋") | Some("幢") | Some("座") | Some("#") | Some("#楼") | Some("排") => Label::Houseno,
+            Some("单元") => Label::Cellno,
+            Some("层") => Label::Floorno,
+            Some("楼") => {
+                if prev.is_none_or(|p| p.is_admin() || matches!(p, Label::Road | Label::Roadno)) && c.get(end).is_some_and(|&x| is_alnum(x)) && !self.has(Label::Houseno) {
+                    Label::Houseno
+                } else {
+                    Label::Floorno
+                }
+            }
+            Some("室") | Some("房") | Some("户") | Some("号铺") | Some("铺") => Label::Roomno,
+            Some("米") => Label::Assist,
+            Some("期") | Some("区") => {
+                if self.has(Label::Poi) {
+                    Label::Subpoi
+                } else {
+                    Label::Poi
+                }
+            }
+            Some("组") => {
+                if matches!(prev, Some(Label::Community) | Some(Label::Town)) || prev.is_none() {
+                    Label::Road
+                } else {
+                    Label::Poi
+                }
+            }
+            Some("弄") | Some("巷") | Some("街") => {
+                if matches!(prev, Some(Label::Road)) && !self.has(Label::Roadno) && unit == Some("弄") {
+                    Label::Roadno
+                } else if has_road {
+                    Label::Subroad
+                } else {
+                    Label::Road
+                }
+            }
+            Some("号") | Some("号院") | Some("号门") => match prev {
+                Some(Label::Road) if !self.has(Label::Roadno) => Label::Roadno,
+                Some(Label::Subroad) => Label::Subroadno,
+                Some(Label::Road) => Label::Houseno,
+                Some(Label::Houseno) => Label::Cellno,
+                Some(Label::Cellno) | Some(Label::Floorno) => Label::Roomno,
+                Some(Label::Poi) | Some(Label::Subpoi) => {
+                    if has_road || c.get(end).is_some_and(|&x| is_alnum(x)) {
+                        Label::Houseno
+                    } else {
+                        Label::Roadno
+                    }
+                }
+                Some(Label::Roadno) => Label::Houseno,
+                Some(l) if l.is_admin() => Label::Roadno,
+                None => Label::Roadno,
+                _ => Label::Roomno,
+            },
+            _ if floor_f => Label::Floorno,
+            _ => {
+                // A bare number: its place decides.
+                let more = c.get(end).is_some_and(|&x| is_alnum(x)) || self.next_is_number(end);
+                let digits = atom_text.chars().filter(|ch| ch.is_ascii_digit()).count();
+                match prev {
+                    Some(Label::Road) if !self.has(Label::Roadno) => Label::Roadno,
+                    Some(Label::Subroad) => Label::Subroadno,
+                    Some(Label::Houseno) => {
+                        if more {
+                            Label::Cellno
+                        } else {
+                            Label::Roomno
+                        }
+                    }
+                    Some(Label::Cellno) | Some(Label::Floorno) | Some(Label::Roomno) => Label::Roomno,
+                    Some(Label::Poi) | Some(Label::Subpoi) | Some(Label::Roadno) => {
+                        if more || digits <= 2 {
+                            Label::Houseno
+                        } else {
+                            Label::Roomno
+                        }
+                    }
+                    Some(l) if l.is_admin() => Label::Roadno,
+                    _ => {
+                        if digits >= 3 {
+                            Label::Roomno
+                        } else {
+                            Label::Houseno
+                        }
+                    }
+                }
+            }
+        };
+        self.push(label, last_s, end);
+        end
+    }
+
+    fn next_is_number(&self, i: usize) -> bool {
+        self.c.get(i).is_some_and(|&x| is_alnum(x) || x == '-')
+    }
+
+    /// A run of words up to the next number: roads, places, locative words.
+    fn words(&mut self, i: usize) -> usize {
+        let c = self.c;
+        let n = c.len();
+        let mut hard = i;
+        while hard < n && !(is_alnum(c[hard]) || c[hard] == '#' || c[hard] == '-') {
+            hard += 1;
+        }
+        let followed_by_number = hard < n;
+        let mut pos = i;
+        while pos < hard {
+            // An area name inside the run (after a place name: 下沙 … 九堡镇).
+            if pos > i {
+                if let Some(e) = self.try_admin_inside(pos, hard) {
+                    pos = e;
+                    continue;
+                }
+            }
+            if let Some(&(e, label)) = self.dict_starts[pos].iter().find(|d| d.0 <= hard) {
+                self.push_word(label, pos, e);
+                pos = e;
+                continue;
+            }
+            if let Some(w) = word_at(c, pos, NOISE_WORDS) {
+                let e = pos + w.chars().count();
+                self.push(Label::Redundant, pos, e);
+                pos = e;
+                continue;
+            }
+            if let Some(w) = self.assist_at(pos, hard) {
+                self.push(Label::Assist, pos, pos + w);
+                pos += w;
+                continue;
+            }
+            // The piece ends at the first road ending, the next locative word, or the run's end.
+            let mut e = pos + 1;
+            let mut road = false;
+            while e < hard {
+                if e > pos + 1 || c[pos] != '路' {
+                    if let Some(s) = word_ending(c, e, ROAD_SUFFIXES) {
+                        let len = s.chars().count();
+                        let street_office = s == "街" && c.get(e) == Some(&'道');
+                        let next_ok =
+                            !street_office && !matches!(c.get(e), Some('口' | '桥' | '段' | '站' | '村' | '小' | '社' | '店'));
+                        if e - pos > len && next_ok {
+                            road = true;
+                            break;
+                        }
+                    }
+                }
+                if e > pos && (self.assist_at(e, hard).is_some() || word_at(c, e, NOISE_WORDS).is_some()) {
+                    break;
+                }
+                if self.dict_starts[e].iter().any(|d| d.0 <= hard) {
+                    break;
+                }
+                if e > pos + 1 && self.admin_inside_at(e, hard) {
+                    break;
+                }
+                e += 1;
+            }
+            if !road && e == hard {
+                if let Some(s) = word_ending(c, e, ROAD_SUFFIXES) {
+                    road = e - pos > s.chars().count();
+                }
+                // A name right before a road number is a road (河西北9号).
+                if !road && followed_by_number && self.segs.iter().all(|s| s.label.is_admin() || s.label == Label::Redundant) {
+                    let unit = {
+                        let mut k = hard;
+                        while k < n && is_alnum(c[k]) {
+                            k += 1;
+                        }
+                        word_at(c, k, NUMBER_UNITS)
+                    };
+                    if matches!(unit, Some("号") | Some("弄")) && (c[e - 1] == '道' || e - pos <= 4) {
+                        road = true;
+                    }
+                }
+            }
+            let label = if road { Label::Road } else { Label::Poi };
+            self.push_word(label, pos, e);
+            pos = e;
+        }
+        hard
+    }
+
+    /// Length of a locative word at `pos`, when it stands as one (not inside a name).
+    fn assist_at(&self, pos: usize, hard: usize) -> Option<usize> {
+        let c = self.c;
+        if let Some(w) = word_at(c, pos, ASSIST_WORDS) {
+            let len = w.chars().count();
+            if len >= 2 || pos + len == hard || self.assist_at(pos + len, hard).is_some() {
+                return Some(len);
+            }
+        }
+        // 与/和 between two roads.
+        if matches!(c[pos], '与' | '和' | '近') && self.segs.last().is_some_and(|s| matches!(s.label, Label::Road | Label::Subroad)) {
+            return Some(1);
+        }
+        // A bare direction standing alone between numbers.
+        if matches!(c[pos], '东' | '西' | '南' | '北') && pos + 1 == hard && pos > 0 && is_alnum(c[pos - 1]) {
+            return Some(1);
+        }
+        None
+    }
+
+    fn admin_inside_at(&self, pos: usize, hard: usize) -> bool {
+        self.starts[pos].iter().any(|m| {
+            m.end <= hard
+                && m.end - m.start >= 2
+                && self.p.gazetteer.hits(m.alias).iter().any(|h| {
+                    h.kind != AliasKind::Short
+                        && self.area.is_some_and(|a| self.p.gazetteer.is_within(h.area, a) && h.area != a)
+                        && self.p.gazetteer.area_at(h.area).level >= AreaLevel::Town
+                        && admin_rank(level_label(self.p.gazetteer.area_at(h.area).level)) > self.rank
+                })
+        })
+    }
+
+    fn try_admin_inside(&mut self, pos: usize, hard: usize) -> Option<usize> {
+        if self.admin_inside_at(pos, hard) {
+            let saved = self.in_admin;
+            self.in_admin = false;
+            let r = self.try_admin(pos);
+            self.in_admin = saved && r.is_none();
+            return r;
+        }
+        None
+    }
+
+    /// Labels a word piece by what came before it.
+    fn push_word(&mut self, label: Label, s: usize, e: usize) {
+        let prev = self.last_label();
+        let label = match label {
+            Label::Road => {
+                if self.has(Label::Road) && prev != Some(Label::Poi) {
+                    Label::Subroad
+                } else {
+                    Label::Road
+                }
+            }
+            _ => {
+                if self.has(Label::Poi) {
+                    match prev {
+                        Some(Label::Houseno) | Some(Label::Cellno) | Some(Label::Floorno) | Some(Label::Roomno) => Label::Person,
+                        _ => Label::Subpoi,
+                    }
+                } else {
+                    Label::Poi
+                }
+            }
+        };
+        self.push(label, s, e);
+    }
+
+    /// Maps the pieces back onto the input and resolves the area.
+    fn finish(self, input: &str) -> ParsedAddress {
+        let chars: Vec<char> = input.chars().collect();
+        let mut components: Vec<Component> = Vec::with_capacity(self.segs.len());
+        let mut covered_to = 0usize;
+        for s in &self.segs {
+            let (a, b) = self.norm.to_input(s.start, s.end);
+            // Separators dropped by normalisation between two pieces are reported as redundant.
+            if a > covered_to && covered_to > 0 {
+                let gap: String = chars[covered_to..a].iter().collect();
+                if gap.chars().any(|ch| !ch.is_whitespace()) {
+                    let t = gap.trim();
+                    let off = gap.chars().take_while(|ch| ch.is_whitespace()).count();
+                    let len = t.chars().count();
+                    components.push(Component {
+                        label: Label::Redundant,
+                        text: t.to_string(),
+                        start: covered_to + off,
+                        end: covered_to + off + len,
+                        normalized: String::new(),
+                    });
+                }
+            }
+            components.push(Component {
+                label: s.label,
+                text: chars[a..b].iter().collect(),
+                start: a,
+                end: b,
+                normalized: self.c[s.start..s.end].iter().collect(),
+            });
+            covered_to = b;
+        }
+        let g = &self.p.gazetteer;
+        let area = self.area.map(|a| g.area_at(a).code.clone());
+        let area_candidates = self.candidates.iter().map(|&a| g.area_at(a).code.clone()).collect();
+        ParsedAddress { components, area, area_candidates }
+    }
+}
