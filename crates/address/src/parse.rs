@@ -423,6 +423,12 @@ impl Run<'_> {
                 i = end;
                 continue;
             }
+            // A known road or estate name (which may hold digits: 和谐1期花园).
+            if let Some(&(e, label)) = self.dict_starts[i].first() {
+                self.push_word(label, i, e);
+                i = e;
+                continue;
+            }
             let ch = self.c[i];
             if is_alnum(ch) || ch == '#' || ch == '-' {
                 i = self.number(i);
@@ -785,6 +791,9 @@ impl Run<'_> {
         let mut hard = i;
         while hard < n && !(is_alnum(c[hard]) || c[hard] == '#' || c[hard] == '-') {
             hard += 1;
+            if self.dict_starts[hard.min(n)].first().is_some() {
+                break;
+            }
         }
         let followed_by_number = hard < n;
         let mut pos = i;
@@ -795,11 +804,6 @@ impl Run<'_> {
                     pos = e;
                     continue;
                 }
-            }
-            if let Some(&(e, label)) = self.dict_starts[pos].iter().find(|d| d.0 <= hard) {
-                self.push_word(label, pos, e);
-                pos = e;
-                continue;
             }
             if let Some(w) = word_at(c, pos, NOISE_WORDS) {
                 let e = pos + w.chars().count();
@@ -829,9 +833,6 @@ impl Run<'_> {
                     }
                 }
                 if e > pos && (self.assist_at(e, hard).is_some() || word_at(c, e, NOISE_WORDS).is_some()) {
-                    break;
-                }
-                if self.dict_starts[e].iter().any(|d| d.0 <= hard) {
                     break;
                 }
                 if e > pos + 1 && self.admin_inside_at(e, hard) {
