@@ -16,3 +16,7 @@ pub mod read;
 
 pub use export::grids_to_geojson;
 pub use read::{read_boundaries_geojson, read_boundaries_shapefile, read_grids_geojson, read_grids_shapefile};
+pub mod index;
+pub mod synthetic;
+
+pub use index::{GridIndex, Placement};
