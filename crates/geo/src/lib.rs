@@ -20,3 +20,6 @@ pub mod index;
 pub mod synthetic;
 
 pub use index::{GridIndex, Placement};
+pub mod validate;
+
+pub use validate::{validate_grids, Problem, ProblemKind, ValidationReport};
