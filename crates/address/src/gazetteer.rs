@@ -191,6 +191,9 @@ fn aliases_of(name: &str, level: AreaLevel) -> Vec<(String, AliasKind)> {
                     out.push((format!("{s2}乡"), AliasKind::Alternative));
                 }
                 short(&s2, &mut out);
+            } else {
+                // A 类似乡级单位 without a suffix (农场, 园区, 下沙) reads like any word.
+                out[0].1 = AliasKind::Short;
             }
         }
         AreaLevel::Village => {
@@ -203,6 +206,8 @@ fn aliases_of(name: &str, level: AreaLevel) -> Vec<(String, AliasKind)> {
             } else if let Some(s) = village {
                 out.push((format!("{s}村"), AliasKind::Alternative));
                 short(&s, &mut out);
+            } else {
+                out[0].1 = AliasKind::Short;
             }
         }
     }

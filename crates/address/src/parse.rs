@@ -220,42 +220,62 @@ fn word_ending(c: &[char], end: usize, words: &[&'static str]) -> Option<&'stati
     words.iter().filter(|w| ends_with_at(c, end, w)).max_by_key(|w| w.len()).copied()
 }
 
-/// Units after a number, longest first by construction of the lookup.
+/// Units after a number.
 const NUMBER_UNITS: &[&str] = &[
     "号楼", "号院", "号门", "号", "栋", "幢", "座", "单元", "楼", "层", "室", "房", "户", "弄", "巷", "组", "期", "区", "排",
-    "#楼", "#", "米", "街", "号铺", "铺",
+    "#楼", "#", "米", "街", "号铺", "铺", "号大街", "号大道", "号路", "号街", "号线", "支路",
 ];
 
 /// Road endings.
 const ROAD_SUFFIXES: &[&str] =
-    &["路", "街", "大道", "大街", "巷", "弄", "胡同", "公路", "国道", "省道", "高速", "里弄", "支路", "横路", "直街", "小道"];
+    &["路", "街", "大道", "大街", "巷", "弄", "胡同", "公路", "国道", "省道", "高速", "支路", "横路", "直街", "小道"];
 
-/// Locative words (旁边, 对面…) that may stand anywhere.
+/// Locative words (旁边, 对面…).
 const ASSIST_WORDS: &[&str] = &[
-    "斜对面", "对面", "旁边", "附近", "门口", "交叉口", "交汇处", "交界处", "十字路口", "隔壁", "后面", "前面", "里面", "东侧",
-    "西侧", "南侧", "北侧", "东边", "西边", "南边", "北边", "东面", "西面", "南面", "北面", "楼下", "对过", "边上", "院内",
-    "往东", "往西", "往南", "往北", "向东", "向西", "向南", "向北", "东首", "西首", "旁",
+    "斜对面", "对面", "旁边", "附近", "门口", "交叉口", "交汇处", "交界处", "交界", "十字路口", "隔壁", "后面", "前面", "里面",
+    "东侧", "西侧", "南侧", "北侧", "东北侧", "东南侧", "西北侧", "西南侧", "东边", "西边", "南边", "北边", "东面", "西面",
+    "南面", "北面", "楼下", "对过", "边上", "院内", "往东", "往西", "往南", "往北", "向东", "向西", "向南", "向北", "东首",
+    "西首", "东北角", "东南角", "西北角", "西南角", "旁", "内",
 ];
 
 /// Noise that delivery addresses carry (电联: "call on arrival").
-const NOISE_WORDS: &[&str] = &["电联", "电话联系", "联系电话"];
+const NOISE_WORDS: &[&str] = &["电联", "电话联系", "联系电话", "提前致电", "提前联系", "提前电话"];
 
 /// Endings of a development zone.
 const DEVZONE_SUFFIXES: &[&str] =
-    &["开发区", "高新区", "新区", "保税区", "经济区", "试验区", "实验区", "示范区", "高新技术产业园区", "产业集聚区"];
+    &["开发区", "高新区", "新区", "保税区", "经济区", "试验区", "实验区", "示范区", "产业集聚区", "高新园区"];
 
-/// Chars that, right after a short area name, show it is part of a longer name (新华路).
-fn continues_name(c: &[char], end: usize) -> bool {
-    const NEXT1: &[char] = &['路', '街', '巷', '弄', '桥', '村', '庄', '园', '苑', '店', '厂', '站', '湾', '府', '楼', '港', '湖', '山'];
+/// Endings after which a new component starts even inside a run of words (…开发区|振兴西路).
+const PIECE_ENDS: &[&str] = &[
+    "开发区", "高新区", "新区", "工业园区", "工业区", "园区", "工业园", "科技园", "社区", "街道", "小区", "花园", "广场", "大厦",
+    "中心", "市场", "新村", "公寓", "家园", "商城", "大楼", "村", "镇", "乡", "公司", "大学", "学院", "医院", "酒店", "宾馆",
+];
+
+/// Suffixes that may follow a short area name, by level (递铺 + 镇 for 递铺街道).
+fn level_suffixes(level: AreaLevel) -> &'static [&'static str] {
+    match level {
+        AreaLevel::Province => &["省", "市"],
+        AreaLevel::City => &["市", "地区", "州", "盟"],
+        AreaLevel::County => &["区", "县", "市", "旗"],
+        AreaLevel::Town => &["街道办事处", "街道", "镇", "乡", "办事处"],
+        AreaLevel::Village => &["社区居委会", "居委会", "社区", "村委会", "村"],
+    }
+}
+
+/// Text right after a name that shows the name is part of a longer one (新华路, 山东大学).
+fn continues_name(c: &[char], end: usize, strict: bool) -> bool {
+    const NEXT1: &[char] = &['路', '街', '巷', '弄'];
+    const NEXT1_SHORT: &[char] = &['桥', '村', '庄', '园', '苑', '店', '厂', '站', '湾', '府', '楼', '港', '湖', '山'];
     const NEXT2: &[&str] = &[
         "大道", "大街", "大厦", "大桥", "大学", "小区", "花园", "公园", "公寓", "公司", "广场", "市场", "中心", "中学", "小学",
-        "医院", "新村", "家园", "商场", "商城", "宾馆", "酒店", "饭店", "工业", "开发", "科技", "山庄", "花苑", "国际", "银行",
-        "电器", "服饰", "超市", "学校", "学院", "人民", "汽车", "大酒", "市场", "东路", "西路", "南路", "北路", "中路", "一路",
-        "二路", "三路",
+        "医院", "新村", "家园", "商场", "商城", "宾馆", "酒店", "饭店", "工业", "科技", "山庄", "花苑", "国际", "银行", "电器",
+        "服饰", "超市", "学校", "学院", "人民", "汽车", "大酒", "东路", "西路", "南路", "北路", "中路", "一路", "二路", "三路",
+        "轻纺", "商贸", "国贸",
     ];
     match c.get(end) {
         None => false,
         Some(ch) if NEXT1.contains(ch) => true,
+        Some(ch) if !strict && NEXT1_SHORT.contains(ch) => true,
         Some(_) => NEXT2.iter().any(|w| starts_with_at(c, end, w)),
     }
 }
@@ -282,6 +302,15 @@ fn admin_rank(label: Label) -> u8 {
         Label::Community => 6,
         _ => 7,
     }
+}
+
+fn is_direction(c: char) -> bool {
+    matches!(c, '东' | '西' | '南' | '北' | '中')
+}
+
+/// True for a CJK ideograph (the chars names are made of).
+fn is_cjk(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c) || c == '\u{3007}'
 }
 
 /// The working state of one parse.
@@ -408,13 +437,31 @@ impl Run<'_> {
         self.segs.push(Seg { label, start, end });
     }
 
+    /// A run of ASCII letters glued to the following ideographs (GQ生活馆) belongs to a name.
+    fn letters_in_name(&self, i: usize) -> bool {
+        let c = self.c;
+        if !c[i].is_ascii_alphabetic() || (i > 0 && is_alnum(c[i - 1])) {
+            return false;
+        }
+        let mut k = i;
+        while k < c.len() && c[k].is_ascii_alphabetic() {
+            k += 1;
+        }
+        k < c.len() && is_cjk(c[k]) && word_at(c, k, NUMBER_UNITS).is_none() && i > 0 && is_cjk(c[i - 1])
+    }
+
+    fn is_number_start(&self, i: usize) -> bool {
+        let ch = self.c[i];
+        (is_alnum(ch) || ch == '#' || ch == '-') && !self.letters_in_name(i)
+    }
+
     fn parse(&mut self) {
         let n = self.c.len();
         let mut i = 0;
         if starts_with_at(self.c, 0, "中华人民共和国") {
             self.push(Label::Country, 0, 7);
             i = 7;
-        } else if starts_with_at(self.c, 0, "中国") && !continues_name(self.c, 2) {
+        } else if starts_with_at(self.c, 0, "中国") && self.starts[2].iter().any(|m| m.end - m.start >= 2) {
             self.push(Label::Country, 0, 2);
             i = 2;
         }
@@ -429,8 +476,7 @@ impl Run<'_> {
                 i = e;
                 continue;
             }
-            let ch = self.c[i];
-            if is_alnum(ch) || ch == '#' || ch == '-' {
+            if self.is_number_start(i) {
                 i = self.number(i);
                 continue;
             }
@@ -438,14 +484,12 @@ impl Run<'_> {
         }
     }
 
-    /// The area (and kind) a gazetteer match may stand for here, if any.
-    fn admin_choice(&self, m: &GazMatch) -> Option<(u32, AliasKind, bool)> {
+    /// The area a gazetteer match may stand for here: (area, redundant repeat?).
+    fn admin_choice(&self, m: &GazMatch) -> Option<(u32, bool)> {
         let g = &self.p.gazetteer;
         let anchor = self.area.or(self.scope);
-        let followed_by_admin = self.starts.get(m.end).is_some_and(|v| !v.is_empty()) || m.end == self.c.len();
-        let boundary_after = followed_by_admin || self.norm.gap_before(m.end) || self.c.get(m.end).is_some_and(|&ch| is_alnum(ch));
-        let mut best: Option<(u32, AliasKind, bool, u8)> = None;
-        let mut ambiguous_under = 0;
+        let boundary_after = m.end == self.c.len() || self.norm.gap_before(m.end) || self.c.get(m.end).is_some_and(|&ch| is_alnum(ch));
+        let mut best: Option<(u32, bool, u8)> = None;
         for h in g.hits(m.alias) {
             let area = g.area_at(h.area);
             let label = level_label(area.level);
@@ -453,52 +497,46 @@ impl Run<'_> {
             let under_area = self.area.is_none_or(|a| g.is_within(h.area, a) && h.area != a);
             let above = self.area.is_some_and(|a| g.is_within(a, h.area));
             let deeper = admin_rank(label) > self.rank;
-            // Redundant repetition of an area already given.
+            let continues = continues_name(self.c, m.end, h.kind != AliasKind::Short);
+            if continues {
+                continue;
+            }
+            // A repetition of an area already given.
             if above {
-                if h.kind != AliasKind::Short || boundary_after {
-                    let cand = (h.area, h.kind, true, 0u8);
-                    if best.is_none_or(|b| b.3 > 0) {
-                        best = Some(cand);
-                    }
+                if (h.kind != AliasKind::Short || boundary_after) && best.is_none_or(|b| b.2 > 0) {
+                    best = Some((h.area, true, 0));
                 }
                 continue;
             }
             if !deeper || !under_area {
                 // Unrelated to what the address said so far: only an official name in the
                 // administrative prefix, as a last resort.
-                if deeper && self.in_admin && h.kind != AliasKind::Short && best.is_none() {
-                    best = Some((h.area, h.kind, false, 3));
+                if deeper && self.in_admin && h.kind == AliasKind::Full && best.is_none() {
+                    best = Some((h.area, false, 3));
                 }
                 continue;
             }
+            let chained = anchor.is_some() && under;
             let accept = match h.kind {
-                AliasKind::Full | AliasKind::Alternative => {
-                    self.in_admin || (anchor.is_some() && under && area.level >= AreaLevel::Town)
-                }
+                AliasKind::Full | AliasKind::Alternative => self.in_admin || (chained && area.level >= AreaLevel::Town),
                 AliasKind::Short => {
-                    let chained = anchor.is_some() && under;
                     let shallow = area.level <= AreaLevel::City
-                        || (area.level == AreaLevel::County && self.area.is_none_or(|a| g.area_at(a).level <= AreaLevel::Province));
-                    (self.in_admin || (chained && boundary_after))
-                        && (chained || (shallow && self.in_admin))
-                        && !continues_name(self.c, m.end)
+                        || (area.level == AreaLevel::County
+                            && self.area.is_none_or(|a| g.area_at(a).level <= AreaLevel::Province));
+                    (self.in_admin || (chained && boundary_after)) && (chained || (shallow && self.in_admin))
                 }
             };
             if !accept {
                 continue;
             }
-            let score = if under && anchor.is_some() { 1 } else { 2 };
-            if score == 1 || anchor.is_none() {
-                ambiguous_under += 1;
-            }
+            let score = if chained { 1 } else { 2 };
             match best {
-                Some(b) if b.3 < score => {}
-                Some(b) if b.3 == score && g.area_at(b.0).level <= area.level => {}
-                _ => best = Some((h.area, h.kind, false, score)),
+                Some(b) if b.2 < score => {}
+                Some(b) if b.2 == score && g.area_at(b.0).level <= area.level => {}
+                _ => best = Some((h.area, false, score)),
             }
         }
-        let _ = ambiguous_under;
-        best.map(|b| (b.0, b.1, b.2))
+        best.map(|b| (b.0, b.1))
     }
 
     /// Tries an administrative name at `i`: the gazetteer first, then suffix rules.
@@ -514,45 +552,59 @@ impl Run<'_> {
             if m.end - m.start < 2 {
                 continue;
             }
-            if let Some((area, _kind, redundant)) = self.admin_choice(m) {
-                let a = g.area_at(area);
-                if redundant {
-                    self.push(Label::Redundant, m.start, m.end);
-                    result = Some(m.end);
-                    break;
+            let Some((area, redundant)) = self.admin_choice(m) else { continue };
+            let a = g.area_at(area);
+            // A short name with a suffix of its level (递铺镇 for 递铺街道, 富阳市 for 富阳区).
+            let mut end = m.end;
+            if let Some(s) = word_at(self.c, end, level_suffixes(a.level)) {
+                if !g.hits(m.alias).iter().any(|h| h.kind != AliasKind::Short && h.area == area) {
+                    end += s.chars().count();
                 }
-                let mut label = level_label(a.level);
-                if a.level == AreaLevel::County && a.code.as_str()[4..].starts_with('7') {
-                    label = Label::Devzone;
-                }
-                // Every area of the same name and level under the anchor is a candidate.
-                let anchor = self.area.or(self.scope);
-                let same: Vec<u32> = g
-                    .hits(m.alias)
-                    .iter()
-                    .map(|h| h.area)
-                    .filter(|&x| g.area_at(x).level == a.level)
-                    .filter(|&x| anchor.is_none_or(|an| g.is_within(x, an)))
-                    .collect();
-                let in_anchor = anchor.is_none_or(|an| g.is_within(area, an));
-                if same.len() > 1 {
-                    self.candidates = same;
-                    // The common part of the candidates is still resolved.
-                } else if in_anchor {
-                    self.area = Some(area);
-                    self.candidates.clear();
-                }
-                self.rank = self.rank.max(admin_rank(label));
-                self.push(label, m.start, m.end);
-                result = Some(m.end);
+            }
+            if redundant {
+                self.push(Label::Redundant, m.start, end);
+                result = Some(end);
                 break;
             }
+            let mut label = level_label(a.level);
+            if a.level == AreaLevel::County && a.code.as_str()[4..].starts_with('7') {
+                label = Label::Devzone;
+            }
+            // The four municipalities are cities in the way addresses are written.
+            if a.level == AreaLevel::Province && matches!(a.code.as_str(), "11" | "12" | "31" | "50") {
+                label = Label::City;
+            }
+            // Every area of the same name and level under the anchor is a candidate.
+            let anchor = self.area.or(self.scope);
+            let same: Vec<u32> = g
+                .hits(m.alias)
+                .iter()
+                .map(|h| h.area)
+                .filter(|&x| g.area_at(x).level == a.level)
+                .filter(|&x| anchor.is_none_or(|an| g.is_within(x, an)))
+                .collect();
+            let in_anchor = anchor.is_none_or(|an| g.is_within(area, an));
+            if same.len() > 1 {
+                self.candidates = same;
+            } else if in_anchor {
+                self.area = Some(area);
+                self.candidates.clear();
+            }
+            self.rank = self.rank.max(admin_rank(label));
+            self.push(label, m.start, end);
+            result = Some(end);
+            break;
         }
         self.starts[i] = matches;
         if result.is_some() {
             return result;
         }
         self.suffix_admin(i)
+    }
+
+    /// True if an area name that fits here starts at `k` and runs past `end`.
+    fn known_admin_at(&self, k: usize, end: usize) -> bool {
+        self.starts[k].iter().any(|m| m.end - m.start >= 2 && m.end != end && self.admin_choice(m).is_some_and(|x| !x.1))
     }
 
     /// An administrative name not in the gazetteer (an old district, a village outside the
@@ -563,19 +615,15 @@ impl Run<'_> {
         }
         let c = self.c;
         let n = c.len();
-        // The name may not run into a known area name or a number.
         let limit = (i + 12).min(n);
         for end in i + 2..=limit {
             let ch = c[end - 1];
-            if is_alnum(ch) || ch == '#' || ch == '-' {
+            if !is_cjk(ch) {
                 return None;
             }
-            if end > i + 1 && end - 1 > i && !self.starts[end - 1].is_empty() && end - 1 > i + 1 {
-                // A known name starts inside: stop before it.
-                let known = self.starts[end - 1].iter().any(|m| m.end - m.start >= 2 && !continues_name(c, m.end));
-                if known {
-                    return None;
-                }
+            // The name may not run into a known area name.
+            if end - 1 > i + 1 && self.known_admin_at(end - 1, end) {
+                return None;
             }
             let len = end - i;
             let label = if let Some(s) = word_ending(c, end, DEVZONE_SUFFIXES) {
@@ -585,7 +633,7 @@ impl Run<'_> {
             } else if ends_with_at(c, end, "社区") && len >= 4 {
                 (self.rank >= admin_rank(Label::District)).then_some(Label::Community)
             } else {
-                match c[end - 1] {
+                match ch {
                     '省' if len <= 4 => Some(Label::Prov),
                     '市' if len <= 5 && c.get(end) != Some(&'场') => {
                         if self.rank < admin_rank(Label::City) {
@@ -595,16 +643,23 @@ impl Run<'_> {
                         }
                     }
                     '区' | '县' | '旗' if len <= 5 => {
-                        let prev = c[end - 2];
-                        let not_admin = ['小', '园', '校', '厂', '片', '景', '街', '矿', '营', '社', '商', '住', '城', '东', '西', '南', '北', '中', '一', '二', '三', '四', '五', '六', '七', '八', '九', '期', '业'];
-                        (!not_admin.contains(&prev) || c[end - 1] != '区').then_some(Label::District)
+                        const NOT_ADMIN: &[char] = &[
+                            '小', '园', '校', '厂', '片', '景', '街', '矿', '营', '社', '商', '住', '城', '东', '西', '南', '北', '中',
+                            '一', '二', '三', '四', '五', '六', '七', '八', '九', '期', '业', '港', '场', '游', '风',
+                        ];
+                        (!NOT_ADMIN.contains(&c[end - 2]) || ch != '区').then_some(Label::District)
                     }
                     '镇' | '乡' if len <= 5 => Some(Label::Town),
-                    '村' if len <= 5 && self.rank >= admin_rank(Label::Town) => Some(Label::Community),
+                    '村' if len <= 5 && self.rank >= admin_rank(Label::Town) && !ends_with_at(c, end, "新村") => {
+                        Some(Label::Community)
+                    }
                     _ => None,
                 }
             };
             if let Some(label) = label {
+                if continues_name(c, end, true) {
+                    return None;
+                }
                 if admin_rank(label) <= self.rank && label != Label::Devzone {
                     return None;
                 }
@@ -632,7 +687,6 @@ impl Run<'_> {
                 k += 1;
             }
             if k == s {
-                // A lone '#' or '-': noise.
                 if atoms.is_empty() {
                     self.push(Label::Redundant, i, i + 1);
                     return i + 1;
@@ -649,76 +703,98 @@ impl Run<'_> {
         let (last_s, last_e) = *atoms.last().unwrap();
         let unit = word_at(c, last_e, NUMBER_UNITS);
         let end = last_e + unit.map_or(0, |u| u.chars().count());
-        let atom_text: String = c[last_s..last_e].iter().collect();
-        let floor_f = atom_text.len() > 1 && atom_text.ends_with('F') && atom_text[..atom_text.len() - 1].bytes().all(|b| b.is_ascii_digit());
-        let prev = self.last_label();
-        let has_road = self.has(Label::Road);
-        if atoms.len() > 1 && unit.is_none() {
-            if matches!(prev, Some(Label::Road) | Some(Label::Subroad)) && !self.has(Label::Roadno) {
-                let l = if prev == Some(Label::Subroad) { Label::Subroadno } else { Label::Roadno };
-                self.push(l, i, end);
-                return end;
+        let prev0 = self.last_label();
+        let after_road = matches!(prev0, Some(Label::Road) | Some(Label::Subroad));
+        let road_no = if prev0 == Some(Label::Subroad) { Label::Subroadno } else { Label::Roadno };
+        if atoms.len() > 1 {
+            // A range on a road (389-399号, 103-104) is one road number.
+            if atoms.len() == 2 && (after_road || prev0.is_some_and(|p| p.is_admin())) && matches!(unit, None | Some("号")) {
+                if after_road {
+                    self.push(road_no, i, end);
+                    return end;
+                }
             }
-            let labels: &[Label] = match atoms.len() {
-                2 => &[Label::Houseno, Label::Roomno],
-                3 => &[Label::Houseno, Label::Cellno, Label::Roomno],
+            let mut labels: Vec<Label> = Vec::new();
+            if after_road && !self.has(Label::Roadno) || prev0.is_some_and(|p| p.is_admin()) {
+                labels.push(road_no);
+            }
+            let rest = atoms.len() - labels.len();
+            let tail: &[Label] = match (rest, self.has(Label::Houseno)) {
+                (1, _) => &[Label::Roomno],
+                (2, false) => &[Label::Houseno, Label::Roomno],
+                (2, true) => &[Label::Cellno, Label::Roomno],
+                (3, _) => &[Label::Houseno, Label::Cellno, Label::Roomno],
                 _ => &[Label::Houseno, Label::Cellno, Label::Floorno, Label::Roomno],
             };
-            let mut labels = labels.to_vec();
-            if self.has(Label::Houseno) && atoms.len() == 2 {
-                labels = vec![Label::Cellno, Label::Roomno];
-            }
+            labels.extend_from_slice(tail);
+            let count = atoms.len();
             for (idx, &(s, e)) in atoms.iter().enumerate() {
                 if idx > 0 {
                     self.push(Label::Redundant, s - 1, s);
                 }
-                let l = labels.get(idx).copied().unwrap_or(Label::Roomno);
+                let mut l = labels.get(idx).copied().unwrap_or(Label::Roomno);
+                let e = if idx + 1 == count {
+                    // The unit of the last atom decides its label when it is explicit.
+                    match unit {
+                        Some("单元") => l = Label::Cellno,
+                        Some("层") | Some("楼") => l = Label::Floorno,
+                        Some("室") | Some("房") | Some("户") => l = Label::Roomno,
+                        Some("栋") | Some("幢") | Some("座") | Some("号楼") => l = Label::Houseno,
+                        _ => {}
+                    }
+                    end
+                } else {
+                    e
+                };
                 self.push(l, s, e);
             }
             return end;
         }
-        // Dash chains with a unit on the last atom: the earlier atoms are building and unit.
-        if atoms.len() > 1 {
-            let labels = [Label::Houseno, Label::Cellno, Label::Floorno];
-            for (idx, &(s, e)) in atoms[..atoms.len() - 1].iter().enumerate() {
-                if idx > 0 {
-                    self.push(Label::Redundant, s - 1, s);
-                }
-                self.push(labels[idx.min(2)], s, e);
-            }
-            self.push(Label::Redundant, last_s - 1, last_s);
-        }
+        let prev = prev0;
+        let has_road = self.has(Label::Road);
+        let atom_text: String = c[last_s..last_e].iter().collect();
+        let floor_f = atom_text.len() > 1
+            && atom_text.ends_with('F')
+            && atom_text[..atom_text.len() - 1].bytes().all(|b| b.is_ascii_digit());
         let label = match unit {
             Some("号楼") | Some("栋") | Some("幢") | Some("座") | Some("#") | Some("#楼") | Some("排") => Label::Houseno,
             Some("单元") => Label::Cellno,
             Some("层") => Label::Floorno,
-            Some("楼") => {
-                if prev.is_none_or(|p| p.is_admin() || matches!(p, Label::Road | Label::Roadno)) && c.get(end).is_some_and(|&x| is_alnum(x)) && !self.has(Label::Houseno) {
-                    Label::Houseno
-                } else {
-                    Label::Floorno
-                }
-            }
+            Some("楼") => Label::Floorno,
             Some("室") | Some("房") | Some("户") | Some("号铺") | Some("铺") => Label::Roomno,
             Some("米") => Label::Assist,
-            Some("期") | Some("区") => {
+            Some("号大街") | Some("号大道") | Some("号路") | Some("号街") | Some("号线") | Some("支路") => {
+                if has_road {
+                    Label::Subroad
+                } else {
+                    Label::Road
+                }
+            }
+            Some("期") => {
                 if self.has(Label::Poi) {
                     Label::Subpoi
                 } else {
                     Label::Poi
                 }
             }
+            Some("区") => match prev {
+                Some(Label::Poi) => Label::Subpoi,
+                Some(Label::Subpoi) | Some(Label::Floorno) | Some(Label::Roomno) => Label::Person,
+                _ if self.has(Label::Poi) => Label::Subpoi,
+                _ => Label::Poi,
+            },
             Some("组") => {
-                if matches!(prev, Some(Label::Community) | Some(Label::Town)) || prev.is_none() {
-                    Label::Road
-                } else {
+                if has_road {
                     Label::Poi
+                } else {
+                    Label::Road
                 }
             }
+            Some("街") if matches!(prev, Some(Label::Floorno) | Some(Label::Houseno) | Some(Label::Subpoi)) => Label::Cellno,
             Some("弄") | Some("巷") | Some("街") => {
-                if matches!(prev, Some(Label::Road)) && !self.has(Label::Roadno) && unit == Some("弄") {
-                    Label::Roadno
-                } else if has_road {
+                if after_road && !self.has(Label::Roadno) && unit == Some("弄") {
+                    road_no
+                } else if has_road || self.has(Label::Poi) {
                     Label::Subroad
                 } else {
                     Label::Road
@@ -728,7 +804,13 @@ impl Run<'_> {
                 Some(Label::Road) if !self.has(Label::Roadno) => Label::Roadno,
                 Some(Label::Subroad) => Label::Subroadno,
                 Some(Label::Road) => Label::Houseno,
-                Some(Label::Houseno) => Label::Cellno,
+                Some(Label::Houseno) => {
+                    if c.get(end).is_some_and(|&x| is_alnum(x)) {
+                        Label::Cellno
+                    } else {
+                        Label::Roomno
+                    }
+                }
                 Some(Label::Cellno) | Some(Label::Floorno) => Label::Roomno,
                 Some(Label::Poi) | Some(Label::Subpoi) => {
                     if has_road || c.get(end).is_some_and(|&x| is_alnum(x)) {
@@ -745,7 +827,7 @@ impl Run<'_> {
             _ if floor_f => Label::Floorno,
             _ => {
                 // A bare number: its place decides.
-                let more = c.get(end).is_some_and(|&x| is_alnum(x)) || self.next_is_number(end);
+                let more = self.next_is_number(end);
                 let digits = atom_text.chars().filter(|ch| ch.is_ascii_digit()).count();
                 match prev {
                     Some(Label::Road) if !self.has(Label::Roadno) => Label::Roadno,
@@ -776,7 +858,18 @@ impl Run<'_> {
                 }
             }
         };
-        self.push(label, last_s, end);
+        // A direction right before 区/期 belongs to it (轻纺城|北四区).
+        let mut start = last_s;
+        if matches!(label, Label::Subpoi | Label::Poi) && matches!(unit, Some("区") | Some("期")) && start > 0 && is_direction(c[start - 1]) {
+            if let Some(last) = self.segs.last_mut() {
+                if last.end == start && last.end - last.start > 2 && matches!(last.label, Label::Poi | Label::Subpoi) {
+                    last.end -= 1;
+                    start -= 1;
+                }
+            }
+        }
+        let label = if label == Label::Subpoi && !self.has(Label::Poi) { Label::Poi } else { label };
+        self.push(label, start, end);
         end
     }
 
@@ -788,14 +881,11 @@ impl Run<'_> {
     fn words(&mut self, i: usize) -> usize {
         let c = self.c;
         let n = c.len();
-        let mut hard = i;
-        while hard < n && !(is_alnum(c[hard]) || c[hard] == '#' || c[hard] == '-') {
+        let mut hard = i + 1;
+        while hard < n && !self.is_number_start(hard) && self.dict_starts[hard].is_empty() {
             hard += 1;
-            if self.dict_starts[hard.min(n)].first().is_some() {
-                break;
-            }
         }
-        let followed_by_number = hard < n;
+        let followed_by_number = hard < n && self.is_number_start(hard);
         let mut pos = i;
         while pos < hard {
             // An area name inside the run (after a place name: 下沙 … 九堡镇).
@@ -816,7 +906,18 @@ impl Run<'_> {
                 pos += w;
                 continue;
             }
-            // The piece ends at the first road ending, the next locative word, or the run's end.
+            // 中段, 东段 after a road: the part of that road.
+            if pos + 2 <= hard
+                && c[pos + 1] == '段'
+                && (is_direction(c[pos]) || crate::normalize::is_cn_numeral(c[pos]) || c[pos] == '上' || c[pos] == '下')
+                && matches!(self.last_label(), Some(Label::Road) | Some(Label::Subroad))
+            {
+                self.push(Label::Subroad, pos, pos + 2);
+                pos += 2;
+                continue;
+            }
+            // The piece ends at a road ending, a strong ending with more words after it, the
+            // next locative word, or the run's end.
             let mut e = pos + 1;
             let mut road = false;
             while e < hard {
@@ -832,7 +933,17 @@ impl Run<'_> {
                         }
                     }
                 }
-                if e > pos && (self.assist_at(e, hard).is_some() || word_at(c, e, NOISE_WORDS).is_some()) {
+                if e - pos >= 2 && hard - e >= 2 {
+                    if let Some(s) = word_ending(c, e, PIECE_ENDS) {
+                        let rest_is_suffix = word_at(c, e, ROAD_SUFFIXES).is_some()
+                            || word_at(c, e, PIECE_ENDS).is_some()
+                            || matches!(c[e], '区' | '园' | '场' | '城' | '苑' | '厦' | '楼');
+                        if e - pos > s.chars().count() && !rest_is_suffix {
+                            break;
+                        }
+                    }
+                }
+                if self.assist_at(e, hard).is_some() || word_at(c, e, NOISE_WORDS).is_some() {
                     break;
                 }
                 if e > pos + 1 && self.admin_inside_at(e, hard) {
@@ -846,31 +957,59 @@ impl Run<'_> {
                 }
                 // A name right before a road number is a road (河西北9号).
                 if !road && followed_by_number && self.segs.iter().all(|s| s.label.is_admin() || s.label == Label::Redundant) {
-                    let unit = {
-                        let mut k = hard;
-                        while k < n && is_alnum(c[k]) {
-                            k += 1;
-                        }
-                        word_at(c, k, NUMBER_UNITS)
-                    };
-                    if matches!(unit, Some("号") | Some("弄")) && (c[e - 1] == '道' || e - pos <= 4) {
+                    let mut k = hard;
+                    while k < n && is_alnum(c[k]) {
+                        k += 1;
+                    }
+                    let unit = word_at(c, k, NUMBER_UNITS);
+                    if matches!(unit, Some("号") | Some("弄")) && (c[e - 1] == '道' || e - pos <= 4) && word_ending(c, e, PIECE_ENDS).is_none() {
                         road = true;
                     }
                 }
             }
-            let label = if road { Label::Road } else { Label::Poi };
+            let label = if road {
+                Label::Road
+            } else {
+                self.piece_label(pos, e)
+            };
             self.push_word(label, pos, e);
             pos = e;
         }
         hard
     }
 
+    /// The label a non-road piece gets from its ending while the address is in its admin part.
+    fn piece_label(&self, s: usize, e: usize) -> Label {
+        let c = self.c;
+        let admin_only = self.segs.iter().all(|x| x.label.is_admin() || x.label == Label::Redundant);
+        if !admin_only {
+            return Label::Poi;
+        }
+        if word_ending(c, e, DEVZONE_SUFFIXES).is_some_and(|w| e - s > w.chars().count()) && self.rank < admin_rank(Label::Town) {
+            return Label::Devzone;
+        }
+        if (ends_with_at(c, e, "社区") || (ends_with_at(c, e, "村") && !ends_with_at(c, e, "新村")))
+            && e - s >= 3
+            && self.rank >= admin_rank(Label::Town)
+            && self.rank < admin_rank(Label::Community)
+        {
+            return Label::Community;
+        }
+        Label::Poi
+    }
+
     /// Length of a locative word at `pos`, when it stands as one (not inside a name).
     fn assist_at(&self, pos: usize, hard: usize) -> Option<usize> {
         let c = self.c;
+        if pos >= hard {
+            return None;
+        }
         if let Some(w) = word_at(c, pos, ASSIST_WORDS) {
             let len = w.chars().count();
-            if len >= 2 || pos + len == hard || self.assist_at(pos + len, hard).is_some() {
+            let alone = pos + len == hard || self.assist_at(pos + len, hard).is_some();
+            if (len >= 2 && (alone || !matches!(c.get(pos + len), Some('区' | '路' | '街' | '门' | '村' | '楼'))))
+                || (alone && pos > 0)
+            {
                 return Some(len);
             }
         }
@@ -879,21 +1018,23 @@ impl Run<'_> {
             return Some(1);
         }
         // A bare direction standing alone between numbers.
-        if matches!(c[pos], '东' | '西' | '南' | '北') && pos + 1 == hard && pos > 0 && is_alnum(c[pos - 1]) {
+        if is_direction(c[pos]) && c[pos] != '中' && pos + 1 == hard && pos > 0 && is_alnum(c[pos - 1]) {
             return Some(1);
         }
         None
     }
 
     fn admin_inside_at(&self, pos: usize, hard: usize) -> bool {
+        let g = &self.p.gazetteer;
         self.starts[pos].iter().any(|m| {
             m.end <= hard
                 && m.end - m.start >= 2
-                && self.p.gazetteer.hits(m.alias).iter().any(|h| {
+                && !continues_name(self.c, m.end, true)
+                && g.hits(m.alias).iter().any(|h| {
                     h.kind != AliasKind::Short
-                        && self.area.is_some_and(|a| self.p.gazetteer.is_within(h.area, a) && h.area != a)
-                        && self.p.gazetteer.area_at(h.area).level >= AreaLevel::Town
-                        && admin_rank(level_label(self.p.gazetteer.area_at(h.area).level)) > self.rank
+                        && self.area.is_some_and(|a| g.is_within(h.area, a) && h.area != a)
+                        && g.area_at(h.area).level >= AreaLevel::Town
+                        && admin_rank(level_label(g.area_at(h.area).level)) > self.rank
                 })
         })
     }
@@ -920,12 +1061,19 @@ impl Run<'_> {
                     Label::Road
                 }
             }
+            Label::Devzone | Label::Community => {
+                self.rank = self.rank.max(admin_rank(label));
+                label
+            }
             _ => {
                 if self.has(Label::Poi) {
                     match prev {
-                        Some(Label::Houseno) | Some(Label::Cellno) | Some(Label::Floorno) | Some(Label::Roomno) => Label::Person,
+                        Some(Label::Floorno) | Some(Label::Roomno) | Some(Label::Subpoi) | Some(Label::Person) => Label::Person,
+                        Some(Label::Houseno) | Some(Label::Cellno) => Label::Subpoi,
                         _ => Label::Subpoi,
                     }
+                } else if matches!(prev, Some(Label::Floorno) | Some(Label::Roomno)) {
+                    Label::Person
                 } else {
                     Label::Poi
                 }
