@@ -20,6 +20,7 @@ pub mod index;
 pub mod synthetic;
 
 pub use index::{GridIndex, Placement};
+pub use synthetic::{plausible_layout, tiling, Layout};
 pub mod validate;
 
-pub use validate::{validate_grids, Problem, ProblemKind, ValidationReport};
+pub use validate::{area_m2, validate_grids, Problem, ProblemKind, ValidationReport};

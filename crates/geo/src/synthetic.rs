@@ -2,10 +2,11 @@
 //!
 //! Everything is deterministic in its seed.
 
-use civicgrid_domain::area::GridCode;
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use civicgrid_domain::area::{AreaCode, GridCode};
+use geo::{Area, BooleanOps, Contains, Coord, LineString, MapCoords, MultiPolygon, Point, Polygon};
+use std::f64::consts::PI;
 
-use crate::grid::{GridFeature, GridKind, GridStaff};
+use crate::grid::{AreaBoundary, GridFeature, GridKind, GridStaff};
 
 /// Metres per degree of latitude (mean); longitude scales by cos(latitude).
 const M_PER_DEG_LAT: f64 = 110_574.0;
@@ -130,10 +131,282 @@ pub fn tiling(n: usize, vertices: usize, origin: (f64, f64), cell_m: f64, seed: 
         .collect()
 }
 
+/// A synthetic district: outlines for the county, its towns and communities, and the grids.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The county first, then each town, then each community.
+    pub boundaries: Vec<AreaBoundary>,
+    /// Every grid, in code order.
+    pub grids: Vec<GridFeature>,
+}
+
+const PLACE_NAMES: [&str; 24] = [
+    "新华", "建设", "文化", "和平", "幸福", "光明", "长江", "黄河", "东山", "西湖", "南湖", "北海", "青年", "胜利", "人民",
+    "朝阳", "振兴", "团结", "锦绣", "康宁", "怡园", "望海", "翠竹", "金桥",
+];
+
+/// A district of irregular, plausible towns, communities and grids around `center` (lon, lat).
+///
+/// The county outline is a wobbly closed curve of about `radius_m`. Grid seeds are spread by
+/// best-candidate sampling inside the region of their community, which lies in the region of
+/// its town (nearest-seed regions at each level); each grid is the Voronoi cell of its seed,
+/// clipped to the county outline, and a community (town) outline is the union of its grids. So
+/// the grids partition every community with no gap or overlap beyond float noise, and
+/// `validate_grids(&layout.grids, &layout.boundaries)` finds nothing. The county code is the
+/// first town's parent. Each community gets between `grids_per_community.0` and `.1` grids
+/// named 第1网格, 第2网格, …; most are community grids, a few villages, parks, business
+/// districts and special grids, with households in proportion to area.
+pub fn plausible_layout(
+    center: (f64, f64),
+    radius_m: f64,
+    towns: &[(AreaCode, Vec<AreaCode>)],
+    grids_per_community: (u32, u32),
+    seed: u64,
+) -> Layout {
+    let mut rng = Rng::new(seed);
+    let (gmin, gmax) = (grids_per_community.0.clamp(1, 999), grids_per_community.1.clamp(1, 999));
+    let (gmin, gmax) = (gmin.min(gmax), gmin.max(gmax));
+
+    // The county outline, in metres around the centre: a radius wobbling with a few harmonics.
+    let phases: Vec<f64> = (0..4).map(|_| rng.f64() * 2.0 * PI).collect();
+    let outline_ring: Vec<Coord<f64>> = (0..=120)
+        .map(|k| {
+            let t = (k % 120) as f64 / 120.0 * 2.0 * PI;
+            let r = radius_m
+                * (1.0 + 0.14 * (2.0 * t + phases[0]).sin() + 0.08 * (3.0 * t + phases[1]).sin() + 0.05 * (5.0 * t + phases[2]).sin()
+                    + 0.025 * (9.0 * t + phases[3]).sin());
+            Coord { x: r * t.cos(), y: r * t.sin() }
+        })
+        .collect();
+    let outline = Polygon::new(LineString::from(outline_ring), vec![]);
+    let inside = |p: [f64; 2]| outline.contains(&Point::new(p[0], p[1]));
+    let random_point = |rng: &mut Rng| [radius_m * 1.3 * rng.sym(), radius_m * 1.3 * rng.sym()];
+
+    // Best-candidate sampling: of several random points in a region, keep the one farthest from
+    // the seeds already placed, which spreads seeds evenly without a visible pattern.
+    let spread = |rng: &mut Rng, count: usize, accept: &dyn Fn([f64; 2]) -> bool, fallback: [f64; 2]| -> Vec<[f64; 2]> {
+        let mut out: Vec<[f64; 2]> = Vec::with_capacity(count);
+        for _ in 0..count {
+            let mut best: Option<([f64; 2], f64)> = None;
+            let mut tried = 0;
+            let mut found = 0;
+            while found < 12 && tried < 4000 {
+                tried += 1;
+                let p = random_point(rng);
+                if !accept(p) {
+                    continue;
+                }
+                found += 1;
+                let d = out.iter().map(|q| (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).fold(f64::INFINITY, f64::min);
+                if best.is_none_or(|(_, bd)| d > bd) {
+                    best = Some((p, d));
+                }
+            }
+            // A region too small to hit by chance: crowd the seed next to its parent's.
+            out.push(best.map(|(p, _)| p).unwrap_or_else(|| {
+                [fallback[0] + radius_m * 0.01 * rng.sym(), fallback[1] + radius_m * 0.01 * rng.sym()]
+            }));
+        }
+        out
+    };
+    let nearest = |p: [f64; 2], seeds: &[[f64; 2]]| -> usize {
+        let mut best = (0, f64::INFINITY);
+        for (i, q) in seeds.iter().enumerate() {
+            let d = (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2);
+            if d < best.1 {
+                best = (i, d);
+            }
+        }
+        best.0
+    };
+
+    let town_seeds = spread(&mut rng, towns.len(), &|p| inside(p), [0.0, 0.0]);
+    // Per grid: (town, community within town, seed).
+    let mut grid_seeds: Vec<(usize, usize, [f64; 2])> = Vec::new();
+    for (t, (_, communities)) in towns.iter().enumerate() {
+        let in_town = |p: [f64; 2]| inside(p) && nearest(p, &town_seeds) == t;
+        let community_seeds = spread(&mut rng, communities.len(), &in_town, town_seeds[t]);
+        for c in 0..communities.len() {
+            let count = rng.range(gmin, gmax) as usize;
+            let in_community = |p: [f64; 2]| in_town(p) && nearest(p, &community_seeds) == c;
+            for s in spread(&mut rng, count, &in_community, community_seeds[c]) {
+                grid_seeds.push((t, c, s));
+            }
+        }
+    }
+
+    // Voronoi cells of the grid seeds by half-plane clipping, then clipped to the outline.
+    let seeds: Vec<[f64; 2]> = grid_seeds.iter().map(|g| g.2).collect();
+    let frame = radius_m * 2.0;
+    let outline_mp = MultiPolygon::new(vec![outline.clone()]);
+    let lonlat = |mp: &MultiPolygon<f64>| mp.map_coords(|c| metres_to_lonlat(center, c.x, c.y));
+    let mut cells: Vec<MultiPolygon<f64>> = Vec::with_capacity(seeds.len());
+    for (i, s) in seeds.iter().enumerate() {
+        let mut cell = vec![[-frame, -frame], [frame, -frame], [frame, frame], [-frame, frame]];
+        let mut order: Vec<usize> = (0..seeds.len()).filter(|&j| j != i).collect();
+        let d2 = |j: usize| (seeds[j][0] - s[0]).powi(2) + (seeds[j][1] - s[1]).powi(2);
+        order.sort_by(|&a, &b| d2(a).total_cmp(&d2(b)));
+        for j in order {
+            // A seed farther than twice the cell's reach cannot cut it.
+            let reach = cell.iter().map(|p| (p[0] - s[0]).powi(2) + (p[1] - s[1]).powi(2)).fold(0.0, f64::max);
+            if d2(j) > 4.0 * reach {
+                break;
+            }
+            cell = clip_half_plane(&cell, *s, seeds[j]);
+        }
+        let mut ring: Vec<Coord<f64>> = cell.iter().map(|p| Coord { x: p[0], y: p[1] }).collect();
+        ring.push(ring[0]);
+        let cell = MultiPolygon::new(vec![Polygon::new(LineString::from(ring), vec![])]);
+        cells.push(cell.intersection(&outline_mp));
+    }
+
+    // Grids, community and town outlines.
+    let mut grids = Vec::with_capacity(seeds.len());
+    let mut community_bounds = Vec::new();
+    let mut town_bounds = Vec::new();
+    let mut names = PLACE_NAMES.to_vec();
+    for k in (1..names.len()).rev() {
+        names.swap(k, rng.range(0, k as u32) as usize);
+    }
+    let mut name_at = 0;
+    let mut next_name = |suffix: &str| {
+        let n = format!("{}{suffix}", names[name_at % names.len()]);
+        name_at += 1;
+        if name_at > names.len() {
+            format!("{n}{}", name_at / names.len() + 1)
+        } else {
+            n
+        }
+    };
+    for (t, (town, communities)) in towns.iter().enumerate() {
+        let mut town_parts: Vec<Polygon<f64>> = Vec::new();
+        for (c, community) in communities.iter().enumerate() {
+            let members: Vec<usize> = (0..seeds.len()).filter(|&g| grid_seeds[g].0 == t && grid_seeds[g].1 == c).collect();
+            let mut parts: Vec<Polygon<f64>> = Vec::new();
+            let mut seq = 0;
+            for &g in &members {
+                if cells[g].0.is_empty() {
+                    continue;
+                }
+                seq += 1;
+                parts.extend(cells[g].0.iter().cloned());
+                let area = cells[g].unsigned_area();
+                let roll = rng.f64();
+                let kind = match roll {
+                    r if r < 0.85 => GridKind::Community,
+                    r if r < 0.90 => GridKind::Village,
+                    r if r < 0.94 => GridKind::IndustrialPark,
+                    r if r < 0.98 => GridKind::BusinessDistrict,
+                    _ => GridKind::Special,
+                };
+                let density = match kind {
+                    GridKind::IndustrialPark | GridKind::Special => 1.0 / 8000.0,
+                    GridKind::Village => 1.0 / 2500.0,
+                    _ => 1.0 / 900.0,
+                };
+                let households = ((area * density * (0.6 + 0.8 * rng.f64())) as u32).clamp(20, 1500);
+                let population = (f64::from(households) * (2.4 + 0.8 * rng.f64())) as u32;
+                let code = GridCode::parse(&format!("{}{seq:03}", community.as_str())).expect("12-digit community code");
+                grids.push(GridFeature {
+                    code,
+                    name: format!("第{seq}网格"),
+                    kind,
+                    households,
+                    population,
+                    staff: GridStaff::default(),
+                    geometry: lonlat(&cells[g]),
+                });
+            }
+            if parts.is_empty() {
+                continue;
+            }
+            let union = geo::unary_union(parts.iter());
+            town_parts.extend(parts);
+            community_bounds.push(AreaBoundary { area: community.clone(), name: Some(next_name("社区")), geometry: lonlat(&union) });
+        }
+        if !town_parts.is_empty() {
+            let union = geo::unary_union(town_parts.iter());
+            town_bounds.push(AreaBoundary { area: town.clone(), name: Some(next_name("街道")), geometry: lonlat(&union) });
+        }
+    }
+    let mut boundaries = Vec::with_capacity(1 + town_bounds.len() + community_bounds.len());
+    if let Some(county) = towns.first().and_then(|(t, _)| t.parent()) {
+        boundaries.push(AreaBoundary { area: county, name: Some("示范区".into()), geometry: lonlat(&outline_mp) });
+    }
+    boundaries.extend(town_bounds);
+    boundaries.extend(community_bounds);
+    grids.sort_by(|a, b| a.code.cmp(&b.code));
+    Layout { boundaries, grids }
+}
+
+/// Keeps the part of a convex polygon nearer to `own` than to `other` (Sutherland–Hodgman
+/// against their perpendicular bisector).
+fn clip_half_plane(poly: &[[f64; 2]], own: [f64; 2], other: [f64; 2]) -> Vec<[f64; 2]> {
+    let n = [other[0] - own[0], other[1] - own[1]];
+    let m = [(own[0] + other[0]) / 2.0, (own[1] + other[1]) / 2.0];
+    let side = |p: [f64; 2]| (p[0] - m[0]) * n[0] + (p[1] - m[1]) * n[1];
+    let mut out = Vec::with_capacity(poly.len() + 1);
+    for k in 0..poly.len() {
+        let (a, b) = (poly[k], poly[(k + 1) % poly.len()]);
+        let (sa, sb) = (side(a), side(b));
+        if sa <= 0.0 {
+            out.push(a);
+        }
+        if (sa < 0.0 && sb > 0.0) || (sa > 0.0 && sb < 0.0) {
+            let t = sa / (sa - sb);
+            out.push([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use geo::{Area, Validation};
+
+    fn code(s: &str) -> AreaCode {
+        AreaCode::parse(s).unwrap()
+    }
+
+    fn towns() -> Vec<(AreaCode, Vec<AreaCode>)> {
+        (1..=3)
+            .map(|t| (code(&format!("371002{t:03}")), (1..=3).map(|c| code(&format!("371002{t:03}{c:03}"))).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn plausible_layout_validates_clean() {
+        let layout = plausible_layout((122.12, 37.5), 4000.0, &towns(), (4, 8), 11);
+        let report = crate::validate::validate_grids(&layout.grids, &layout.boundaries);
+        assert!(report.is_ok(), "{report}");
+        assert_eq!(layout.boundaries.len(), 1 + 3 + 9);
+        assert_eq!(layout.boundaries[0].area.as_str(), "371002");
+        let n = layout.grids.len();
+        assert!((9 * 4..=9 * 8).contains(&n), "{n} grids");
+        for g in &layout.grids {
+            assert!(g.geometry.is_valid(), "{}", g.code);
+            assert!(g.name.starts_with('第') && g.name.ends_with("网格"));
+            assert!(g.households >= 20 && g.population > g.households);
+        }
+        // Every community has its grids numbered from 001, and all nine communities have grids.
+        let communities: std::collections::BTreeSet<_> = layout.grids.iter().map(|g| g.code.community()).collect();
+        assert_eq!(communities.len(), 9);
+        for c in &communities {
+            assert!(layout.grids.iter().any(|g| g.code.as_str() == format!("{c}001")));
+        }
+        // The grids cover the county: their areas add up to the outline's.
+        let grids: f64 = layout.grids.iter().map(|g| g.geometry.unsigned_area()).sum();
+        let county = layout.boundaries[0].geometry.unsigned_area();
+        assert!((grids / county - 1.0).abs() < 1e-6, "{grids} vs {county}");
+        // Irregular: grid areas vary, as they do in real districts, yet none is degenerate.
+        let areas: Vec<f64> = layout.grids.iter().map(|g| g.geometry.unsigned_area()).collect();
+        let (lo, hi) = areas.iter().fold((f64::MAX, 0f64), |(l, h), &a| (l.min(a), h.max(a)));
+        assert!(hi / lo > 1.5 && lo > 0.0, "{lo} .. {hi}");
+        // Same seed, same district.
+        let again = plausible_layout((122.12, 37.5), 4000.0, &towns(), (4, 8), 11);
+        assert_eq!(again.grids, layout.grids);
+    }
 
     #[test]
     fn tiling_is_valid_and_shares_edges() {
