@@ -179,30 +179,31 @@ pub fn plausible_layout(
         })
         .collect();
     let outline = Polygon::new(LineString::from(outline_ring), vec![]);
-    let inside = |p: [f64; 2]| outline.contains(&Point::new(p[0], p[1]));
-    let random_point = |rng: &mut Rng| [radius_m * 1.3 * rng.sym(), radius_m * 1.3 * rng.sym()];
-
-    // Best-candidate sampling: of several random points in a region, keep the one farthest from
+    // A pool of random points in the county, sorted into towns and then communities by nearest
+    // seed, from which each level's seeds are drawn: cheaper than rejection sampling when a
+    // district has hundreds of communities.
+    let counts: Vec<Vec<usize>> =
+        towns.iter().map(|(_, cs)| cs.iter().map(|_| rng.range(gmin, gmax) as usize).collect()).collect();
+    let total: usize = counts.iter().flatten().sum();
+    let mut pool: Vec<[f64; 2]> = Vec::with_capacity(24 * total + 2000);
+    while pool.len() < 24 * total + 2000 {
+        let p = [radius_m * 1.3 * rng.sym(), radius_m * 1.3 * rng.sym()];
+        if outline.contains(&Point::new(p[0], p[1])) {
+            pool.push(p);
+        }
+    }
+    // Best-candidate sampling: of a dozen random points of a region, keep the one farthest from
     // the seeds already placed, which spreads seeds evenly without a visible pattern.
-    let spread = |rng: &mut Rng, count: usize, accept: &dyn Fn([f64; 2]) -> bool, fallback: [f64; 2]| -> Vec<[f64; 2]> {
+    let spread = |rng: &mut Rng, count: usize, region: &[[f64; 2]], fallback: [f64; 2]| -> Vec<[f64; 2]> {
         let mut out: Vec<[f64; 2]> = Vec::with_capacity(count);
         for _ in 0..count {
-            let mut best: Option<([f64; 2], f64)> = None;
-            let mut tried = 0;
-            let mut found = 0;
-            while found < 12 && tried < 4000 {
-                tried += 1;
-                let p = random_point(rng);
-                if !accept(p) {
-                    continue;
-                }
-                found += 1;
-                let d = out.iter().map(|q| (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).fold(f64::INFINITY, f64::min);
-                if best.is_none_or(|(_, bd)| d > bd) {
-                    best = Some((p, d));
-                }
-            }
-            // A region too small to hit by chance: crowd the seed next to its parent's.
+            let best = (0..12.min(region.len() * 4))
+                .map(|_| region[rng.range(0, region.len() as u32 - 1) as usize])
+                .map(|p| (p, out.iter().map(|q| (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).fold(f64::INFINITY, f64::min)))
+                // A point already taken would give two grids the same cell.
+                .filter(|&(_, d)| d > 1.0)
+                .fold(None, |best: Option<([f64; 2], f64)>, (p, d)| if best.is_none_or(|(_, bd)| d > bd) { Some((p, d)) } else { best });
+            // A region the pool missed or used up: crowd the seed next to its parent's.
             out.push(best.map(|(p, _)| p).unwrap_or_else(|| {
                 [fallback[0] + radius_m * 0.01 * rng.sym(), fallback[1] + radius_m * 0.01 * rng.sym()]
             }));
@@ -220,16 +221,21 @@ pub fn plausible_layout(
         best.0
     };
 
-    let town_seeds = spread(&mut rng, towns.len(), &|p| inside(p), [0.0, 0.0]);
+    let town_seeds = spread(&mut rng, towns.len(), &pool, [0.0, 0.0]);
+    let mut town_pool: Vec<Vec<[f64; 2]>> = vec![Vec::new(); towns.len()];
+    for &p in &pool {
+        town_pool[nearest(p, &town_seeds)].push(p);
+    }
     // Per grid: (town, community within town, seed).
     let mut grid_seeds: Vec<(usize, usize, [f64; 2])> = Vec::new();
     for (t, (_, communities)) in towns.iter().enumerate() {
-        let in_town = |p: [f64; 2]| inside(p) && nearest(p, &town_seeds) == t;
-        let community_seeds = spread(&mut rng, communities.len(), &in_town, town_seeds[t]);
+        let community_seeds = spread(&mut rng, communities.len(), &town_pool[t], town_seeds[t]);
+        let mut community_pool: Vec<Vec<[f64; 2]>> = vec![Vec::new(); communities.len()];
+        for &p in &town_pool[t] {
+            community_pool[nearest(p, &community_seeds)].push(p);
+        }
         for c in 0..communities.len() {
-            let count = rng.range(gmin, gmax) as usize;
-            let in_community = |p: [f64; 2]| in_town(p) && nearest(p, &community_seeds) == c;
-            for s in spread(&mut rng, count, &in_community, community_seeds[c]) {
+            for s in spread(&mut rng, counts[t][c], &community_pool[c], community_seeds[c]) {
                 grid_seeds.push((t, c, s));
             }
         }
@@ -237,19 +243,22 @@ pub fn plausible_layout(
 
     // Voronoi cells of the grid seeds by half-plane clipping, then clipped to the outline.
     let seeds: Vec<[f64; 2]> = grid_seeds.iter().map(|g| g.2).collect();
+    let seed_tree = rstar::RTree::bulk_load(seeds.iter().enumerate().map(|(i, &p)| rstar::primitives::GeomWithData::new(p, i)).collect());
     let frame = radius_m * 2.0;
     let outline_mp = MultiPolygon::new(vec![outline.clone()]);
     let lonlat = |mp: &MultiPolygon<f64>| mp.map_coords(|c| metres_to_lonlat(center, c.x, c.y));
     let mut cells: Vec<MultiPolygon<f64>> = Vec::with_capacity(seeds.len());
     for (i, s) in seeds.iter().enumerate() {
         let mut cell = vec![[-frame, -frame], [frame, -frame], [frame, frame], [-frame, frame]];
-        let mut order: Vec<usize> = (0..seeds.len()).filter(|&j| j != i).collect();
-        let d2 = |j: usize| (seeds[j][0] - s[0]).powi(2) + (seeds[j][1] - s[1]).powi(2);
-        order.sort_by(|&a, &b| d2(a).total_cmp(&d2(b)));
-        for j in order {
-            // A seed farther than twice the cell's reach cannot cut it.
+        for other in seed_tree.nearest_neighbor_iter(s) {
+            let j = other.data;
+            if j == i {
+                continue;
+            }
+            let d2 = (seeds[j][0] - s[0]).powi(2) + (seeds[j][1] - s[1]).powi(2);
+            // A seed farther than twice the cell's reach cannot cut it, nor can any after it.
             let reach = cell.iter().map(|p| (p[0] - s[0]).powi(2) + (p[1] - s[1]).powi(2)).fold(0.0, f64::max);
-            if d2(j) > 4.0 * reach {
+            if d2 > 4.0 * reach {
                 break;
             }
             cell = clip_half_plane(&cell, *s, seeds[j]);
