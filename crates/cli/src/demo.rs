@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Duration, Utc};
 use civicgrid_domain::{
     Actor, AreaCode, AreaLevel, Case, CaseCode, CaseEvent, Category, CategoryCode, Channel, Command, Department, DispatchTarget,
-    Location, NewCase, NewCaseInput, Rating, Role, User,
+    LocationFix, NewCase, NewCaseInput, Rating, Role, User,
 };
 use civicgrid_server::AppState;
 use civicgrid_store::crypto::{hash_password, Cipher};
@@ -110,6 +110,8 @@ pub struct World {
     pub handlers: HashMap<String, User>,
     /// The demo grid worker and his community.
     pub worker: Option<User>,
+    /// The demo grids, to put cases at points inside them.
+    pub geo: Option<crate::demo_geo::DemoGeo>,
 }
 
 impl World {
@@ -140,6 +142,7 @@ impl World {
             leader: find("leader").map(|u| u.actor()).unwrap_or_else(|| synthetic(Role::Leader, CITY)),
             handlers: users.iter().filter_map(|u| Some((u.department.clone()?, u.clone()))).collect(),
             worker: find("worker"),
+            geo: None,
         })
     }
 
@@ -244,14 +247,17 @@ impl<'w> Generator<'w> {
         let Some(cat) = world.categories.iter().find(|c| c.code.as_str() == cat_code) else { continue };
         let channel = [Channel::GridWorker, Channel::Resident, Channel::Hotline, Channel::Hotline, Channel::Iot, Channel::Inspection]
             [rng.gen_range(0..6)];
+        // A point inside one of the community's demo grids (demo geometry, not surveyed points);
+        // communities without grids report by area alone.
+        let placed = world.geo.as_ref().and_then(|g| g.place(&village, rng));
         let input = NewCaseInput {
             description: description.to_string(),
             channel,
-            // Roughly Weihai's urban area: labelled demo geometry, not surveyed points.
-            location: Location::new(122.05 + rng.gen_range(0.0..0.15), 37.45 + rng.gen_range(0.0..0.1)).ok(),
+            location: placed.as_ref().map(|p| p.0),
             ..Default::default()
         };
-        let Ok(new) = NewCase::validate(input, cat, village.clone()) else { continue };
+        let Ok(mut new) = NewCase::validate(input, cat, village.clone()) else { continue };
+        new.located = Some(placed.map(|p| p.1).unwrap_or_else(|| LocationFix::area_only(None)));
         let day = CaseCode::day(t);
         let seq = seq_by_day.entry(day).or_insert(0);
         *seq += 1;
@@ -428,7 +434,8 @@ pub async fn run(listen: &str, data: Option<PathBuf>, cases: usize) -> Result<()
     let started = std::time::Instant::now();
     if fresh {
         let users = load_people(store.as_ref()).await?;
-        let world = World::load(store.as_ref(), &users).await?;
+        let mut world = World::load(store.as_ref(), &users).await?;
+        world.geo = Some(crate::demo_geo::load(store.as_ref()).await?);
         let generated = generate(&world, cases, 2026, Utc::now());
         for chunk in generated.chunks(1000) {
             store.import_cases(chunk).await?;
@@ -460,6 +467,7 @@ pub async fn run(listen: &str, data: Option<PathBuf>, cases: usize) -> Result<()
         }
         println!();
         println!("  Open311   {addr}/open311/v2/discovery.json (api_key {})", crate::open311::DEMO_KEY);
+        println!("  grids     {addr}/api/v1/grids?area={} (环翠区: demo geometry, not surveyed)", crate::demo_geo::DISTRICT);
         println!();
         println!("  Ctrl-C stops the server; the data stays in the folder above.");
     })

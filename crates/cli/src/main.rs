@@ -1,8 +1,11 @@
-//! `civicgrid`: the one binary. `serve`, `demo`, `migrate`, `user add`, `rebuild`, `bench`.
+//! `civicgrid`: the one binary. `serve`, `demo`, `migrate`, `user add`, `import`, `export`, `eval`,
+//! `rebuild`, `bench`.
 
 mod bench;
 mod config;
 mod demo;
+mod demo_geo;
+mod geo;
 mod open311;
 
 use anyhow::{Context, Result};
@@ -71,6 +74,21 @@ enum Cmd {
     Category {
         #[command(subcommand)]
         cmd: open311::CategoryCmd,
+    },
+    /// Import grids, area outlines or standard addresses from files.
+    Import {
+        #[command(subcommand)]
+        cmd: geo::ImportCmd,
+    },
+    /// Export grids to GeoJSON.
+    Export {
+        #[command(subcommand)]
+        cmd: geo::ExportCmd,
+    },
+    /// Evaluations on labelled data that is not part of the project.
+    Eval {
+        #[command(subcommand)]
+        cmd: geo::EvalCmd,
     },
     /// Rebuild the case projections from the event log and report differences.
     Rebuild,
@@ -257,6 +275,9 @@ async fn main() -> Result<()> {
             println!("rebuilt {} cases from {} events; {} differed from their log before the rebuild", r.cases, r.events, r.differed);
             Ok(())
         }
+        Cmd::Import { cmd } => geo::run_import(cmd, open_store(&cfg).await?).await,
+        Cmd::Export { cmd } => geo::run_export(cmd, open_store(&cfg).await?).await,
+        Cmd::Eval { cmd } => geo::run_eval(cmd),
         Cmd::Bench { cmd } => bench::run(cmd).await,
     }
 }

@@ -12,7 +12,8 @@ use uuid::Uuid;
 
 use crate::text::{bounded, limits};
 use crate::role::Visibility;
-use crate::{Actor, ActorRef, AreaCode, AreaLevel, Category, CategoryCode, DomainError, Role};
+use crate::location::{LocationFix, Placed};
+use crate::{Actor, ActorRef, AreaCode, AreaLevel, Category, CategoryCode, DomainError, GridCode, Role};
 
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident, $field:literal { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
@@ -168,6 +169,8 @@ string_enum!(
         Instruct = "instruct",
         /// Reopen after an unsatisfied rating (重办).
         Reopen = "reopen",
+        /// Place or confirm where the case is (area, grid, point), by a dispatcher.
+        Locate = "locate",
     }
 );
 
@@ -319,6 +322,9 @@ pub struct NewCase {
     /// Further contact details (e-mail, names, device id) as JSON, encrypted by the store's cipher; never shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporter_contact_enc: Option<String>,
+    /// How the place (area, grid, point) was found; absent on reports made before the grid existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub located: Option<LocationFix>,
 }
 
 /// The raw fields of a report, before validation.
@@ -378,6 +384,7 @@ impl NewCase {
             attachments: validate_attachments(input.attachments)?,
             attributes: None,
             reporter_contact_enc: None,
+            located: None,
         })
     }
 }
@@ -431,6 +438,8 @@ pub enum Command {
     Instruct { note: String },
     /// See [`Action::Reopen`].
     Reopen { reason: String },
+    /// See [`Action::Locate`]. The store has checked that the grid belongs to the area.
+    Locate { area: AreaCode, grid: Option<GridCode>, location: Option<Location>, note: Option<String> },
 }
 
 impl Command {
@@ -455,6 +464,7 @@ impl Command {
             Command::CloseOnSpot { .. } => Action::CloseOnSpot,
             Command::Instruct { .. } => Action::Instruct,
             Command::Reopen { .. } => Action::Reopen,
+            Command::Locate { .. } => Action::Locate,
         }
     }
 }
@@ -518,6 +528,14 @@ pub enum EventKind {
     Instructed { note: String },
     /// Reopened after an unsatisfied rating.
     Reopened { reason: String },
+    /// A dispatcher placed or confirmed where the case is.
+    Located {
+        /// Where it is now.
+        #[serde(flatten)]
+        placed: Placed,
+        /// Why, or what was checked.
+        note: Option<String>,
+    },
 }
 
 impl EventKind {
@@ -543,12 +561,20 @@ impl EventKind {
             EventKind::ClosedOnSpot { .. } => "closed_on_spot",
             EventKind::Instructed { .. } => "instructed",
             EventKind::Reopened { .. } => "reopened",
+            EventKind::Located { .. } => "located",
         }
     }
 
     /// True if the public tracking page may show this event's type and time.
     pub fn is_public(&self) -> bool {
-        !matches!(self, EventKind::Instructed { .. } | EventKind::Supervised { .. } | EventKind::ExtensionRequested { .. } | EventKind::ExtensionDecided { .. })
+        !matches!(
+            self,
+            EventKind::Instructed { .. }
+                | EventKind::Supervised { .. }
+                | EventKind::ExtensionRequested { .. }
+                | EventKind::ExtensionDecided { .. }
+                | EventKind::Located { .. }
+        )
     }
 }
 
@@ -605,6 +631,9 @@ pub struct Case {
     pub return_count: u32,
     /// Times escalated.
     pub escalation_count: u32,
+    /// Where a dispatcher placed the case, overriding the report's area, grid and point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placed: Option<Placed>,
     /// When reported.
     pub created_at: DateTime<Utc>,
     /// When last changed.
@@ -685,6 +714,7 @@ impl Case {
             reopen_count: 0,
             return_count: 0,
             escalation_count: 0,
+            placed: None,
             created_at: first.at,
             updated_at: first.at,
             version: 1,
@@ -769,6 +799,7 @@ impl Case {
                 self.handler_user_id = e.actor.user_id.clone();
             }
             E::Instructed { .. } => {}
+            E::Located { placed, .. } => self.placed = Some(placed.clone()),
             E::Reopened { .. } => {
                 self.state = CaseState::Accepted;
                 self.assignee = None;
@@ -781,9 +812,30 @@ impl Case {
         self.updated_at = e.at;
     }
 
-    /// The deepest area the case lies in.
+    /// The deepest area the case lies in: where a dispatcher placed it, else where it was reported.
     pub fn area(&self) -> &AreaCode {
-        &self.report.area
+        self.placed.as_ref().map_or(&self.report.area, |p| &p.area)
+    }
+
+    /// The grid the case lies in, if known.
+    pub fn grid(&self) -> Option<&GridCode> {
+        match &self.placed {
+            Some(p) => p.grid.as_ref(),
+            None => self.report.located.as_ref().and_then(|l| l.grid.as_ref()),
+        }
+    }
+
+    /// The point, in WGS84, if known.
+    pub fn location(&self) -> Option<Location> {
+        match &self.placed {
+            Some(p) if p.location.is_some() => p.location,
+            _ => self.report.location,
+        }
+    }
+
+    /// True while the report's place waits for a dispatcher's confirmation.
+    pub fn needs_location_confirmation(&self) -> bool {
+        self.placed.is_none() && self.report.located.as_ref().is_some_and(|l| l.needs_confirmation)
     }
 
     /// True if `actor` may see the case at all.
@@ -856,6 +908,7 @@ impl Case {
             Action::Resume => s == S::Suspended,
             Action::CloseOnSpot => s == S::Reported,
             Action::Instruct => true,
+            Action::Locate => s.is_open(),
         };
         if !state_ok {
             return Err(illegal(action, s));
@@ -881,6 +934,7 @@ impl Case {
             Action::Rate => self.reported_by(actor) || self.managed_by(actor),
             Action::Supervise => self.overseen_by(actor, false),
             Action::Instruct => self.overseen_by(actor, true),
+            Action::Locate => self.overseen_by(actor, false),
             Action::CloseOnSpot => {
                 matches!(actor, Actor::User { role: Role::GridWorker, scope, .. } if scope.contains(self.area()))
             }
@@ -984,6 +1038,18 @@ impl Case {
             },
             Command::Instruct { note: n } => EventKind::Instructed { note: note("note", &n)? },
             Command::Reopen { reason } => EventKind::Reopened { reason: note("reason", &reason)? },
+            Command::Locate { area, grid, location, note: n } => {
+                let Actor::User { scope, .. } = actor else { return Err(forbidden(action)) };
+                if !scope.contains(&area) {
+                    return Err(DomainError::invalid("area", format!("{area} is outside your area {scope}")));
+                }
+                if let Some(g) = &grid {
+                    if !area.contains(&g.community()) {
+                        return Err(DomainError::invalid("grid", format!("grid {} is not under area {area}", g.as_str())));
+                    }
+                }
+                EventKind::Located { placed: Placed { area, grid, location }, note: opt_note("note", n)? }
+            }
         };
         Ok(CaseEvent { case_id: self.id, seq: self.version + 1, at: now, actor: actor.to_ref(), kind })
     }

@@ -6,6 +6,7 @@ pub mod attributes;
 pub mod calendar;
 pub mod case;
 pub mod category;
+pub mod location;
 pub mod error;
 pub mod org;
 pub mod phone;
@@ -19,6 +20,7 @@ pub use case::{
 };
 pub use category::{Category, CategoryCode};
 pub use error::DomainError;
+pub use location::{AddressCandidate, LocatedBy, LocationFix, Placed};
 pub use org::{Department, User};
 pub use phone::PhoneNumber;
 pub use role::{Actor, ActorRef, Role, Visibility};

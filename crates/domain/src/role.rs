@@ -115,6 +115,14 @@ impl Actor {
         }
     }
 
+    /// The area a signed-in user works in.
+    pub fn scope(&self) -> Option<&AreaCode> {
+        match self {
+            Actor::User { scope, .. } => Some(scope),
+            _ => None,
+        }
+    }
+
     /// Which cases the actor may see.
     pub fn visibility(&self) -> Visibility {
         match self {

@@ -21,6 +21,8 @@ pub struct ApiError {
     pub message: String,
     /// The request field at fault.
     pub field: Option<String>,
+    /// Structured detail, e.g. every problem of a refused import.
+    pub details: Option<serde_json::Value>,
 }
 
 /// The JSON body of an error.
@@ -35,18 +37,31 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable code: `malformed_json`, `invalid_field`, `unknown_action`, `unauthenticated`,
     /// `invalid_credentials`, `account_locked`, `forbidden`, `bad_receipt`, `not_found`,
-    /// `illegal_transition`, `duplicate`, `conflict`, `payload_too_large`, `unavailable`, `internal`.
+    /// `illegal_transition`, `duplicate`, `conflict`, `payload_too_large`, `unavailable`, `internal`,
+    /// `invalid_file`.
     pub code: &'static str,
     /// Human-readable explanation.
     pub message: String,
     /// The field at fault, if one is.
     pub field: Option<String>,
+    /// Structured detail where a message is not enough: `problems` of a refused import (each
+    /// with `kind`, `feature`, `code`, `message`) or `rows` of a refused sheet (`row`, `column`, `reason`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
 }
 
 impl ApiError {
     /// An error with every part given.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>, field: Option<&str>) -> Self {
-        ApiError { status, code, message: message.into(), field: field.map(Into::into) }
+        ApiError { status, code, message: message.into(), field: field.map(Into::into), details: None }
+    }
+
+    /// 422 `invalid_file`: an uploaded file was refused as a whole, with every problem found.
+    pub fn invalid_file(field: &str, message: impl Into<String>, details: serde_json::Value) -> Self {
+        let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_file", message, Some(field));
+        e.details = Some(details);
+        e
     }
 
     /// 422 for a field that does not pass validation.
@@ -75,7 +90,7 @@ impl IntoResponse for ApiError {
         if self.status.is_server_error() {
             tracing::error!(code = self.code, message = %self.message, "request failed");
         }
-        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, field: self.field } };
+        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, field: self.field, details: self.details } };
         (self.status, Json(body)).into_response()
     }
 }

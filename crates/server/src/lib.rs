@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod geo;
 pub mod openapi;
 mod open311;
 mod refdata;
@@ -50,12 +51,19 @@ pub struct AppState {
     /// HTTP settings.
     pub config: Arc<ServerConfig>,
     refdata: Arc<refdata::Cache>,
+    geo: Arc<geo::Cache>,
 }
 
 impl AppState {
     /// Builds the state around a migrated store.
     pub fn new(store: Arc<dyn Store>, cipher: Cipher, config: ServerConfig) -> Self {
-        AppState { store, cipher, config: Arc::new(config), refdata: Arc::new(refdata::Cache::default()) }
+        AppState {
+            store,
+            cipher,
+            config: Arc::new(config),
+            refdata: Arc::new(refdata::Cache::default()),
+            geo: Arc::new(geo::Cache::default()),
+        }
     }
 
     /// The current time.
@@ -71,6 +79,17 @@ impl AppState {
     /// Drops the cached reference data (after an admin changed it).
     pub fn invalidate_refdata(&self) {
         self.refdata.invalidate();
+    }
+
+    /// The grid index and address library, rebuilt when the database's geography changed.
+    pub async fn geo(&self) -> Result<Arc<geo::GeoSnapshot>, error::ApiError> {
+        let rd = self.refdata().await?;
+        self.geo.get(self.store.as_ref(), &rd).await
+    }
+
+    /// Makes the next [`AppState::geo`] check the database (after this server changed it).
+    pub fn invalidate_geo(&self) {
+        self.geo.invalidate();
     }
 }
 

@@ -11,7 +11,7 @@ use std::fmt::Write;
 use utoipa::openapi::path::Operation;
 use utoipa::OpenApi;
 
-use crate::routes::{calendar, cases, health, reference, session, track};
+use crate::routes::{calendar, cases, geo, health, reference, session, track};
 use crate::AppState;
 
 /// The API description.
@@ -26,12 +26,15 @@ use crate::AppState;
         track::show, track::rate,
         reference::area, reference::area_children, reference::categories, reference::departments,
         calendar::deadline,
+        geo::grids, geo::grid, geo::boundaries, geo::import, geo::import_boundaries, geo::locate,
+        geo::import_addresses, geo::match_address,
     ),
     components(schemas(crate::error::ErrorBody, civicgrid_domain::EventKind)),
     tags((name = "cases", description = "事件/工单: intake, queue, transitions"),
          (name = "session", description = "sign in and out"),
          (name = "tracking", description = "public status by tracking code"),
          (name = "reference", description = "area tree, categories, departments"),
+         (name = "geography", description = "网格 grids, area outlines, point → grid, 统一地址库 address library"),
          (name = "health", description = "liveness and readiness"))
 )]
 pub struct ApiDoc;

@@ -34,6 +34,12 @@ impl RefData {
         self.departments.iter().find(|d| d.id == id)
     }
 
+    /// Reads the tables from the store.
+    pub async fn load(store: &dyn Store) -> Result<RefData, civicgrid_store::StoreError> {
+        let areas = store.areas().await?.into_iter().map(|a| (a.code.to_string(), a)).collect();
+        Ok(RefData { areas, categories: store.categories().await?, departments: store.departments().await? })
+    }
+
     /// The name of an area, or its code if unknown.
     pub fn area_name(&self, code: &AreaCode) -> String {
         self.areas.get(code.as_str()).map(|a| a.name.clone()).unwrap_or_else(|| code.to_string())
@@ -52,8 +58,7 @@ impl Cache {
                 return Ok(data.clone());
             }
         }
-        let areas = store.areas().await?.into_iter().map(|a| (a.code.to_string(), a)).collect();
-        let data = Arc::new(RefData { areas, categories: store.categories().await?, departments: store.departments().await? });
+        let data = Arc::new(RefData::load(store).await?);
         *self.slot.write().expect("not poisoned") = Some((Instant::now(), data.clone()));
         Ok(data)
     }

@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{
-    Action, Actor, ActorRef, AreaCode, AreaLevel, Assignee, Case, CaseEvent, CaseState, Channel, Location, Priority, Rating,
+    Action, Actor, ActorRef, AreaCode, AreaLevel, Assignee, Case, CaseEvent, CaseState, Channel, LocatedBy, Location, LocationFix,
+    Priority, Rating,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -94,6 +95,14 @@ pub struct CaseView {
     pub owner_area: AreaRef,
     /// Point, WGS84.
     pub location: Option<Location>,
+    /// The grid it lies in (15-digit code), when known.
+    pub grid: Option<String>,
+    /// How its place was found (point, address match with confidence, area, or a person).
+    pub located_by: Option<LocatedBy>,
+    /// The details of that: confidence, matched address, candidates, the point as given.
+    pub located: Option<LocationFix>,
+    /// True while a dispatcher has to confirm the place (`locate` action).
+    pub needs_location_confirmation: bool,
     /// Address as given.
     pub address: Option<String>,
     /// Reporter's phone, masked.
@@ -145,7 +154,11 @@ impl CaseView {
             area_code: c.area().to_string(),
             area: AreaRef::path(c.area(), rd),
             owner_area: AreaRef::of(&c.owner_area, rd),
-            location: c.report.location,
+            location: c.location(),
+            grid: c.grid().map(|g| g.as_str().to_string()),
+            located_by: if c.placed.is_some() { Some(LocatedBy::Person) } else { c.report.located.as_ref().map(|l| l.method) },
+            located: c.report.located.clone(),
+            needs_location_confirmation: c.needs_location_confirmation(),
             address: c.report.address.clone(),
             reporter_phone: c.report.reporter_phone_masked.clone(),
             attachments: c.report.attachments.clone(),

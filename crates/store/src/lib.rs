@@ -7,6 +7,7 @@
 //! nothing is deleted.
 
 pub mod crypto;
+pub mod geo;
 pub mod open311;
 mod postgres;
 pub mod seed;
@@ -18,13 +19,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{
     Actor, AreaCode, AreaLevel, Case, CaseCode, CaseEvent, CaseState, Category, CategoryCode, Channel, Command,
-    Department, DomainError, NewCase, Role, User, Visibility,
+    Department, DomainError, GridCode, NewCase, Role, User, Visibility,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use thiserror::Error;
 use uuid::Uuid;
 
+pub use geo::{AddressRecord, BoundaryRecord, GeoImport, GeoImportSummary, GridRecord, GridVersion, StoredGrid};
 pub use open311::{ApiKey, KeySelector, NewApiKey};
 pub use postgres::PgStore;
 pub use sqlite::{SqliteDurability, SqliteStore};
@@ -284,6 +286,24 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_category_attribute(&self, category: &CategoryCode, code: &str) -> Result<bool>;
     /// The service attributes of one category (or of all), by category, order and code.
     async fn category_attributes(&self, category: Option<&CategoryCode>) -> Result<Vec<civicgrid_domain::attributes::AttributeDef>>;
+
+    /// Writes grids and area outlines in one transaction: a changed grid closes its current
+    /// version and opens the next, so a case keeps the grid it was reported in. Bumps the
+    /// geography revision.
+    async fn import_geo(&self, import: &GeoImport, by: &str, now: DateTime<Utc>) -> Result<GeoImportSummary>;
+    /// The grids in force under `area` (all when `None`), by code.
+    async fn grids(&self, area: Option<&AreaCode>) -> Result<Vec<StoredGrid>>;
+    /// Every version of one grid, oldest first.
+    async fn grid_history(&self, code: &GridCode) -> Result<Vec<GridVersion>>;
+    /// The area outlines, by code.
+    async fn boundaries(&self) -> Result<Vec<BoundaryRecord>>;
+    /// Adds standard addresses in one transaction (all or nothing; a standard form already in
+    /// the library is a `Duplicate`). Bumps the geography revision.
+    async fn import_addresses(&self, rows: &[AddressRecord], now: DateTime<Utc>) -> Result<u64>;
+    /// The whole address library, by id.
+    async fn addresses(&self) -> Result<Vec<AddressRecord>>;
+    /// A counter bumped by every change to grids, outlines or addresses.
+    async fn geo_revision(&self) -> Result<i64>;
 }
 
 /// Opens the store named by `url`: `sqlite://PATH` (created if missing) or `postgres://…`.

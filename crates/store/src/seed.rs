@@ -5,7 +5,8 @@ use civicgrid_domain::{AreaCode, Category, CategoryCode, DomainError};
 
 use crate::{Area, Result, Store, StoreError};
 
-const AREAS_CSV: &str = include_str!("../../../data/areas/areas.csv");
+/// The shipped area table (`data/areas/areas.csv`: `code,name,level,parent`).
+pub const AREAS_CSV: &str = include_str!("../../../data/areas/areas.csv");
 const CATEGORIES_CSV: &str = include_str!("../../../data/categories.csv");
 
 /// Splits one CSV line; the shipped files quote only fields with commas and no quotes inside.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::location::LocatedBy;
 use proptest::prelude::*;
 use std::collections::{BTreeSet, HashSet, VecDeque};
 
@@ -76,6 +77,12 @@ fn commands() -> Vec<Command> {
         Command::CloseOnSpot { evidence: "已当场处理".into(), attachments: vec![] },
         Command::Instruct { note: "请高度重视".into() },
         Command::Reopen { reason: "居民不满意".into() },
+        Command::Locate {
+            area: code(VILLAGE),
+            grid: Some(GridCode::parse(&format!("{VILLAGE}001")).unwrap()),
+            location: None,
+            note: Some("电话核实".into()),
+        },
     ]
 }
 
@@ -101,6 +108,7 @@ fn legal(from: CaseState, action: Action, to: CaseState) -> bool {
         Action::Resume => from == S::Suspended && matches!(to, S::Accepted | S::Dispatched | S::InProgress | S::Returned),
         Action::CloseOnSpot => from == S::Reported && to == S::Closed,
         Action::Instruct => to == from,
+        Action::Locate => open && to == from,
     }
 }
 
@@ -244,4 +252,50 @@ proptest! {
         events.extend(log);
         prop_assert_eq!(Case::from_events(&events).unwrap(), c);
     }
+}
+
+#[test]
+fn a_dispatcher_places_an_unconfirmed_report() {
+    let all = actors();
+    let (town, outsider) = (&all[1], &all[8]);
+    let mut c = new_case(&Actor::Public);
+    let mut fix = LocationFix::area_only(Some("地址匹配置信度 0.42".into()));
+    fix.method = LocatedBy::Address;
+    fix.needs_confirmation = true;
+    c.report.located = Some(fix);
+    assert!(c.needs_location_confirmation());
+    assert_eq!(c.grid(), None);
+
+    let grid = GridCode::parse("371002001002001").unwrap();
+    // A grid outside the named area is refused, naming the field.
+    let err = c
+        .decide(town, Command::Locate { area: code(VILLAGE), grid: Some(grid.clone()), location: None, note: None }, t0())
+        .unwrap_err();
+    assert_eq!(err.field(), Some("grid"));
+    // A dispatcher of another town neither sees nor places it.
+    assert_eq!(
+        c.decide(outsider, Command::Locate { area: code("371002002001"), grid: None, location: None, note: None }, t0())
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    // The town places it in a grid of another community of its own.
+    let e = c
+        .execute(
+            town,
+            Command::Locate { area: code("371002001002"), grid: Some(grid.clone()), location: None, note: Some("电话核实".into()) },
+            t0(),
+        )
+        .unwrap();
+    assert_eq!(e.kind.name(), "located");
+    assert!(!e.kind.is_public());
+    assert_eq!(c.area().as_str(), "371002001002");
+    assert_eq!(c.grid(), Some(&grid));
+    assert!(!c.needs_location_confirmation());
+    assert_eq!(c.state, CaseState::Reported, "placing a case does not move it in the loop");
+    // The community of the first area no longer sees it; the fold agrees with the live case.
+    assert!(!c.visible_to(&all[2]));
+    // Outside the town's own scope it may not place.
+    let err = c.decide(town, Command::Locate { area: code("371002002"), grid: None, location: None, note: None }, t0()).unwrap_err();
+    assert_eq!(err.field(), Some("area"));
 }

@@ -7,9 +7,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{
-    Action, Actor, AreaCode, AreaLevel, Case, CaseCode, CaseState, CategoryCode, Channel, Command, DispatchTarget, Location,
-    NewCase, NewCaseInput, PhoneNumber, Rating, Role,
+    Action, Actor, AreaCode, AreaLevel, Case, CaseCode, CaseState, CategoryCode, Channel, Command, DispatchTarget, GridCode,
+    Location, LocationFix, NewCase, NewCaseInput, PhoneNumber, Rating, Role,
 };
+use civicgrid_geo::Crs;
 use civicgrid_store::{CaseQuery, CreateCase};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -19,6 +20,7 @@ use uuid::Uuid;
 use civicgrid_store::crypto::token_hash;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::geo::{self, PlaceRequest, Placed};
 use crate::extract::{parse_json, ApiJson, MaybeUser, SignedIn};
 use crate::views::{CaseView, CreatedCase, EventView};
 use crate::{AppState, RefData};
@@ -31,7 +33,7 @@ pub struct LocationInput {
     pub lon: f64,
     /// Latitude.
     pub lat: f64,
-    /// Coordinate system: `wgs84` (default) or `cgcs2000`.
+    /// Coordinate system: `wgs84` (default), `cgcs2000`, `gcj02` (Amap, Tencent, WeChat) or `bd09` (Baidu).
     pub crs: Option<String>,
 }
 
@@ -57,6 +59,18 @@ pub struct NewCaseRequest {
     pub reporter_phone: Option<String>,
     /// Attachment references (up to 9).
     pub attachments: Option<Vec<String>>,
+}
+
+/// Reads a point and its coordinate system, naming the field at fault.
+fn point_of(l: &LocationInput) -> ApiResult<(f64, f64, Crs)> {
+    let crs = match l.crs.as_deref() {
+        None => Crs::Wgs84,
+        Some(c) => Crs::from_str(c).map_err(|_| {
+            ApiError::invalid("location.crs", format!("location.crs: `{c}` is not one of wgs84, cgcs2000, gcj02, bd09"))
+        })?,
+    };
+    Location::new(l.lon, l.lat)?;
+    Ok((l.lon, l.lat, crs))
 }
 
 fn default_channel(actor: &Actor) -> Channel {
@@ -92,27 +106,24 @@ pub(crate) async fn create(
     let rd = app.refdata().await?;
     let code = CategoryCode::parse(&req.category).map_err(|e| ApiError::invalid("category", e.to_string()))?;
     let category = rd.category(&code).ok_or_else(|| ApiError::invalid("category", format!("category: no category with code {code}")))?;
-    let area = match (&req.area, &actor) {
-        (Some(a), _) => known_area(&rd, "area", a)?,
-        (None, Actor::User { scope, role, .. }) if *role != Role::Resident && scope.level() >= AreaLevel::Town => scope.clone(),
-        _ => return Err(ApiError::invalid("area", "area: give the area code where the problem is")),
+    let named = req.area.as_deref().map(|a| known_area(&rd, "area", a)).transpose()?;
+    let scope = match &actor {
+        Actor::User { scope, role, .. } if *role != Role::Resident && scope.level() >= AreaLevel::Town => Some(scope.clone()),
+        _ => None,
     };
-    let location = match &req.location {
-        None => None,
-        Some(l) => {
-            match l.crs.as_deref().unwrap_or("wgs84").to_ascii_lowercase().as_str() {
-                // CGCS2000 and WGS84 differ by centimetres: no conversion is needed at city scale.
-                "wgs84" | "cgcs2000" => {}
-                other => {
-                    return Err(ApiError::invalid(
-                        "location.crs",
-                        format!("location.crs: `{other}` is not supported; use wgs84 or cgcs2000"),
-                    ))
-                }
-            }
-            Some(Location::new(l.lon, l.lat)?)
-        }
+    let point = req.location.as_ref().map(point_of).transpose()?;
+    let address = req.address.as_deref().filter(|a| !a.trim().is_empty());
+    let placed = if point.is_some() || address.is_some() {
+        let snap = app.geo().await?;
+        let hint = actor.scope().cloned();
+        geo::place(&snap, &rd, &PlaceRequest { point, address, area: named.or(scope), hint })?
+    } else {
+        Placed { area: named.or(scope), location: None, fix: LocationFix::area_only(None) }
     };
+    let area = placed.area.clone().ok_or_else(|| {
+        ApiError::invalid("area", "area: give the area code where the problem is, a point inside a grid, or an address")
+    })?;
+    let location = placed.location;
     let channel = match req.channel.as_deref() {
         None => default_channel(&actor),
         Some(c) => {
@@ -132,6 +143,7 @@ pub(crate) async fn create(
         attachments: req.attachments.unwrap_or_default(),
     };
     let mut new = NewCase::validate(input, category, area)?;
+    new.located = Some(placed.fix);
     if let Some(p) = req.reporter_phone.as_deref().filter(|p| !p.trim().is_empty()) {
         let phone = PhoneNumber::parse(p)?;
         new.reporter_phone_masked = Some(phone.masked());
@@ -348,6 +360,10 @@ pub struct ActionRequest {
     pub into: Option<String>,
     /// close_on_spot: what was done on the spot.
     pub evidence: Option<String>,
+    /// locate: the grid code (its community becomes the area unless `area` is given).
+    pub grid: Option<String>,
+    /// locate: the point (placed in its grid unless `grid` is given).
+    pub location: Option<LocationInput>,
 }
 
 fn required<T>(v: Option<T>, field: &str) -> ApiResult<T> {
@@ -403,7 +419,44 @@ async fn command(app: &AppState, actor: &Actor, action: Action, r: ActionRequest
         }
         Action::Instruct => Command::Instruct { note: required(r.note, "note")? },
         Action::Reopen => Command::Reopen { reason: required(r.reason, "reason")? },
+        Action::Locate => locate_command(app, rd, r).await?,
     })
+}
+
+/// A person places a case: by grid, by point (placed through the grid index) and/or by area.
+async fn locate_command(app: &AppState, rd: &RefData, r: ActionRequest) -> ApiResult<Command> {
+    let mut grid = r.grid.as_deref().map(GridCode::parse).transpose()?;
+    if let Some(g) = &grid {
+        let known = app.store.grids(Some(&g.community())).await?.iter().any(|s| &s.record.code == g);
+        if !known {
+            return Err(ApiError::invalid("grid", format!("grid: no grid {}", g.as_str())));
+        }
+    }
+    let mut found = None;
+    let location = match &r.location {
+        None => None,
+        Some(l) => {
+            let (lon, lat, crs) = point_of(l)?;
+            let (x, y) = civicgrid_geo::to_wgs84(crs, lon, lat);
+            if grid.is_none() {
+                match app.geo().await?.index.locate(x, y) {
+                    civicgrid_geo::index::Placement::Grid { grid: g, .. } => grid = Some(g),
+                    civicgrid_geo::index::Placement::Area { area } => found = Some(area),
+                    civicgrid_geo::index::Placement::Outside => {}
+                }
+            }
+            Some(Location::new(x, y)?)
+        }
+    };
+    let area = match r.area.as_deref() {
+        Some(a) => known_area(rd, "area", a)?,
+        None => grid
+            .as_ref()
+            .map(GridCode::community)
+            .or(found)
+            .ok_or_else(|| ApiError::invalid("area", "area: give the area, a grid or a point"))?,
+    };
+    Ok(Command::Locate { area, grid, location, note: r.note })
 }
 
 /// Performs one transition. The body holds the action's fields (see `ActionRequest`); an

@@ -2,15 +2,20 @@
 
 pub(crate) mod calendar;
 pub(crate) mod cases;
+pub(crate) mod geo;
 pub(crate) mod health;
 pub(crate) mod reference;
 pub(crate) mod session;
 pub(crate) mod track;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
 use crate::AppState;
+
+/// Largest file an import route takes: a city's grids are tens of megabytes of GeoJSON.
+const IMPORT_LIMIT: usize = 256 << 20;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -31,5 +36,13 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/categories", get(reference::categories))
         .route("/api/v1/departments", get(reference::departments))
         .route("/api/v1/calendar/deadline", get(calendar::deadline))
+        .route("/api/v1/grids", get(geo::grids))
+        .route("/api/v1/grids/import", post(geo::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
+        .route("/api/v1/grids/{code}", get(geo::grid))
+        .route("/api/v1/boundaries", get(geo::boundaries))
+        .route("/api/v1/boundaries/import", post(geo::import_boundaries).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
+        .route("/api/v1/locate", get(geo::locate))
+        .route("/api/v1/addresses/match", get(geo::match_address))
+        .route("/api/v1/addresses/import", post(geo::import_addresses).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
         .fallback(|| async { crate::error::ApiError::not_found("route") })
 }
