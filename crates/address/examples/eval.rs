@@ -6,7 +6,8 @@
 //! ```
 //!
 //! The gazetteer is built from `data/areas/areas.csv` (or the file given as second argument).
-//! With `--errors N` it also prints the first N addresses whose parse differs from the gold.
+//! With `--errors N` it also prints the first N addresses whose parse differs from the gold;
+//! with `--predict` it prints gold and parsed spans per address instead of the report.
 
 use std::sync::Arc;
 
@@ -16,16 +17,34 @@ use civicgrid_address::{Dictionaries, Gazetteer, Parser};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut errors = 0usize;
+    let mut predict = false;
+    let mut parse_only: Vec<String> = Vec::new();
     let mut files = Vec::new();
     let mut i = 0;
     while i < args.len() {
-        if args[i] == "--errors" {
+        if args[i] == "--parse" {
+            parse_only.push(args[i + 1].clone());
+            i += 2;
+        } else if args[i] == "--predict" {
+            predict = true;
+            i += 1;
+        } else if args[i] == "--errors" {
             errors = args.get(i + 1).and_then(|n| n.parse().ok()).unwrap_or(20);
             i += 2;
         } else {
             files.push(args[i].clone());
             i += 1;
         }
+    }
+    if !parse_only.is_empty() {
+        let areas = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/areas/areas.csv")).expect("areas");
+        let parser = Parser::new(Arc::new(Gazetteer::from_csv(&areas).expect("gazetteer")), Dictionaries::default());
+        for t in &parse_only {
+            let p = parser.parse(t);
+            let mine: Vec<String> = p.components.iter().map(|c| format!("{}={}", c.label, c.text)).collect();
+            println!("{t}\n  {}  area={:?} candidates={:?}", mine.join(" "), p.area, p.area_candidates);
+        }
+        return;
     }
     let Some(data) = files.first() else {
         eprintln!("usage: eval DATA.conll [areas.csv] [--errors N]");
@@ -42,6 +61,26 @@ fn main() {
     // Warm up caches so the timing reflects steady state.
     for s in samples.iter().take(200) {
         let _ = parser.parse(&s.text());
+    }
+    if predict {
+        // One line per address: the gold spans, a tab, the parser's spans.
+        for s in &samples {
+            let p = parser.parse(&s.text());
+            let mine: Vec<String> = p.components.iter().map(|c| format!("{}={}", c.label, c.text)).collect();
+            println!("{}\t{}", gold_spans(s).join(" "), mine.join(" "));
+        }
+        return;
+    }
+    if let Ok(n) = std::env::var("EVAL_BENCH_ROUNDS").map(|v| v.parse::<usize>().unwrap_or(1)) {
+        let texts: Vec<String> = samples.iter().map(|s| s.text()).collect();
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            for x in &texts {
+                std::hint::black_box(parser.parse(x));
+            }
+        }
+        println!("{:.0} addresses/s", (n * texts.len()) as f64 / t.elapsed().as_secs_f64());
+        return;
     }
     let report = evaluate(&samples, &parser);
     println!("{report}");

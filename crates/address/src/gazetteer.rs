@@ -1,14 +1,38 @@
 //! The area gazetteer: every area of the division table under its official name and the
-//! forms people write it in (short forms, old names, 社区 for 社区居委会), found in text by one
-//! Aho-Corasick automaton and disambiguated through the area tree.
+//! forms people write it in (short forms, old names, 社区 for 社区居委会), found in text through
+//! one char trie and disambiguated through the area tree.
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use civicgrid_domain::area::{AreaCode, AreaLevel};
 
+use crate::names::NameIndex;
 use crate::normalize::normalize;
 use crate::AddressError;
+
+const NO_PARENT: u32 = u32::MAX;
+const TEN: [u64; 13] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+];
+
+/// A code as a number zero-padded to 12 digits, with its length: ordered as the strings are.
+fn padded(code: &AreaCode) -> (u64, u8) {
+    let s = code.as_str();
+    let n: u64 = s.parse().unwrap_or(0);
+    (n * TEN[12 - s.len()], s.len() as u8)
+}
 
 /// One row of the area table (`data/areas/areas.csv`: `code,name,level,parent`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,11 +117,14 @@ pub enum Resolved {
 /// The area tree with a name index.
 pub struct Gazetteer {
     areas: Vec<Area>,
+    /// Per area: its code zero-padded to 12 digits, its length and its parent; prefix tests
+    /// and range lookups on numbers rather than strings.
+    keys: Vec<(u64, u8, u32)>,
     by_code: HashMap<String, u32>,
     alias_names: Vec<String>,
     alias_hits: Vec<Vec<NameHit>>,
     alias_index: HashMap<String, u32>,
-    automaton: AhoCorasick,
+    automaton: NameIndex,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -303,18 +330,20 @@ impl Gazetteer {
                 add(form, NameHit { area: i as u32, kind });
             }
         }
-        let automaton = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            .build(&alias_names)
-            .or_else(|_| {
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .match_kind(MatchKind::Standard)
-                    .build(&alias_names)
+        // Hits in code order, so the hits under an area are one range.
+        for hits in &mut alias_hits {
+            hits.sort_by_key(|h| padded(&areas[h.area as usize].code));
+        }
+        let keys = areas
+            .iter()
+            .map(|a| {
+                let (num, len) = padded(&a.code);
+                let parent = a.code.parent().and_then(|p| by_code.get(p.as_str()).copied()).unwrap_or(NO_PARENT);
+                (num, len, parent)
             })
-            .map_err(|e| AddressError::Area { code: String::new(), reason: format!("name index: {e}") })?;
-        Ok(Gazetteer { areas, by_code, alias_names, alias_hits, alias_index, automaton })
+            .collect();
+        let automaton = NameIndex::new(&alias_names);
+        Ok(Gazetteer { areas, keys, by_code, alias_names, alias_hits, alias_index, automaton })
     }
 
     /// Builds the gazetteer from the text of an area CSV (`code,name,level,parent`).
@@ -396,23 +425,46 @@ impl Gazetteer {
 
     /// True if area `a` is `b` or lies below it.
     pub(crate) fn is_within(&self, a: u32, b: u32) -> bool {
-        self.areas[a as usize].code.as_str().starts_with(self.areas[b as usize].code.as_str())
+        let (ka, la, _) = self.keys[a as usize];
+        let (kb, lb, _) = self.keys[b as usize];
+        la >= lb && ka / TEN[12 - lb as usize] == kb / TEN[12 - lb as usize]
     }
 
     pub(crate) fn hits(&self, alias: u32) -> &[NameHit] {
         &self.alias_hits[alias as usize]
     }
 
+    /// The hits of `alias` that are `area` or lie below it.
+    pub(crate) fn hits_within(&self, alias: u32, area: u32) -> &[NameHit] {
+        let hits = &self.alias_hits[alias as usize];
+        let (k, l, _) = self.keys[area as usize];
+        let (lo_key, hi_key) = (k, k + TEN[12 - l as usize]);
+        let key = |h: &NameHit| self.keys[h.area as usize].0;
+        let lo = hits.partition_point(|h| key(h) < lo_key);
+        let hi = lo + hits[lo..].partition_point(|h| key(h) < hi_key);
+        &hits[lo..hi]
+    }
+
+    /// The hit of `alias` for exactly `area`, if any.
+    pub(crate) fn hit_for(&self, alias: u32, area: u32) -> Option<&NameHit> {
+        let hits = &self.alias_hits[alias as usize];
+        let (k, l, _) = self.keys[area as usize];
+        let lo = hits.partition_point(|h| (self.keys[h.area as usize].0, self.keys[h.area as usize].1) < (k, l));
+        hits.get(lo).filter(|h| h.area == area)
+    }
+
+    /// The area's parent, if in the table.
+    pub(crate) fn parent_index(&self, area: u32) -> Option<u32> {
+        Some(self.keys[area as usize].2).filter(|&p| p != NO_PARENT)
+    }
+
     /// Every name occurrence in `text` (normalised), overlapping ones included, as char offsets.
-    pub(crate) fn find_all(&self, text: &str, byte_to_char: &[u32]) -> Vec<GazMatch> {
-        self.automaton
-            .find_overlapping_iter(text)
-            .map(|m| GazMatch {
-                start: byte_to_char[m.start()] as usize,
-                end: byte_to_char[m.end()] as usize,
-                alias: m.pattern().as_u32(),
-            })
-            .collect()
+    pub(crate) fn find_all(&self, text: &[char]) -> Vec<GazMatch> {
+        let mut out = Vec::new();
+        for start in 0..text.len() {
+            self.automaton.matches_at(text, start, |end, alias| out.push(GazMatch { start, end, alias }));
+        }
+        out
     }
 }
 

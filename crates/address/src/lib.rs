@@ -8,6 +8,7 @@ pub mod eval;
 pub mod gazetteer;
 pub mod import;
 pub mod library;
+mod names;
 pub mod normalize;
 pub mod parse;
 

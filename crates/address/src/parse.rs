@@ -2,13 +2,13 @@
 //! by the gazetteer, the road and estate names of the address library, and rules on the
 //! suffixes and numbers that Chinese addresses are made of.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use civicgrid_domain::area::{AreaCode, AreaLevel};
 use serde::{Deserialize, Serialize};
 
-use crate::gazetteer::{AliasKind, GazMatch, Gazetteer};
+use crate::gazetteer::{AliasKind, GazMatch, Gazetteer, NameHit};
+use crate::names::NameIndex;
 use crate::normalize::{normalize, normalize_mapped, Normalized};
 
 /// The component labels, after the NAACL 2019 Chinese address parsing data.
@@ -179,7 +179,7 @@ pub struct Dictionaries {
 /// Parses addresses against a gazetteer and optional dictionaries.
 pub struct Parser {
     gazetteer: Arc<Gazetteer>,
-    dict: Option<AhoCorasick>,
+    dict: Option<NameIndex>,
     dict_labels: Vec<Label>,
 }
 
@@ -210,73 +210,126 @@ fn ends_with_at(c: &[char], end: usize, word: &str) -> bool {
     end >= n && starts_with_at(c, end - n, word)
 }
 
-/// Which of `words` starts at `i`, longest first.
-fn word_at(c: &[char], i: usize, words: &[&'static str]) -> Option<&'static str> {
-    words.iter().filter(|w| starts_with_at(c, i, w)).max_by_key(|w| w.len()).copied()
+/// A fixed word list indexed by first and last char, so that a lookup looks only at the words
+/// that can match.
+struct WordSet {
+    by_first: Vec<Bucket>,
+    by_last: Vec<Bucket>,
 }
 
-/// Which of `words` ends at `end`, longest first.
-fn word_ending(c: &[char], end: usize, words: &[&'static str]) -> Option<&'static str> {
-    words.iter().filter(|w| ends_with_at(c, end, w)).max_by_key(|w| w.len()).copied()
+/// The words of a set that start (or end) with one char, longest first.
+type Bucket = (char, Vec<(Vec<char>, &'static str)>);
+
+impl WordSet {
+    fn new(words: &[&'static str]) -> Self {
+        let mut by_first: Vec<Bucket> = Vec::new();
+        let mut by_last: Vec<Bucket> = Vec::new();
+        for &w in words {
+            let chars: Vec<char> = w.chars().collect();
+            for (key, table) in [(chars[0], &mut by_first), (*chars.last().unwrap(), &mut by_last)] {
+                match table.iter_mut().find(|e| e.0 == key) {
+                    Some(e) => e.1.push((chars.clone(), w)),
+                    None => table.push((key, vec![(chars.clone(), w)])),
+                }
+            }
+        }
+        for table in [&mut by_first, &mut by_last] {
+            table.sort_by_key(|e| e.0);
+            for e in table.iter_mut() {
+                e.1.sort_by_key(|w| std::cmp::Reverse(w.0.len()));
+            }
+        }
+        WordSet { by_first, by_last }
+    }
+
+    fn bucket(table: &[Bucket], key: char) -> &[(Vec<char>, &'static str)] {
+        table.binary_search_by_key(&key, |e| e.0).map(|k| &table[k].1[..]).unwrap_or(&[])
+    }
+}
+
+/// Which word of `words` starts at `i`, longest first.
+fn word_at(c: &[char], i: usize, words: &WordSet) -> Option<&'static str> {
+    let first = *c.get(i)?;
+    WordSet::bucket(&words.by_first, first).iter().find(|w| c.len() >= i + w.0.len() && c[i..i + w.0.len()] == w.0[..]).map(|w| w.1)
+}
+
+/// Which word of `words` ends at `end`, longest first.
+fn word_ending(c: &[char], end: usize, words: &WordSet) -> Option<&'static str> {
+    let last = *c.get(end.checked_sub(1)?)?;
+    WordSet::bucket(&words.by_last, last).iter().find(|w| end >= w.0.len() && c[end - w.0.len()..end] == w.0[..]).map(|w| w.1)
 }
 
 /// Units after a number.
-const NUMBER_UNITS: &[&str] = &[
+static NUMBER_UNITS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[
     "号楼", "号院", "号门", "号", "栋", "幢", "座", "单元", "楼", "层", "室", "房", "户", "弄", "巷", "组", "期", "区", "排",
-    "#楼", "#", "米", "街", "号铺", "铺", "号大街", "号大道", "号路", "号街", "号线", "支路",
-];
+    "#楼", "#", "米", "街", "号铺", "铺", "号大街", "号大道", "号路", "号街", "号线", "支路", "路",
+]));
 
 /// Road endings.
-const ROAD_SUFFIXES: &[&str] =
-    &["路", "街", "大道", "大街", "巷", "弄", "胡同", "公路", "国道", "省道", "高速", "支路", "横路", "直街", "小道"];
+static ROAD_SUFFIXES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&["路", "街", "大道", "大街", "巷", "弄", "胡同", "公路", "国道", "省道", "高速", "支路", "横路", "直街", "小道"]));
 
 /// Locative words (旁边, 对面…).
-const ASSIST_WORDS: &[&str] = &[
+static ASSIST_WORDS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[
     "斜对面", "对面", "旁边", "附近", "门口", "交叉口", "交汇处", "交界处", "交界", "十字路口", "隔壁", "后面", "前面", "里面",
     "东侧", "西侧", "南侧", "北侧", "东北侧", "东南侧", "西北侧", "西南侧", "东边", "西边", "南边", "北边", "东面", "西面",
     "南面", "北面", "楼下", "对过", "边上", "院内", "往东", "往西", "往南", "往北", "向东", "向西", "向南", "向北", "东首",
-    "西首", "东北角", "东南角", "西北角", "西南角", "旁", "内",
-];
+    "西首", "东北角", "东南角", "西北角", "西南角", "路口", "旁", "内",
+]));
 
 /// Noise that delivery addresses carry (电联: "call on arrival").
-const NOISE_WORDS: &[&str] = &["电联", "电话联系", "联系电话", "提前致电", "提前联系", "提前电话"];
+static NOISE_WORDS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&["电联", "电话联系", "联系电话", "提前致电", "提前联系", "提前电话"]));
 
 /// Endings of a development zone.
-const DEVZONE_SUFFIXES: &[&str] =
-    &["开发区", "高新区", "新区", "保税区", "经济区", "试验区", "实验区", "示范区", "产业集聚区", "高新园区"];
+static DEVZONE_SUFFIXES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&["开发区", "高新区", "新区", "保税区", "经济区", "试验区", "实验区", "示范区", "产业集聚区", "高新园区"]));
 
 /// Endings after which a new component starts even inside a run of words (…开发区|振兴西路).
-const PIECE_ENDS: &[&str] = &[
+static PIECE_ENDS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[
     "开发区", "高新区", "新区", "工业园区", "工业区", "园区", "工业园", "科技园", "社区", "街道", "小区", "花园", "广场", "大厦",
-    "中心", "市场", "新村", "公寓", "家园", "商城", "大楼", "村", "镇", "乡", "公司", "大学", "学院", "医院", "酒店", "宾馆",
-];
+    "中心", "市场", "新村", "公寓", "家园", "商城", "大楼", "公司", "大学", "学院", "医院", "酒店", "宾馆", "区", "场", "厦", "院",
+    "寓", "司", "站",
+]));
+
+/// Endings of an admin area that split a run of words only in the admin part (…镇|…村).
+static ADMIN_PIECE_ENDS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&["村", "镇", "乡"]));
 
 /// Suffixes that may follow a short area name, by level (递铺 + 镇 for 递铺街道).
-fn level_suffixes(level: AreaLevel) -> &'static [&'static str] {
-    match level {
-        AreaLevel::Province => &["省", "市"],
-        AreaLevel::City => &["市", "地区", "州", "盟"],
-        AreaLevel::County => &["区", "县", "市", "旗"],
-        AreaLevel::Town => &["街道办事处", "街道", "镇", "乡", "办事处"],
-        AreaLevel::Village => &["社区居委会", "居委会", "社区", "村委会", "村"],
-    }
+fn level_suffixes(level: AreaLevel) -> &'static WordSet {
+    static SETS: LazyLock<[WordSet; 5]> = LazyLock::new(|| {
+        [
+            WordSet::new(&["省", "市"]),
+            WordSet::new(&["市", "地区", "州", "盟"]),
+            WordSet::new(&["区", "县", "市", "旗"]),
+            WordSet::new(&["街道办事处", "街道", "镇", "乡", "办事处"]),
+            WordSet::new(&["社区居委会", "居委会", "社区", "村委会", "村"]),
+        ]
+    });
+    &SETS[match level {
+        AreaLevel::Province => 0,
+        AreaLevel::City => 1,
+        AreaLevel::County => 2,
+        AreaLevel::Town => 3,
+        AreaLevel::Village => 4,
+    }]
 }
+
+/// Endings of industrial parks.
+static PARK_SUFFIXES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&["工业区", "工业园", "园区"]));
 
 /// Text right after a name that shows the name is part of a longer one (新华路, 山东大学).
 fn continues_name(c: &[char], end: usize, strict: bool) -> bool {
     const NEXT1: &[char] = &['路', '街', '巷', '弄'];
     const NEXT1_SHORT: &[char] = &['桥', '村', '庄', '园', '苑', '店', '厂', '站', '湾', '府', '楼', '港', '湖', '山'];
-    const NEXT2: &[&str] = &[
+    static NEXT2: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[
         "大道", "大街", "大厦", "大桥", "大学", "小区", "花园", "公园", "公寓", "公司", "广场", "市场", "中心", "中学", "小学",
         "医院", "新村", "家园", "商场", "商城", "宾馆", "酒店", "饭店", "工业", "科技", "山庄", "花苑", "国际", "银行", "电器",
         "服饰", "超市", "学校", "学院", "人民", "汽车", "大酒", "东路", "西路", "南路", "北路", "中路", "一路", "二路", "三路",
         "轻纺", "商贸", "国贸",
-    ];
+    ]));
     match c.get(end) {
         None => false,
         Some(ch) if NEXT1.contains(ch) => true,
         Some(ch) if !strict && NEXT1_SHORT.contains(ch) => true,
-        Some(_) => NEXT2.iter().any(|w| starts_with_at(c, end, w)),
+        Some(_) => word_at(c, end, &NEXT2).is_some(),
     }
 }
 
@@ -313,13 +366,38 @@ fn is_cjk(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c) || c == '\u{3007}'
 }
 
+/// Items grouped by the char position they start at, in one allocation.
+struct ByStart<T> {
+    items: Vec<T>,
+    offsets: Vec<u32>,
+}
+
+impl<T: Copy> ByStart<T> {
+    /// Groups `items` (sorted by start) by `start_of`, for positions `0..=len`.
+    fn new(items: Vec<T>, len: usize, start_of: impl Fn(&T) -> usize) -> Self {
+        let mut offsets = vec![0u32; len + 2];
+        for it in &items {
+            offsets[start_of(it) + 1] += 1;
+        }
+        for k in 1..offsets.len() {
+            offsets[k] += offsets[k - 1];
+        }
+        ByStart { items, offsets }
+    }
+
+    fn at(&self, i: usize) -> &[T] {
+        let (a, b) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
+        &self.items[a..b]
+    }
+}
+
 /// The working state of one parse.
 struct Run<'a> {
     p: &'a Parser,
     c: &'a [char],
     norm: &'a Normalized,
-    starts: Vec<Vec<GazMatch>>,
-    dict_starts: Vec<Vec<(usize, Label)>>,
+    starts: ByStart<GazMatch>,
+    dict_starts: ByStart<(usize, usize, Label)>,
     segs: Vec<Seg>,
     /// Deepest area resolved so far (gazetteer index).
     area: Option<u32>,
@@ -347,15 +425,7 @@ impl Parser {
                 }
             }
         }
-        let dict = (!names.is_empty())
-            .then(|| {
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .match_kind(MatchKind::Standard)
-                    .build(&names)
-                    .ok()
-            })
-            .flatten();
+        let dict = (!names.is_empty()).then(|| NameIndex::new(&names));
         Parser { gazetteer, dict, dict_labels: labels }
     }
 
@@ -374,31 +444,17 @@ impl Parser {
     pub fn parse_in(&self, text: &str, scope: Option<&AreaCode>) -> ParsedAddress {
         let norm = normalize_mapped(text);
         let c = &norm.chars[..];
-        let ntext: String = c.iter().collect();
-        let mut byte_to_char = vec![0u32; ntext.len() + 1];
-        for (ci, (bi, ch)) in ntext.char_indices().enumerate() {
-            for b in 0..ch.len_utf8() {
-                byte_to_char[bi + b] = ci as u32;
-            }
-        }
-        byte_to_char[ntext.len()] = c.len() as u32;
-        let mut starts: Vec<Vec<GazMatch>> = vec![Vec::new(); c.len() + 1];
-        for m in self.gazetteer.find_all(&ntext, &byte_to_char) {
-            starts[m.start].push(m);
-        }
-        for s in &mut starts {
-            s.sort_by_key(|m| std::cmp::Reverse(m.end));
-        }
-        let mut dict_starts: Vec<Vec<(usize, Label)>> = vec![Vec::new(); c.len() + 1];
+        let mut found = self.gazetteer.find_all(c);
+        found.sort_unstable_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.alias));
+        let starts = ByStart::new(found, c.len(), |m| m.start);
+        let mut dict_found: Vec<(usize, usize, Label)> = Vec::new();
         if let Some(dict) = &self.dict {
-            for m in dict.find_overlapping_iter(&ntext) {
-                let (s, e) = (byte_to_char[m.start()] as usize, byte_to_char[m.end()] as usize);
-                dict_starts[s].push((e, self.dict_labels[m.pattern().as_usize()]));
+            for start in 0..c.len() {
+                dict.matches_at(c, start, |end, id| dict_found.push((start, end, self.dict_labels[id as usize])));
             }
-            for s in &mut dict_starts {
-                s.sort_by_key(|d| std::cmp::Reverse(d.0));
-            }
+            dict_found.sort_unstable_by_key(|d| (d.0, std::cmp::Reverse(d.1)));
         }
+        let dict_starts = ByStart::new(dict_found, c.len(), |d| d.0);
         let scope_idx = scope.and_then(|s| self.gazetteer.index_of(s));
         let mut run = Run {
             p: self,
@@ -447,7 +503,8 @@ impl Run<'_> {
         while k < c.len() && c[k].is_ascii_alphabetic() {
             k += 1;
         }
-        k < c.len() && is_cjk(c[k]) && word_at(c, k, NUMBER_UNITS).is_none() && i > 0 && is_cjk(c[i - 1])
+        let glued_before = i > 0 && is_cjk(c[i - 1]);
+        k < c.len() && is_cjk(c[k]) && word_at(c, k, &NUMBER_UNITS).is_none() && (glued_before || k - i >= 2)
     }
 
     fn is_number_start(&self, i: usize) -> bool {
@@ -461,7 +518,7 @@ impl Run<'_> {
         if starts_with_at(self.c, 0, "中华人民共和国") {
             self.push(Label::Country, 0, 7);
             i = 7;
-        } else if starts_with_at(self.c, 0, "中国") && self.starts[2].iter().any(|m| m.end - m.start >= 2) {
+        } else if starts_with_at(self.c, 0, "中国") && self.starts.at(2).iter().any(|m| m.end - m.start >= 2) {
             self.push(Label::Country, 0, 2);
             i = 2;
         }
@@ -471,7 +528,7 @@ impl Run<'_> {
                 continue;
             }
             // A known road or estate name (which may hold digits: 和谐1期花园).
-            if let Some(&(e, label)) = self.dict_starts[i].first() {
+            if let Some(&(_, e, label)) = self.dict_starts.at(i).first() {
                 self.push_word(label, i, e);
                 i = e;
                 continue;
@@ -486,11 +543,40 @@ impl Run<'_> {
 
     /// The area a gazetteer match may stand for here: (area, redundant repeat?).
     fn admin_choice(&self, m: &GazMatch) -> Option<(u32, bool)> {
+        self.admin_choice_scored(m).map(|b| (b.0, b.1))
+    }
+
+    /// [`Self::admin_choice`] with its score: 0 repeat, 1 under the anchor, 2 no anchor, 3 unrelated.
+    fn admin_choice_scored(&self, m: &GazMatch) -> Option<(u32, bool, u8)> {
         let g = &self.p.gazetteer;
         let anchor = self.area.or(self.scope);
+        if continues_name(self.c, m.end, true) {
+            return None;
+        }
         let boundary_after = m.end == self.c.len() || self.norm.gap_before(m.end) || self.c.get(m.end).is_some_and(|&ch| is_alnum(ch));
         let mut best: Option<(u32, bool, u8)> = None;
-        for h in g.hits(m.alias) {
+        // Past the admin prefix only a repetition or an area under the anchor can fit, so only
+        // those hits are looked at.
+        let mut repeats: [Option<NameHit>; 5] = [None; 5];
+        let hits: &[NameHit] = match (self.in_admin, anchor) {
+            (false, Some(an)) => {
+                let mut up = self.area;
+                let mut k = 0;
+                while let Some(a) = up {
+                    if let Some(h) = g.hit_for(m.alias, a) {
+                        if k < repeats.len() {
+                            repeats[k] = Some(*h);
+                            k += 1;
+                        }
+                    }
+                    up = g.parent_index(a);
+                }
+                g.hits_within(m.alias, an)
+            }
+            (false, None) if self.area.is_none() => return None,
+            _ => g.hits(m.alias),
+        };
+        for h in repeats.iter().flatten().chain(hits.iter().filter(|h| !repeats.contains(&Some(**h)))) {
             let area = g.area_at(h.area);
             let label = level_label(area.level);
             let under = anchor.is_none_or(|a| g.is_within(h.area, a) && h.area != a);
@@ -523,7 +609,13 @@ impl Run<'_> {
                     let shallow = area.level <= AreaLevel::City
                         || (area.level == AreaLevel::County
                             && self.area.is_none_or(|a| g.area_at(a).level <= AreaLevel::Province));
-                    (self.in_admin || (chained && boundary_after)) && (chained || (shallow && self.in_admin))
+                    // A town named after a district the table does not know (江干区九堡).
+                    let after_unknown_district = self.in_admin
+                        && area.level == AreaLevel::Town
+                        && self.segs.last().is_some_and(|s| matches!(s.label, Label::District | Label::Devzone))
+                        && g.hits(m.alias).iter().filter(|x| g.area_at(x.area).level == AreaLevel::Town).count() == 1;
+                    (self.in_admin || (chained && boundary_after))
+                        && (chained || (shallow && self.in_admin) || after_unknown_district)
                 }
             };
             if !accept {
@@ -536,17 +628,17 @@ impl Run<'_> {
                 _ => best = Some((h.area, false, score)),
             }
         }
-        best.map(|b| (b.0, b.1))
+        best
     }
 
     /// Tries an administrative name at `i`: the gazetteer first, then suffix rules.
     fn try_admin(&mut self, i: usize) -> Option<usize> {
         let g = Arc::clone(&self.p.gazetteer);
-        let matches = std::mem::take(&mut self.starts[i]);
         let mut result = None;
-        for m in &matches {
+        for mi in 0..self.starts.at(i).len() {
+            let m = &self.starts.at(i)[mi].clone();
             // A longer known road or estate name starting here wins over an area name.
-            if self.dict_starts[i].first().is_some_and(|d| d.0 > m.end) {
+            if self.dict_starts.at(i).first().is_some_and(|d| d.1 > m.end) {
                 break;
             }
             if m.end - m.start < 2 {
@@ -562,7 +654,26 @@ impl Run<'_> {
                 }
             }
             if redundant {
-                self.push(Label::Redundant, m.start, end);
+                // The address restarts: if the new block is as complete as the first one, the
+                // first is the repetition (宁波 宁波市…, 浙江 绍兴市 … 浙江省 绍兴市 …).
+                let first_rank = self.segs.iter().find(|s| s.label.is_admin() && s.label != Label::Country).map(|s| admin_rank(s.label));
+                let mut restart_label = level_label(a.level);
+                if a.level == AreaLevel::Province && matches!(a.code.as_str(), "11" | "12" | "31" | "50") {
+                    restart_label = Label::City;
+                }
+                if self.in_admin && first_rank.is_some_and(|r| admin_rank(restart_label) <= r) {
+                    for s in &mut self.segs {
+                        if s.label.is_admin() && s.label != Label::Country {
+                            s.label = Label::Redundant;
+                        }
+                    }
+                    self.area = Some(area);
+                    self.candidates.clear();
+                    self.rank = admin_rank(restart_label);
+                    self.push(restart_label, m.start, end);
+                } else {
+                    self.push(Label::Redundant, m.start, end);
+                }
                 result = Some(end);
                 break;
             }
@@ -595,7 +706,6 @@ impl Run<'_> {
             result = Some(end);
             break;
         }
-        self.starts[i] = matches;
         if result.is_some() {
             return result;
         }
@@ -604,7 +714,7 @@ impl Run<'_> {
 
     /// True if an area name that fits here starts at `k` and runs past `end`.
     fn known_admin_at(&self, k: usize, end: usize) -> bool {
-        self.starts[k].iter().any(|m| m.end - m.start >= 2 && m.end != end && self.admin_choice(m).is_some_and(|x| !x.1))
+        self.starts.at(k).iter().any(|m| m.end - m.start >= 2 && m.end != end && self.admin_choice_scored(m).is_some_and(|x| !x.1 && x.2 < 3))
     }
 
     /// An administrative name not in the gazetteer (an old district, a village outside the
@@ -621,12 +731,8 @@ impl Run<'_> {
             if !is_cjk(ch) {
                 return None;
             }
-            // The name may not run into a known area name.
-            if end - 1 > i + 1 && self.known_admin_at(end - 1, end) {
-                return None;
-            }
             let len = end - i;
-            let label = if let Some(s) = word_ending(c, end, DEVZONE_SUFFIXES) {
+            let label = if let Some(s) = word_ending(c, end, &DEVZONE_SUFFIXES) {
                 (len > s.chars().count()).then_some(Label::Devzone)
             } else if ends_with_at(c, end, "街道") && len >= 4 {
                 Some(Label::Town)
@@ -658,6 +764,10 @@ impl Run<'_> {
             };
             if let Some(label) = label {
                 if continues_name(c, end, true) {
+                    return None;
+                }
+                // The name may not run into a known area name.
+                if (i + 2..end).any(|k| self.known_admin_at(k, end)) {
                     return None;
                 }
                 if admin_rank(label) <= self.rank && label != Label::Devzone {
@@ -701,15 +811,21 @@ impl Run<'_> {
             break;
         }
         let (last_s, last_e) = *atoms.last().unwrap();
-        let unit = word_at(c, last_e, NUMBER_UNITS);
+        let unit = word_at(c, last_e, &NUMBER_UNITS);
         let end = last_e + unit.map_or(0, |u| u.chars().count());
         let prev0 = self.last_label();
         let after_road = matches!(prev0, Some(Label::Road) | Some(Label::Subroad));
         let road_no = if prev0 == Some(Label::Subroad) { Label::Subroadno } else { Label::Roadno };
         if atoms.len() > 1 {
             // A range on a road (389-399号, 103-104) is one road number.
-            if atoms.len() == 2 && (after_road || prev0.is_some_and(|p| p.is_admin())) && matches!(unit, None | Some("号")) {
-                if after_road {
+            if atoms.len() == 2 && after_road && !self.has(Label::Roadno) && matches!(unit, None | Some("号")) {
+                let num = |(s, e): (usize, usize)| c[s..e].iter().collect::<String>().parse::<u32>().ok();
+                let (a, b) = (num(atoms[0]), num(atoms[1]));
+                let range = match (a, b) {
+                    (Some(a), Some(b)) => b > a || (b < 10 && a < 100),
+                    _ => true,
+                };
+                if range {
                     self.push(road_no, i, end);
                     return end;
                 }
@@ -763,7 +879,7 @@ impl Run<'_> {
             Some("楼") => Label::Floorno,
             Some("室") | Some("房") | Some("户") | Some("号铺") | Some("铺") => Label::Roomno,
             Some("米") => Label::Assist,
-            Some("号大街") | Some("号大道") | Some("号路") | Some("号街") | Some("号线") | Some("支路") => {
+            Some("号大街") | Some("号大道") | Some("号路") | Some("号街") | Some("号线") | Some("支路") | Some("路") => {
                 if has_road {
                     Label::Subroad
                 } else {
@@ -860,8 +976,25 @@ impl Run<'_> {
         };
         // A direction right before 区/期 belongs to it (轻纺城|北四区).
         let mut start = last_s;
-        if matches!(label, Label::Subpoi | Label::Poi) && matches!(unit, Some("区") | Some("期")) && start > 0 && is_direction(c[start - 1]) {
+        // 负一楼, 地下2层: the basement sign belongs to the floor.
+        if label == Label::Floorno && start > 0 && (c[start - 1] == '负' || ends_with_at(c, start, "地下")) {
+            let sign = if c[start - 1] == '负' { 1 } else { 2 };
             if let Some(last) = self.segs.last_mut() {
+                if last.end == start && last.end - last.start >= sign {
+                    last.end -= sign;
+                    start -= sign;
+                    if last.end == last.start {
+                        self.segs.pop();
+                    }
+                }
+            }
+        }
+        if matches!(label, Label::Subpoi | Label::Poi) && matches!(unit, Some("区") | Some("期")) && start > 0 && is_direction(c[start - 1]) {
+            let lone = self.segs.last().is_some_and(|l| l.end == start && l.end - l.start == 1 && matches!(l.label, Label::Poi | Label::Subpoi));
+            if lone {
+                let l = self.segs.pop().unwrap();
+                start = l.start;
+            } else if let Some(last) = self.segs.last_mut() {
                 if last.end == start && last.end - last.start > 2 && matches!(last.label, Label::Poi | Label::Subpoi) {
                     last.end -= 1;
                     start -= 1;
@@ -869,6 +1002,17 @@ impl Run<'_> {
             }
         }
         let label = if label == Label::Subpoi && !self.has(Label::Poi) { Label::Poi } else { label };
+        // A numbered road glued to its name (建设4路, 教育西4巷) is one road.
+        if matches!(unit, Some("路") | Some("巷") | Some("街") | Some("支路")) || (unit == Some("弄") && label != Label::Roadno) {
+            if let Some(l) = self.segs.last() {
+                if l.end == start && matches!(l.label, Label::Poi | Label::Subpoi) && self.segs.iter().filter(|s| s.label == Label::Poi).count() <= 1 {
+                    let l = self.segs.pop().unwrap();
+                    let road = if self.has(Label::Road) { Label::Subroad } else { Label::Road };
+                    self.push(road, l.start, end);
+                    return end;
+                }
+            }
+        }
         self.push(label, start, end);
         end
     }
@@ -882,7 +1026,7 @@ impl Run<'_> {
         let c = self.c;
         let n = c.len();
         let mut hard = i + 1;
-        while hard < n && !self.is_number_start(hard) && self.dict_starts[hard].is_empty() {
+        while hard < n && !self.is_number_start(hard) && self.dict_starts.at(hard).is_empty() {
             hard += 1;
         }
         let followed_by_number = hard < n && self.is_number_start(hard);
@@ -895,7 +1039,7 @@ impl Run<'_> {
                     continue;
                 }
             }
-            if let Some(w) = word_at(c, pos, NOISE_WORDS) {
+            if let Some(w) = word_at(c, pos, &NOISE_WORDS) {
                 let e = pos + w.chars().count();
                 self.push(Label::Redundant, pos, e);
                 pos = e;
@@ -922,7 +1066,7 @@ impl Run<'_> {
             let mut road = false;
             while e < hard {
                 if e > pos + 1 || c[pos] != '路' {
-                    if let Some(s) = word_ending(c, e, ROAD_SUFFIXES) {
+                    if let Some(s) = word_ending(c, e, &ROAD_SUFFIXES) {
                         let len = s.chars().count();
                         let street_office = s == "街" && c.get(e) == Some(&'道');
                         let next_ok =
@@ -934,16 +1078,18 @@ impl Run<'_> {
                     }
                 }
                 if e - pos >= 2 && hard - e >= 2 {
-                    if let Some(s) = word_ending(c, e, PIECE_ENDS) {
-                        let rest_is_suffix = word_at(c, e, ROAD_SUFFIXES).is_some()
-                            || word_at(c, e, PIECE_ENDS).is_some()
+                    let admin_end = (self.in_admin && e - pos >= 3).then(|| word_ending(c, e, &ADMIN_PIECE_ENDS)).flatten();
+                    if let Some(s) = word_ending(c, e, &PIECE_ENDS).or(admin_end) {
+                        let rest_is_suffix = word_at(c, e, &ROAD_SUFFIXES).is_some()
+                            || word_at(c, e, &PIECE_ENDS).is_some()
                             || matches!(c[e], '区' | '园' | '场' | '城' | '苑' | '厦' | '楼');
-                        if e - pos > s.chars().count() && !rest_is_suffix {
+                        let len = s.chars().count();
+                        if (e - pos > len || len >= 3) && !rest_is_suffix {
                             break;
                         }
                     }
                 }
-                if self.assist_at(e, hard).is_some() || word_at(c, e, NOISE_WORDS).is_some() {
+                if self.assist_at(e, hard).is_some() || word_at(c, e, &NOISE_WORDS).is_some() {
                     break;
                 }
                 if e > pos + 1 && self.admin_inside_at(e, hard) {
@@ -952,7 +1098,7 @@ impl Run<'_> {
                 e += 1;
             }
             if !road && e == hard {
-                if let Some(s) = word_ending(c, e, ROAD_SUFFIXES) {
+                if let Some(s) = word_ending(c, e, &ROAD_SUFFIXES) {
                     road = e - pos > s.chars().count();
                 }
                 // A name right before a road number is a road (河西北9号).
@@ -961,8 +1107,8 @@ impl Run<'_> {
                     while k < n && is_alnum(c[k]) {
                         k += 1;
                     }
-                    let unit = word_at(c, k, NUMBER_UNITS);
-                    if matches!(unit, Some("号") | Some("弄")) && (c[e - 1] == '道' || e - pos <= 4) && word_ending(c, e, PIECE_ENDS).is_none() {
+                    let unit = word_at(c, k, &NUMBER_UNITS);
+                    if matches!(unit, Some("号") | Some("弄")) && matches!(c[e - 1], '道' | '线') && e - pos >= 3 {
                         road = true;
                     }
                 }
@@ -972,6 +1118,13 @@ impl Run<'_> {
             } else {
                 self.piece_label(pos, e)
             };
+            // A direction closing a place name before a number (古荡新村西|34幢) is locative.
+            if !road && e == hard && followed_by_number && e - pos >= 4 && is_direction(c[e - 1]) && c[e - 1] != '中' {
+                self.push_word(label, pos, e - 1);
+                self.push(Label::Assist, e - 1, e);
+                pos = e;
+                continue;
+            }
             self.push_word(label, pos, e);
             pos = e;
         }
@@ -985,12 +1138,18 @@ impl Run<'_> {
         if !admin_only {
             return Label::Poi;
         }
-        if word_ending(c, e, DEVZONE_SUFFIXES).is_some_and(|w| e - s > w.chars().count()) && self.rank < admin_rank(Label::Town) {
+        if word_ending(c, e, &DEVZONE_SUFFIXES).is_some_and(|w| e - s > w.chars().count()) && self.rank < admin_rank(Label::Town) {
+            return Label::Devzone;
+        }
+        // Industrial parks are zones only where no district or town was given.
+        if word_ending(c, e, &PARK_SUFFIXES).is_some_and(|w| e - s > w.chars().count())
+            && self.rank <= admin_rank(Label::City)
+        {
             return Label::Devzone;
         }
         if (ends_with_at(c, e, "社区") || (ends_with_at(c, e, "村") && !ends_with_at(c, e, "新村")))
             && e - s >= 3
-            && self.rank >= admin_rank(Label::Town)
+            && self.rank >= admin_rank(Label::District)
             && self.rank < admin_rank(Label::Community)
         {
             return Label::Community;
@@ -1004,7 +1163,7 @@ impl Run<'_> {
         if pos >= hard {
             return None;
         }
-        if let Some(w) = word_at(c, pos, ASSIST_WORDS) {
+        if let Some(w) = word_at(c, pos, &ASSIST_WORDS) {
             let len = w.chars().count();
             let alone = pos + len == hard || self.assist_at(pos + len, hard).is_some();
             if (len >= 2 && (alone || !matches!(c.get(pos + len), Some('区' | '路' | '街' | '门' | '村' | '楼'))))
@@ -1026,13 +1185,14 @@ impl Run<'_> {
 
     fn admin_inside_at(&self, pos: usize, hard: usize) -> bool {
         let g = &self.p.gazetteer;
-        self.starts[pos].iter().any(|m| {
+        let Some(area) = self.area else { return false };
+        self.starts.at(pos).iter().any(|m| {
             m.end <= hard
                 && m.end - m.start >= 2
                 && !continues_name(self.c, m.end, true)
-                && g.hits(m.alias).iter().any(|h| {
+                && g.hits_within(m.alias, area).iter().any(|h| {
                     h.kind != AliasKind::Short
-                        && self.area.is_some_and(|a| g.is_within(h.area, a) && h.area != a)
+                        && h.area != area
                         && g.area_at(h.area).level >= AreaLevel::Town
                         && admin_rank(level_label(g.area_at(h.area).level)) > self.rank
                 })
