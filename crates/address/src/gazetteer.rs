@@ -430,6 +430,11 @@ impl Gazetteer {
         la >= lb && ka / TEN[12 - lb as usize] == kb / TEN[12 - lb as usize]
     }
 
+    /// True if `alias` is an official or complete name of some area (not only a short form).
+    pub(crate) fn has_official(&self, alias: u32) -> bool {
+        self.alias_hits[alias as usize].iter().any(|h| h.kind != AliasKind::Short)
+    }
+
     pub(crate) fn hits(&self, alias: u32) -> &[NameHit] {
         &self.alias_hits[alias as usize]
     }

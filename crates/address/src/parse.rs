@@ -277,7 +277,7 @@ static ASSIST_WORDS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[
 ]));
 
 /// Noise that delivery addresses carry (电联: "call on arrival").
-static NOISE_WORDS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&["电联", "电话联系", "联系电话", "提前致电", "提前联系", "提前电话"]));
+static NOISE_WORDS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&["电联", "电话联系", "联系电话", "提前致电", "提前联系", "提前电话", "NULL"]));
 
 /// Endings of a development zone.
 static DEVZONE_SUFFIXES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&["开发区", "高新区", "新区", "保税区", "经济区", "试验区", "实验区", "示范区", "产业集聚区", "高新园区"]));
@@ -550,10 +550,19 @@ impl Run<'_> {
     fn admin_choice_scored(&self, m: &GazMatch) -> Option<(u32, bool, u8)> {
         let g = &self.p.gazetteer;
         let anchor = self.area.or(self.scope);
-        if continues_name(self.c, m.end, true) {
-            return None;
-        }
-        let boundary_after = m.end == self.c.len() || self.norm.gap_before(m.end) || self.c.get(m.end).is_some_and(|&ch| is_alnum(ch));
+        // An official name ending in its admin suffix stands even before 广场路; one without
+        // (or a short form) is part of a longer name when a road or place word follows.
+        let admin_ending = matches!(self.c[m.end - 1], '省' | '市' | '区' | '县' | '旗' | '镇' | '乡' | '道' | '村' | '州' | '盟')
+            || ends_with_at(self.c, m.end, "社区");
+        let cont_full = !admin_ending && continues_name(self.c, m.end, true);
+        let cont_short = continues_name(self.c, m.end, false);
+        // 余杭|经济开发区: a county or town name that starts a zone's name.
+        let starts_zone = ["经济", "开发", "高新", "工业", "保税"].iter().any(|w| starts_with_at(self.c, m.end, w));
+        let followed_by_official = self.starts.at(m.end).iter().any(|n| n.end - n.start >= 2 && g.has_official(n.alias));
+        let boundary_after = m.end == self.c.len()
+            || self.norm.gap_before(m.end)
+            || self.c.get(m.end).is_some_and(|&ch| is_alnum(ch))
+            || followed_by_official;
         let mut best: Option<(u32, bool, u8)> = None;
         // Past the admin prefix only a repetition or an area under the anchor can fit, so only
         // those hits are looked at.
@@ -583,7 +592,11 @@ impl Run<'_> {
             let under_area = self.area.is_none_or(|a| g.is_within(h.area, a) && h.area != a);
             let above = self.area.is_some_and(|a| g.is_within(a, h.area));
             let deeper = admin_rank(label) > self.rank;
-            let continues = continues_name(self.c, m.end, h.kind != AliasKind::Short);
+            let continues = if h.kind == AliasKind::Short {
+                cont_short || (starts_zone && area.level >= AreaLevel::County)
+            } else {
+                cont_full
+            };
             if continues {
                 continue;
             }
@@ -591,6 +604,20 @@ impl Run<'_> {
             if above {
                 if (h.kind != AliasKind::Short || boundary_after) && best.is_none_or(|b| b.2 > 0) {
                     best = Some((h.area, true, 0));
+                }
+                continue;
+            }
+            // A town moved to a new district keeps being written under its old one
+            // (余杭区乔司 after 乔司 went to 临平区): the same city is enough.
+            let same_city = self.in_admin
+                && deeper
+                && area.level == AreaLevel::Town
+                && self.area.is_some_and(|a| {
+                    g.area_at(a).level == AreaLevel::County && g.parent_index(a).is_some_and(|city| g.is_within(h.area, city))
+                });
+            if same_city && !under_area {
+                if best.is_none_or(|b| b.2 > 2) {
+                    best = Some((h.area, false, 2));
                 }
                 continue;
             }
@@ -678,7 +705,9 @@ impl Run<'_> {
                 break;
             }
             let mut label = level_label(a.level);
-            if a.level == AreaLevel::County && a.code.as_str()[4..].starts_with('7') {
+            if (a.level == AreaLevel::County && a.code.as_str()[4..].starts_with('7'))
+                || (a.level >= AreaLevel::County && word_ending(self.c, end, &DEVZONE_SUFFIXES).is_some())
+            {
                 label = Label::Devzone;
             }
             // The four municipalities are cities in the way addresses are written.
@@ -694,7 +723,11 @@ impl Run<'_> {
                 .filter(|&x| g.area_at(x).level == a.level)
                 .filter(|&x| anchor.is_none_or(|an| g.is_within(x, an)))
                 .collect();
-            let in_anchor = anchor.is_none_or(|an| g.is_within(area, an));
+            let in_anchor = anchor.is_none_or(|an| {
+                g.is_within(area, an)
+                    || (g.area_at(an).level == AreaLevel::County
+                        && g.parent_index(an).is_some_and(|city| g.is_within(area, city)))
+            });
             if same.len() > 1 {
                 self.candidates = same;
             } else if in_anchor {
@@ -753,7 +786,11 @@ impl Run<'_> {
                             '小', '园', '校', '厂', '片', '景', '街', '矿', '营', '社', '商', '住', '城', '东', '西', '南', '北', '中',
                             '一', '二', '三', '四', '五', '六', '七', '八', '九', '期', '业', '港', '场', '游', '风',
                         ];
-                        (!NOT_ADMIN.contains(&c[end - 2]) || ch != '区').then_some(Label::District)
+                        // Right after a city, 江东区 or 下城区 is a district all the same.
+                        let after_city = len >= 3
+                            && self.segs.last().is_some_and(|s| matches!(s.label, Label::City | Label::Prov))
+                            && !matches!(c[end - 2], '小' | '园' | '校' | '厂' | '景' | '社' | '矿' | '片' | '营');
+                        (after_city || !NOT_ADMIN.contains(&c[end - 2]) || ch != '区').then_some(Label::District)
                     }
                     '镇' | '乡' if len <= 5 => Some(Label::Town),
                     '村' if len <= 5 && self.rank >= admin_rank(Label::Town) && !ends_with_at(c, end, "新村") => {
