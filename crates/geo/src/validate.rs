@@ -222,12 +222,12 @@ pub fn validate_grids(grids: &[GridFeature], boundaries: &[AreaBoundary]) -> Val
                     i,
                     &grids[i],
                     format!(
-                        "{}: grids {} and {} (feature {}) overlap by {:.1} m²",
+                        "{}: grids {} and {} overlap by {:.1} m² (the other is feature {})",
                         label(i),
                         grids[i].code,
                         grids[j].code,
-                        j + 1,
-                        area
+                        area,
+                        j + 1
                     ),
                 ));
             }
@@ -482,7 +482,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(p[0].message.contains(&format!("grids 371002001001001 and 371002001001002 (feature 2) overlap by {want:.1} m²")), "{}", p[0].message);
+        assert_eq!(
+            p[0].message,
+            format!("feature 1 (371002001001001): grids 371002001001001 and 371002001001002 overlap by {want:.1} m² (the other is feature 2)")
+        );
         assert_eq!(report.problems.len(), 1, "{report}");
     }
 
