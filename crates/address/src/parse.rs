@@ -1150,6 +1150,34 @@ impl Run<'_> {
                     }
                 }
             }
+            // Road names are two to four chars and a suffix; a longer piece has a place name in
+            // front of its road (杨庙|东信路, 青口|新光南路).
+            let suffix = word_ending(c, e, &ROAD_SUFFIXES).map_or(1, |w| w.chars().count());
+            let modifier = suffix == 1 && e >= 2 && (is_direction(c[e - 2]) || crate::normalize::is_cn_numeral(c[e - 2]));
+            let road_len = if suffix >= 2 || modifier { 4 } else { 3 };
+            if road && (e - pos >= 6 || (e - pos == 5 && road_len == 3)) {
+                let split = e - road_len;
+                let prefix = if self.in_admin && split - pos <= 3 {
+                    if self.rank >= admin_rank(Label::District) && self.rank < admin_rank(Label::Town) {
+                        Label::Town
+                    } else if self.rank == admin_rank(Label::Town) {
+                        Label::Community
+                    } else {
+                        self.piece_label(pos, split)
+                    }
+                } else {
+                    self.piece_label(pos, split)
+                };
+                if matches!(prefix, Label::Town | Label::Community) {
+                    self.rank = self.rank.max(admin_rank(prefix));
+                    self.push(prefix, pos, split);
+                } else {
+                    self.push_word(prefix, pos, split);
+                }
+                self.push_word(Label::Road, split, e);
+                pos = e;
+                continue;
+            }
             let label = if road {
                 Label::Road
             } else {
