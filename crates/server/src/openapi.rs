@@ -22,7 +22,7 @@ use crate::AppState;
     paths(
         health::healthz, health::readyz,
         session::login, session::logout, session::me,
-        cases::create, cases::list, cases::counts, cases::get_one, cases::events, cases::contact, cases::act,
+        cases::create, cases::list, cases::counts, cases::counts_by_grid, cases::get_one, cases::events, cases::contact, cases::act,
         track::show, track::rate,
         reference::area, reference::area_children, reference::categories, reference::departments,
         calendar::deadline,

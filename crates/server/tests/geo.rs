@@ -274,6 +274,12 @@ async fn a_point_in_any_coordinate_system_lands_in_its_grid() {
             .await;
         assert_eq!((r.status.as_u16(), r.body["error"]["field"].as_str()), (422, Some("grid")), "{b}");
 
+        // The map's figures: open cases per grid, and the list by grid.
+        let r = api.call("GET", "/api/v1/cases/counts/grids", Some(&api.dispatcher), None).await;
+        assert_eq!(r.body, json!({format!("{A}001"): 2, format!("{A}002"): 1, format!("{B}001"): 2}), "{b}");
+        let r = api.call("GET", &format!("/api/v1/cases?grid={B}001"), Some(&api.dispatcher), None).await;
+        assert_eq!(r.body["items"].as_array().unwrap().len(), 2, "{b}");
+
         // The lookup route answers the same.
         let r = api.call("GET", &format!("/api/v1/locate?lon={gx}&lat={gy}&crs=gcj02"), None, None).await;
         assert_eq!((r.body["grid"].as_str(), r.body["area"]["code"].as_str()), (Some("371002001001001"), Some(A)), "{b}");

@@ -152,6 +152,8 @@ pub struct CaseQuery {
     pub category: Option<CategoryCode>,
     /// Area (further narrows the scope).
     pub area: Option<AreaCode>,
+    /// Grid.
+    pub grid: Option<GridCode>,
     /// Channel.
     pub channel: Option<Channel>,
     /// Under supervision.
@@ -173,6 +175,7 @@ impl Default for CaseQuery {
             states: vec![],
             category: None,
             area: None,
+            grid: None,
             channel: None,
             supervised: None,
             created_from: None,
@@ -264,6 +267,8 @@ pub trait Store: Send + Sync + 'static {
     async fn list_cases(&self, q: &CaseQuery) -> Result<CasePage>;
     /// Number of cases per state matching the visibility part of a query.
     async fn count_by_state(&self, q: &CaseQuery) -> Result<Vec<(CaseState, u64)>>;
+    /// Counts per grid with the same filters (states included); cases without a grid are left out.
+    async fn count_by_grid(&self, q: &CaseQuery) -> Result<Vec<(String, u64)>>;
     /// Rebuilds the `cases` projection from the log.
     async fn rebuild_projections(&self) -> Result<RebuildReport>;
     /// Records that `user_id` read `field` of case `case_id` in clear.

@@ -242,6 +242,9 @@ macro_rules! impl_store {
             if let Some(a) = &q.area {
                 b.push(" AND area >= ").push_bind(a.as_str()).push(" AND area < ").push_bind(prefix_end(a.as_str()));
             }
+            if let Some(g) = &q.grid {
+                b.push(" AND grid = ").push_bind(g.as_str());
+            }
             if with_states && !q.states.is_empty() {
                 b.push(" AND state IN (");
                 let mut sep = b.separated(", ");
@@ -730,6 +733,14 @@ macro_rules! impl_store {
                     out.push((s.parse().map_err(|e: DomainError| StoreError::Corrupt(e.to_string()))?, n as u64));
                 }
                 Ok(out)
+            }
+
+            async fn count_by_grid(&self, q: &CaseQuery) -> Result<Vec<(String, u64)>> {
+                let mut b = QueryBuilder::<$db>::new("SELECT grid, COUNT(*) AS n FROM cases WHERE grid IS NOT NULL");
+                push_filters(&mut b, q, true);
+                b.push(" GROUP BY grid ORDER BY grid");
+                let rows = b.build().fetch_all(&self.read).await?;
+                rows.iter().map(|r| Ok((r.try_get("grid")?, r.try_get::<i64, _>("n")? as u64))).collect()
             }
 
             async fn rebuild_projections(&self) -> Result<RebuildReport> {

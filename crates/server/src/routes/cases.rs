@@ -208,6 +208,7 @@ fn parse_query(actor: &Actor, params: &HashMap<String, String>) -> ApiResult<Cas
             }
             "category" => q.category = Some(CategoryCode::parse(v)?),
             "area" => q.area = Some(AreaCode::parse(v)?),
+            "grid" => q.grid = Some(GridCode::parse(v)?),
             "channel" => q.channel = Some(Channel::from_str(v)?),
             "supervised" => {
                 q.supervised = Some(v.parse().map_err(|_| ApiError::invalid("supervised", "supervised: true or false"))?)
@@ -233,6 +234,7 @@ fn parse_query(actor: &Actor, params: &HashMap<String, String>) -> ApiResult<Cas
     params(("state" = Option<String>, Query, description = "comma-separated states"),
            ("category" = Option<String>, Query, description = "category or main class code"),
            ("area" = Option<String>, Query, description = "area code"),
+           ("grid" = Option<String>, Query, description = "grid code"),
            ("channel" = Option<String>, Query), ("supervised" = Option<bool>, Query),
            ("created_from" = Option<String>, Query, description = "RFC 3339, inclusive"),
            ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
@@ -273,6 +275,22 @@ pub(crate) async fn counts(
     let counts = app.store.count_by_state(&q).await?;
     let total = counts.iter().map(|(_, n)| n).sum();
     Ok(Json(CountsView { by_state: counts.into_iter().map(|(s, n)| (s.to_string(), n)).collect(), total }))
+}
+
+/// Counts the reader's cases per grid, with the list's filters; without `state`, the open ones.
+/// For the map: grids coloured by their open cases.
+#[utoipa::path(get, path = "/api/v1/cases/counts/grids", tag = "cases",
+    responses((status = 200, description = "grid code → number of cases", body = BTreeMap<String, u64>)))]
+pub(crate) async fn counts_by_grid(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Json<BTreeMap<String, u64>>> {
+    let mut q = parse_query(&user.actor(), &params)?;
+    if q.states.is_empty() {
+        q.states = CaseState::ALL.iter().copied().filter(|s| s.is_open()).collect();
+    }
+    Ok(Json(app.store.count_by_grid(&q).await?.into_iter().collect()))
 }
 
 /// Loads a case the reader may see; anything else is "not found", so existence does not leak.

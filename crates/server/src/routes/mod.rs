@@ -25,6 +25,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/me", get(session::me))
         .route("/api/v1/cases", post(cases::create).get(cases::list))
         .route("/api/v1/cases/counts", get(cases::counts))
+        .route("/api/v1/cases/counts/grids", get(cases::counts_by_grid))
         .route("/api/v1/cases/{id}", get(cases::get_one))
         .route("/api/v1/cases/{id}/events", get(cases::events))
         .route("/api/v1/cases/{id}/contact", get(cases::contact))
