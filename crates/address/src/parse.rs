@@ -1039,6 +1039,17 @@ impl Run<'_> {
             }
         }
         let label = if label == Label::Subpoi && !self.has(Label::Poi) { Label::Poi } else { label };
+        // 往西100米, 南450米: the direction and the distance are one locative.
+        if label == Label::Assist && unit == Some("米") {
+            if let Some(l) = self.segs.last() {
+                let lone_direction = l.end - l.start <= 2 && (l.start..l.end).all(|k| is_direction(c[k]) || matches!(c[k], '往' | '向' | '朝'));
+                if l.end == start && (l.label == Label::Assist || lone_direction) {
+                    let l = self.segs.pop().unwrap();
+                    self.push(Label::Assist, l.start, end);
+                    return end;
+                }
+            }
+        }
         // A numbered road glued to its name (建设4路, 教育西4巷) is one road.
         if matches!(unit, Some("路") | Some("巷") | Some("街") | Some("支路")) || (unit == Some("弄") && label != Label::Roadno) {
             if let Some(l) = self.segs.last() {
@@ -1107,7 +1118,7 @@ impl Run<'_> {
                         let len = s.chars().count();
                         let street_office = s == "街" && c.get(e) == Some(&'道');
                         let next_ok =
-                            !street_office && !matches!(c.get(e), Some('口' | '桥' | '段' | '站' | '村' | '小' | '社' | '店'));
+                            !street_office && !matches!(c.get(e), Some('桥' | '段' | '站' | '村' | '小' | '社' | '店'));
                         if e - pos > len && next_ok {
                             road = true;
                             break;
@@ -1237,8 +1248,10 @@ impl Run<'_> {
                 return Some(len);
             }
         }
-        // 与/和 between two roads.
-        if matches!(c[pos], '与' | '和' | '近') && self.segs.last().is_some_and(|s| matches!(s.label, Label::Road | Label::Subroad)) {
+        // 与/和 between two roads; 口 right after a road (李屋路|口).
+        if matches!(c[pos], '与' | '和' | '近' | '口')
+            && self.segs.last().is_some_and(|s| s.end == pos && matches!(s.label, Label::Road | Label::Subroad))
+        {
             return Some(1);
         }
         // A bare direction standing alone between numbers.
