@@ -301,25 +301,35 @@ impl Gazetteer {
                 hits.push(hit);
             }
         };
+        // Every area's own forms, computed once: they are also matched against the front of
+        // its descendants' names.
+        let own: Vec<(String, Vec<(String, AliasKind)>)> = areas
+            .iter()
+            .map(|a| {
+                if PLACEHOLDERS.contains(&a.name.as_str()) {
+                    (String::new(), Vec::new())
+                } else {
+                    let name = normalize(&a.name);
+                    let forms = aliases_of(&name, a.level);
+                    (name, forms)
+                }
+            })
+            .collect();
         for (i, area) in areas.iter().enumerate() {
-            if PLACEHOLDERS.contains(&area.name.as_str()) {
+            let (name, forms) = &own[i];
+            if forms.is_empty() {
                 continue;
             }
-            let name = normalize(&area.name);
-            let mut forms = aliases_of(&name, area.level);
+            let mut forms = forms.clone();
             // A name that repeats an ancestor's name in front (济源市沁园街道) is also written
             // without it.
             let mut up = parent[i];
             while let Some(p) = up {
-                let pa = &areas[p as usize];
-                if !PLACEHOLDERS.contains(&pa.name.as_str()) {
-                    let pname = normalize(&pa.name);
-                    for (pform, _) in aliases_of(&pname, pa.level) {
-                        if let Some(rest) = name.strip_prefix(pform.as_str()) {
-                            if char_len(rest) >= 3 {
-                                for (f, _) in aliases_of(rest, area.level) {
-                                    forms.push((f, AliasKind::Alternative));
-                                }
+                for (pform, _) in &own[p as usize].1 {
+                    if let Some(rest) = name.strip_prefix(pform.as_str()) {
+                        if char_len(rest) >= 3 {
+                            for (f, _) in aliases_of(rest, area.level) {
+                                forms.push((f, AliasKind::Alternative));
                             }
                         }
                     }
