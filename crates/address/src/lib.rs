@@ -2,6 +2,16 @@
 //! addresses against a library of standard addresses.
 //!
 //! No I/O: every entry point takes text or bytes; the caller reads the files.
+//!
+//! - [`normalize()`]: full-width to half-width, punctuation dropped, Chinese numerals before a
+//!   unit to digits, with a map back to the input;
+//! - [`Gazetteer`]: the division table with the forms names are written in;
+//! - [`Parser`]: labelled components (the labels of the NAACL 2019 Chinese address data);
+//! - [`AddressLibrary`]: standard addresses and matching with a confidence;
+//! - [`read_csv`], [`read_xlsx`], [`resolve`]: all-or-nothing imports;
+//! - [`eval`]: conlleval-style scoring (`examples/eval.rs`).
+
+#![warn(missing_docs)]
 
 mod error;
 pub mod eval;

@@ -140,7 +140,7 @@ pub struct Component {
     pub start: usize,
     /// One past its last char in the input.
     pub end: usize,
-    /// The piece normalised (see [`crate::normalize`]).
+    /// The piece normalised (see [`crate::normalize()`]).
     pub normalized: String,
 }
 
