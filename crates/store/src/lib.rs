@@ -218,7 +218,8 @@ pub trait Store: Send + Sync + 'static {
     /// Answers whether the database is reachable.
     async fn ping(&self) -> Result<()>;
 
-    /// Inserts area rows that are not yet present; answers how many were new.
+    /// Inserts the shipped areas that are missing (skipped when the table already holds at least as
+    /// many rows as shipped); never overwrites an edit. Answers how many were added.
     async fn seed_areas(&self, rows: &[Area]) -> Result<u64>;
     /// One area.
     async fn area(&self, code: &AreaCode) -> Result<Option<Area>>;
