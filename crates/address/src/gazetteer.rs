@@ -371,6 +371,11 @@ impl Gazetteer {
         self.areas.is_empty()
     }
 
+    /// Every area, in the order of the table it was built from.
+    pub fn areas(&self) -> &[Area] {
+        &self.areas
+    }
+
     /// The area with this code.
     pub fn area(&self, code: &AreaCode) -> Option<&Area> {
         self.by_code.get(code.as_str()).map(|&i| &self.areas[i as usize])

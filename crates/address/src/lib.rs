@@ -9,10 +9,12 @@
 //! - [`Parser`]: labelled components (the labels of the NAACL 2019 Chinese address data);
 //! - [`AddressLibrary`]: standard addresses and matching with a confidence;
 //! - [`read_csv`], [`read_xlsx`], [`resolve`]: all-or-nothing imports;
-//! - [`eval`]: conlleval-style scoring (`examples/eval.rs`).
+//! - [`eval`]: conlleval-style scoring (`examples/eval.rs`);
+//! - [`bench`]: matching throughput on a synthetic library (`examples/match_bench.rs`).
 
 #![warn(missing_docs)]
 
+pub mod bench;
 mod error;
 pub mod eval;
 pub mod gazetteer;
