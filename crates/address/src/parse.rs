@@ -409,6 +409,9 @@ struct Run<'a> {
     rank: u8,
     /// Still in the administrative prefix of the address.
     in_admin: bool,
+    /// Where the address restarted its admin part: the first block's admin pieces with their
+    /// labels, and the index of the restart's first piece.
+    restarts: Vec<(Vec<(usize, Label)>, usize)>,
 }
 
 impl Parser {
@@ -468,6 +471,7 @@ impl Parser {
             scope: scope_idx,
             rank: 0,
             in_admin: true,
+            restarts: Vec::new(),
         };
         run.parse();
         run.finish(text)
@@ -538,6 +542,50 @@ impl Run<'_> {
                 continue;
             }
             i = self.words(i);
+        }
+        self.settle_restarts();
+    }
+
+    /// An admin block written twice: when the second says nothing the first contradicts
+    /// (浙江省金华市 浙江省金华市永康市), the second is the repetition; when it names another
+    /// area of a level the first gave (宁波市海曙区 宁波市镇海区), the first is.
+    fn settle_restarts(&mut self) {
+        for (first, at) in std::mem::take(&mut self.restarts) {
+            if first.len() < 2 {
+                continue;
+            }
+            let mut second = Vec::new();
+            for k in at..self.segs.len() {
+                let s = self.segs[k];
+                if !(s.label.is_admin() || s.label == Label::Redundant) {
+                    break;
+                }
+                if s.label != Label::Redundant && admin_rank(s.label) <= admin_rank(Label::District) {
+                    second.push(k);
+                }
+            }
+            let text = |k: usize| &self.c[self.segs[k].start..self.segs[k].end];
+            let conflict = second.iter().any(|&k| {
+                let l = self.segs[k].label;
+                first.iter().any(|&(f, fl)| fl == l && text(f) != text(k))
+            });
+            // The block written in full forms is the one meant (山东 济南市 | 山东省 济南市 …).
+            let full = |k: usize| {
+                let t = text(k);
+                t.last().is_some_and(|ch| matches!(ch, '省' | '市' | '区' | '县' | '旗' | '州' | '盟' | '镇' | '乡' | '道' | '村'))
+            };
+            let full_first = first.iter().filter(|&&(f, _)| full(f)).count();
+            let full_second = second.iter().take(first.len()).filter(|&&k| full(k)).count();
+            // Written twice in full, the first is the repetition; a shorter second block is.
+            if conflict || full_second > full_first || second.len() >= first.len() {
+                continue;
+            }
+            for &k in &second {
+                self.segs[k].label = Label::Redundant;
+            }
+            for &(f, l) in &first {
+                self.segs[f].label = l;
+            }
         }
     }
 
@@ -689,11 +737,14 @@ impl Run<'_> {
                     restart_label = Label::City;
                 }
                 if self.in_admin && first_rank.is_some_and(|r| admin_rank(restart_label) <= r) {
-                    for s in &mut self.segs {
+                    let mut first = Vec::new();
+                    for (k, s) in self.segs.iter_mut().enumerate() {
                         if s.label.is_admin() && s.label != Label::Country {
+                            first.push((k, s.label));
                             s.label = Label::Redundant;
                         }
                     }
+                    self.restarts.push((first, self.segs.len()));
                     self.area = Some(area);
                     self.candidates.clear();
                     self.rank = admin_rank(restart_label);
@@ -872,8 +923,14 @@ impl Run<'_> {
                 labels.push(road_no);
             }
             let rest = atoms.len() - labels.len();
+            let digits = |(s, e): (usize, usize)| c[s..e].iter().filter(|ch| ch.is_ascii_digit()).count();
+            // After a road number the next number is the house (161-4号); after a house a
+            // short number is the unit, a long one the room (13-2, 13-1102).
+            let short_last = digits(atoms[atoms.len() - 1]) <= 2;
             let tail: &[Label] = match (rest, self.has(Label::Houseno)) {
+                (1, _) if labels.first().is_some_and(|&l| l == road_no) && digits(atoms[1]) <= 3 => &[Label::Houseno],
                 (1, _) => &[Label::Roomno],
+                (2, false) if short_last => &[Label::Houseno, Label::Cellno],
                 (2, false) => &[Label::Houseno, Label::Roomno],
                 (2, true) => &[Label::Cellno, Label::Roomno],
                 (3, _) => &[Label::Houseno, Label::Cellno, Label::Roomno],
@@ -906,6 +963,7 @@ impl Run<'_> {
         let prev = prev0;
         let has_road = self.has(Label::Road);
         let atom_text: String = c[last_s..last_e].iter().collect();
+        let short = atom_text.bytes().filter(u8::is_ascii_digit).count() <= 2;
         let floor_f = atom_text.len() > 1
             && atom_text.ends_with('F')
             && atom_text[..atom_text.len() - 1].bytes().all(|b| b.is_ascii_digit());
@@ -958,7 +1016,7 @@ impl Run<'_> {
                 Some(Label::Subroad) => Label::Subroadno,
                 Some(Label::Road) => Label::Houseno,
                 Some(Label::Houseno) => {
-                    if c.get(end).is_some_and(|&x| is_alnum(x)) {
+                    if c.get(end).is_some_and(|&x| is_alnum(x)) || short {
                         Label::Cellno
                     } else {
                         Label::Roomno
@@ -986,13 +1044,14 @@ impl Run<'_> {
                     Some(Label::Road) if !self.has(Label::Roadno) => Label::Roadno,
                     Some(Label::Subroad) => Label::Subroadno,
                     Some(Label::Houseno) => {
-                        if more {
+                        if more || digits <= 2 {
                             Label::Cellno
                         } else {
                             Label::Roomno
                         }
                     }
                     Some(Label::Cellno) | Some(Label::Floorno) | Some(Label::Roomno) => Label::Roomno,
+                    Some(Label::Poi) | Some(Label::Subpoi) if !has_road && digits <= 3 => Label::Houseno,
                     Some(Label::Poi) | Some(Label::Subpoi) | Some(Label::Roadno) => {
                         if more || digits <= 2 {
                             Label::Houseno
@@ -1039,6 +1098,16 @@ impl Run<'_> {
             }
         }
         let label = if label == Label::Subpoi && !self.has(Label::Poi) { Label::Poi } else { label };
+        // A numbered part after a two-char place name is part of its name (诚信2区, 七堡六区);
+        // after a longer name it is a part of the place (柴埠小区|一区).
+        if label == Label::Subpoi && unit == Some("区") {
+            if let Some(last) = self.segs.last_mut() {
+                if last.label == Label::Poi && last.end == start && last.end - last.start <= 2 {
+                    last.end = end;
+                    return end;
+                }
+            }
+        }
         // 往西100米, 南450米: the direction and the distance are one locative.
         if label == Label::Assist && unit == Some("米") {
             if let Some(l) = self.segs.last() {
@@ -1194,6 +1263,13 @@ impl Run<'_> {
             } else {
                 self.piece_label(pos, e)
             };
+            // A direction part at the end of a longer place name (国际毛衫城|东区) is its own part.
+            if !road && label == Label::Poi && e - pos >= 5 && c[e - 1] == '区' && matches!(c[e - 2], '东' | '西' | '南' | '北') {
+                self.push_word(label, pos, e - 2);
+                self.push_word(Label::Poi, e - 2, e);
+                pos = e;
+                continue;
+            }
             // A direction closing a place name before a number (古荡新村西|34幢) is locative.
             if !road && e == hard && followed_by_number && e - pos >= 4 && is_direction(c[e - 1]) && c[e - 1] != '中' {
                 self.push_word(label, pos, e - 1);
@@ -1356,5 +1432,74 @@ impl Run<'_> {
         let area = self.area.map(|a| g.area_at(a).code.clone());
         let area_candidates = self.candidates.iter().map(|&a| g.area_at(a).code.clone()).collect();
         ParsedAddress { components, area, area_candidates }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AREAS: &str = "code,name,level,parent
+33,浙江省,province,
+3307,金华市,city,33
+330784,永康市,county,3307
+330784106,前仓镇,town,330784
+3302,宁波市,city,33
+330203,海曙区,county,3302
+330211,镇海区,county,3302
+";
+
+    fn parse(text: &str) -> Vec<String> {
+        let p = Parser::new(Arc::new(Gazetteer::from_csv(AREAS).unwrap()), Dictionaries::default());
+        p.parse(text).components.iter().map(|c| format!("{}={}", c.label, c.text)).collect()
+    }
+
+    #[test]
+    fn numbered_part_joins_a_short_name_and_splits_from_a_long_one() {
+        assert_eq!(parse("永康市长乐二区5幢"), ["district=永康市", "poi=长乐二区", "houseno=5幢"]);
+        assert_eq!(parse("永康市长乐花园小区二区5幢"), ["district=永康市", "poi=长乐花园小区", "subpoi=二区", "houseno=5幢"]);
+    }
+
+    #[test]
+    fn direction_part_of_a_long_place_name() {
+        assert_eq!(parse("永康市百货批发市场东区"), ["district=永康市", "poi=百货批发市场", "subpoi=东区"]);
+    }
+
+    #[test]
+    fn numbers_after_a_road_number_or_a_house() {
+        // 161-4号: the house on road number 161.
+        assert_eq!(parse("永康市胜利路161-4号"), ["district=永康市", "road=胜利路", "roadno=161", "redundant=-", "houseno=4号"]);
+        // 12-3 is house and unit, 12-302 house and room.
+        assert_eq!(parse("永康市长乐花园12-3"), ["district=永康市", "poi=长乐花园", "houseno=12", "redundant=-", "cellno=3"]);
+        assert_eq!(parse("永康市长乐花园12-302"), ["district=永康市", "poi=长乐花园", "houseno=12", "redundant=-", "roomno=302"]);
+        // A single number after the house: short is the unit, long the room.
+        assert_eq!(parse("永康市长乐花园5幢2号")[3], "cellno=2号");
+        assert_eq!(parse("永康市长乐花园5幢302")[3], "roomno=302");
+        // Up to three digits after a place with no road are its house number.
+        assert_eq!(parse("永康市长乐花园118")[2], "houseno=118");
+    }
+
+    #[test]
+    fn admin_block_written_twice() {
+        // The same block again, shorter: the second is the repetition.
+        assert_eq!(
+            parse("浙江省金华市永康市浙江省永康市前仓镇"),
+            ["prov=浙江省", "city=金华市", "district=永康市", "redundant=浙江省", "redundant=永康市", "town=前仓镇"]
+        );
+        // A short-form block then the full one: the first is the repetition.
+        assert_eq!(
+            parse("浙江金华市永康市浙江省金华市永康市前仓镇"),
+            [
+                "redundant=浙江",
+                "redundant=金华市",
+                "redundant=永康市",
+                "prov=浙江省",
+                "city=金华市",
+                "district=永康市",
+                "town=前仓镇"
+            ]
+        );
+        // The second names another district: the first is the mistake.
+        assert_eq!(parse("宁波市海曙区宁波市镇海区"), ["redundant=宁波市", "redundant=海曙区", "city=宁波市", "district=镇海区"]);
     }
 }
