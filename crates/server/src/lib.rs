@@ -73,7 +73,7 @@ impl AppState {
 
     /// Areas, categories and departments, cached for a few seconds.
     pub async fn refdata(&self) -> Result<Arc<RefData>, error::ApiError> {
-        self.refdata.get(self.store.as_ref()).await
+        self.refdata.get(&self.store).await
     }
 
     /// Drops the cached reference data (after an admin changed it).

@@ -1,6 +1,6 @@
 //! A short-lived in-memory copy of the reference tables (areas, categories, departments), so
 //! that intake and case views do not query them per request. Servers stay stateless: the copy
-//! is reloaded from the database every few seconds.
+//! is reloaded from the database when it is older than 30 s.
 
 use civicgrid_domain::{AreaCode, Category, CategoryCode, Department};
 use civicgrid_store::{Area, Store};
@@ -48,19 +48,50 @@ impl RefData {
 
 #[derive(Default)]
 pub(crate) struct Cache {
-    slot: RwLock<Option<(Instant, Arc<RefData>)>>,
+    slot: Arc<RwLock<Option<(Instant, Arc<RefData>)>>>,
+    loading: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Cache {
-    pub(crate) async fn get(&self, store: &dyn Store) -> Result<Arc<RefData>, ApiError> {
-        if let Some((at, data)) = self.slot.read().expect("not poisoned").as_ref() {
-            if at.elapsed() < TTL {
-                return Ok(data.clone());
+    /// The tables. A stale copy is answered at once while one background task reloads it; with
+    /// no copy at all, one load serves every waiter. Loads run as their own tasks, so a client
+    /// that gives up does not cancel them: on a loaded machine a load (some 50,000 areas) may
+    /// outlast a client's timeout, and cancelled loads would never fill the cache.
+    pub(crate) async fn get(&self, store: &Arc<dyn Store>) -> Result<Arc<RefData>, ApiError> {
+        let current = self.slot.read().expect("not poisoned").clone();
+        match current {
+            Some((at, data)) if at.elapsed() < TTL => Ok(data),
+            Some((_, data)) => {
+                if let Ok(guard) = self.loading.clone().try_lock_owned() {
+                    let (slot, store) = (self.slot.clone(), store.clone());
+                    tokio::spawn(async move {
+                        let _guard = guard;
+                        match RefData::load(store.as_ref()).await {
+                            Ok(d) => *slot.write().expect("not poisoned") = Some((Instant::now(), Arc::new(d))),
+                            Err(e) => tracing::warn!(error = %e, "reloading the reference data failed; serving the old copy"),
+                        }
+                    });
+                }
+                Ok(data)
+            }
+            None => {
+                let guard = self.loading.clone().lock_owned().await;
+                if let Some((_, data)) = self.slot.read().expect("not poisoned").as_ref() {
+                    return Ok(data.clone());
+                }
+                let (slot, store) = (self.slot.clone(), store.clone());
+                let task = tokio::spawn(async move {
+                    let _guard = guard;
+                    let data = Arc::new(RefData::load(store.as_ref()).await?);
+                    *slot.write().expect("not poisoned") = Some((Instant::now(), data.clone()));
+                    Ok::<_, civicgrid_store::StoreError>(data)
+                });
+                let data = task.await.map_err(|e| {
+                    ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("loading reference data: {e}"), None)
+                })??;
+                Ok(data)
             }
         }
-        let data = Arc::new(RefData::load(store).await?);
-        *self.slot.write().expect("not poisoned") = Some((Instant::now(), data.clone()));
-        Ok(data)
     }
 
     pub(crate) fn invalidate(&self) {
