@@ -2,6 +2,7 @@
 //! `rebuild`, `bench`.
 
 mod bench;
+mod bench_address;
 mod config;
 mod demo;
 mod demo_geo;
