@@ -4,9 +4,9 @@
 use anyhow::{anyhow, Result};
 use civicgrid_domain::{AreaCode, AreaLevel, GridCode, LocatedBy, Location, LocationFix};
 use civicgrid_geo::index::{GridIndex, Placement};
-use civicgrid_server::geo::{import_grids, snapshot};
+use civicgrid_server::geo::{address_record, import_grids, snapshot};
 use civicgrid_server::RefData;
-use civicgrid_store::{AddressRecord, Store};
+use civicgrid_store::Store;
 use geo::InteriorPoint;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -116,22 +116,7 @@ pub async fn load(store: &dyn Store) -> Result<DemoGeo> {
                         lat: Some(y + rng.gen_range(-0.0002..0.0002)),
                         grid: Some(grid.as_str().to_string()),
                     };
-                    rows.push(AddressRecord {
-                        id: 0,
-                        full_text: a.full_text(&snap.gazetteer),
-                        county: a.county.clone(),
-                        town: a.town.clone(),
-                        community: a.community.clone(),
-                        road: a.road.clone(),
-                        number: a.number.clone(),
-                        estate: a.estate.clone(),
-                        building: a.building.clone(),
-                        unit: a.unit.clone(),
-                        room: None,
-                        lon: a.lon,
-                        lat: a.lat,
-                        grid: Some(grid.clone()),
-                    });
+                    rows.push(address_record(&a, &snap.gazetteer));
                 }
             }
         }

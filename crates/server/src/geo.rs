@@ -187,6 +187,26 @@ pub fn boundary_record(b: &AreaBoundary) -> BoundaryRecord {
     }
 }
 
+/// A standard address as the store keeps it, with its standard form.
+pub fn address_record(a: &StandardAddress, gazetteer: &Gazetteer) -> civicgrid_store::AddressRecord {
+    civicgrid_store::AddressRecord {
+        id: a.id,
+        full_text: a.full_text(gazetteer),
+        county: a.county.clone(),
+        town: a.town.clone(),
+        community: a.community.clone(),
+        road: a.road.clone(),
+        number: a.number.clone(),
+        estate: a.estate.clone(),
+        building: a.building.clone(),
+        unit: a.unit.clone(),
+        room: a.room.clone(),
+        lon: a.lon,
+        lat: a.lat,
+        grid: a.grid.as_deref().and_then(|g| GridCode::parse(g).ok()),
+    }
+}
+
 fn standard_address(a: &civicgrid_store::AddressRecord) -> StandardAddress {
     StandardAddress {
         id: a.id,
@@ -550,22 +570,7 @@ pub async fn import_addresses(
                 }
             }
         }
-        records.push(civicgrid_store::AddressRecord {
-            id: 0,
-            full_text: a.full_text(&snap.gazetteer),
-            county: a.county.clone(),
-            town: a.town.clone(),
-            community: a.community.clone(),
-            road: a.road.clone(),
-            number: a.number.clone(),
-            estate: a.estate.clone(),
-            building: a.building.clone(),
-            unit: a.unit.clone(),
-            room: a.room.clone(),
-            lon,
-            lat,
-            grid,
-        });
+        records.push(civicgrid_store::AddressRecord { lon, lat, grid, ..address_record(&a, &snap.gazetteer) });
     }
     if !errors.is_empty() {
         return Ok(Err(errors));

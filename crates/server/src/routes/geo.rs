@@ -178,10 +178,23 @@ pub(crate) async fn import(
     require_admin(&user)?;
     let crs = crs_param(&params)?;
     let grids = civicgrid_geo::read_grids_geojson(body_text(&body)?, crs).map_err(|e| refused("grid file", ImportRefusal::from_read(e)))?;
+    checked_import(&app, &user, params.dry_run, "grid file", grids, Vec::new()).await
+}
+
+/// Checks grids and outlines against each other and the stored ones, and writes them unless
+/// something is wrong or this is a dry run.
+async fn checked_import(
+    app: &AppState,
+    user: &civicgrid_domain::User,
+    dry_run: bool,
+    what: &str,
+    grids: Vec<civicgrid_geo::GridFeature>,
+    outlines: Vec<civicgrid_geo::AreaBoundary>,
+) -> ApiResult<Json<GridImportReport>> {
     let rd = app.refdata().await?;
-    let outcome = import_grids(app.store.as_ref(), &rd, grids, Vec::new(), &user.username, app.now(), params.dry_run).await?;
+    let outcome = import_grids(app.store.as_ref(), &rd, grids, outlines, &user.username, app.now(), dry_run).await?;
     app.invalidate_geo();
-    outcome.map(Json).map_err(|r| refused("grid file", r))
+    outcome.map(Json).map_err(|r| refused(what, r))
 }
 
 /// Imports area outlines (communities, towns, counties) from a GeoJSON FeatureCollection whose
@@ -200,10 +213,7 @@ pub(crate) async fn import_boundaries(
     let crs = crs_param(&params)?;
     let outlines =
         civicgrid_geo::read_boundaries_geojson(body_text(&body)?, crs).map_err(|e| refused("outline file", ImportRefusal::from_read(e)))?;
-    let rd = app.refdata().await?;
-    let outcome = import_grids(app.store.as_ref(), &rd, Vec::new(), outlines, &user.username, app.now(), params.dry_run).await?;
-    app.invalidate_geo();
-    outcome.map(Json).map_err(|r| refused("outline file", r))
+    checked_import(&app, &user, params.dry_run, "outline file", Vec::new(), outlines).await
 }
 
 /// Where a point is.
