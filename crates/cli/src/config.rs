@@ -7,7 +7,7 @@ use civicgrid_store::SqliteDurability;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Everything `serve` needs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -30,6 +30,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Log filter, e.g. `info,civicgrid=debug`.
     pub log: String,
+    /// The data folder (uploaded photos); default: the SQLite database's folder, else `./data`.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -44,6 +46,7 @@ impl Default for Config {
             lockout_minutes: 15,
             secure_cookies: false,
             log: "info".into(),
+            data_dir: None,
         }
     }
 }
@@ -72,14 +75,49 @@ impl Config {
         }
     }
 
+    /// The data folder: as configured, else the folder of the SQLite database (photos stay
+    /// beside the cases they belong to), else `./data`.
+    pub fn data_dir(&self) -> PathBuf {
+        if let Some(d) = &self.data_dir {
+            return d.clone();
+        }
+        let file = self.database.strip_prefix("sqlite://").or_else(|| self.database.strip_prefix("sqlite:"));
+        match file.map(|f| f.split('?').next().unwrap_or_default()) {
+            Some(f) if !f.is_empty() && !f.starts_with(':') => match Path::new(f).parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            },
+            _ => PathBuf::from("./data"),
+        }
+    }
+
     /// The HTTP layer's settings.
     pub fn server(&self) -> ServerConfig {
         ServerConfig {
+            data_dir: Some(self.data_dir()),
             session_hours: self.session_hours,
             max_login_failures: self.max_login_failures,
             lockout_minutes: self.lockout_minutes,
             secure_cookies: self.secure_cookies,
             ..ServerConfig::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+    use std::path::PathBuf;
+
+    #[test]
+    fn the_data_folder_defaults_to_the_database_folder() {
+        let with = |db: &str| Config { database: db.into(), ..Config::default() }.data_dir();
+        assert_eq!(with("sqlite:///var/lib/civicgrid/civicgrid.db"), PathBuf::from("/var/lib/civicgrid"));
+        assert_eq!(with("sqlite://run/cg.db?mode=rwc"), PathBuf::from("run"));
+        assert_eq!(with("sqlite://civicgrid.db"), PathBuf::from("."));
+        assert_eq!(with("sqlite::memory:"), PathBuf::from("./data"));
+        assert_eq!(with("postgres://cg@db/cg"), PathBuf::from("./data"));
+        let set = Config { data_dir: Some("/srv/photos".into()), ..Config::default() };
+        assert_eq!(set.data_dir(), PathBuf::from("/srv/photos"));
     }
 }

@@ -6,6 +6,7 @@ pub mod extract;
 pub mod geo;
 pub mod openapi;
 mod open311;
+pub mod photo;
 mod refdata;
 mod routes;
 pub mod views;
@@ -15,6 +16,7 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use civicgrid_store::crypto::Cipher;
 use civicgrid_store::Store;
+use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::trace::TraceLayer;
 
@@ -31,13 +33,16 @@ pub struct ServerConfig {
     pub lockout_minutes: i64,
     /// Mark the session cookie `Secure` (behind HTTPS).
     pub secure_cookies: bool,
-    /// Largest accepted request body, bytes.
+    /// Largest accepted request body, bytes (photo uploads have their own limit).
     pub body_limit: usize,
+    /// The data folder: uploaded photos go under `attachments/` in it. Without one, uploads
+    /// answer `503 unavailable`.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20 }
+        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None }
     }
 }
 
@@ -52,6 +57,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     refdata: Arc<refdata::Cache>,
     geo: Arc<geo::Cache>,
+    /// Photo decodes running at once: each may take hundreds of MiB and a core.
+    photos: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -63,6 +70,7 @@ impl AppState {
             config: Arc::new(config),
             refdata: Arc::new(refdata::Cache::default()),
             geo: Arc::new(geo::Cache::default()),
+            photos: Arc::new(tokio::sync::Semaphore::new(2)),
         }
     }
 

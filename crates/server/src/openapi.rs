@@ -11,7 +11,7 @@ use std::fmt::Write;
 use utoipa::openapi::path::Operation;
 use utoipa::OpenApi;
 
-use crate::routes::{calendar, cases, geo, health, reference, session, track};
+use crate::routes::{attachments, calendar, cases, geo, health, reference, session, track};
 use crate::AppState;
 
 /// The API description.
@@ -24,6 +24,7 @@ use crate::AppState;
         session::login, session::logout, session::me,
         cases::create, cases::list, cases::counts, cases::counts_by_grid, cases::get_one, cases::events, cases::contact, cases::act,
         track::show, track::rate,
+        attachments::upload, attachments::original, attachments::thumb,
         reference::area, reference::area_children, reference::categories, reference::departments,
         calendar::deadline,
         geo::grids, geo::grid, geo::boundaries, geo::import, geo::import_boundaries, geo::locate,
@@ -32,6 +33,7 @@ use crate::AppState;
     components(schemas(crate::error::ErrorBody, civicgrid_domain::EventKind)),
     tags((name = "cases", description = "事件/工单: intake, queue, transitions"),
          (name = "session", description = "sign in and out"),
+         (name = "attachments", description = "photos of reports and their handling"),
          (name = "tracking", description = "public status by tracking code"),
          (name = "reference", description = "area tree, categories, departments"),
          (name = "geography", description = "网格 grids, area outlines, point → grid, 统一地址库 address library"),

@@ -107,7 +107,7 @@ pub struct CaseView {
     pub address: Option<String>,
     /// Reporter's phone, masked.
     pub reporter_phone: Option<String>,
-    /// Attachments given with the report.
+    /// Attachments given with the report: photo ids (the photo at `/api/v1/attachments/{id}`) or http(s) URLs.
     pub attachments: Vec<String>,
     /// Current assignee.
     pub assignee: Option<AssigneeView>,

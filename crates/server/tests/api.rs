@@ -116,7 +116,7 @@ async fn report_to_rating_over_http() {
         assert_eq!(r.body["state"], "dispatched", "{b}: {:?}", r.body);
         assert_eq!(r.body["assignee"]["name"], "综合行政执法局");
         assert_eq!(api.call("POST", &format!("/api/v1/cases/{id}/actions/claim"), Some(&h), None, &[]).await.status, 200, "{b}: claim with no body");
-        assert_eq!(api.act(&h, id, "handle", json!({"feedback": "已清运", "attachments": ["photo-1.jpg"]})).await.status, 200);
+        assert_eq!(api.act(&h, id, "handle", json!({"feedback": "已清运", "attachments": ["https://photos.example.org/1.jpg"]})).await.status, 200);
         let r = api.act(&d, id, "verify", json!({"passed": true})).await;
         assert_eq!(r.body["state"], "closed", "{b}");
         let t = api.get(&format!("/api/v1/track/{code}"), None).await;

@@ -6,6 +6,7 @@
 //! and writes an `outbox` row, in one transaction. Nothing is updated without an event and
 //! nothing is deleted.
 
+pub mod attachment;
 pub mod crypto;
 pub mod geo;
 pub mod open311;
@@ -26,6 +27,7 @@ use std::sync::Arc;
 use thiserror::Error;
 use uuid::Uuid;
 
+pub use attachment::Attachment;
 pub use geo::{AddressRecord, BoundaryRecord, GeoImport, GeoImportSummary, GridRecord, GridVersion, StoredGrid};
 pub use open311::{ApiKey, KeySelector, NewApiKey};
 pub use postgres::PgStore;
@@ -254,9 +256,12 @@ pub trait Store: Send + Sync + 'static {
     /// Ends a session.
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
 
-    /// Reports a new case (idempotent by key).
+    /// Reports a new case (idempotent by key). The attachment ids among the report's
+    /// attachments are linked to the new case in the same transaction; one that does not exist
+    /// or belongs to another case refuses the report (`attachments[i]`).
     async fn create_case(&self, req: CreateCase) -> Result<Created>;
-    /// Runs a command on a case and answers the case after it.
+    /// Runs a command on a case and answers the case after it. The attachment ids the event
+    /// references (`handle`, `close_on_spot`) are linked to the case in the same transaction.
     async fn act(&self, id: Uuid, actor: &Actor, cmd: Command, now: DateTime<Utc>) -> Result<Case>;
     /// One case.
     async fn case(&self, id: Uuid) -> Result<Option<Case>>;
@@ -274,6 +279,13 @@ pub trait Store: Send + Sync + 'static {
     async fn rebuild_projections(&self) -> Result<RebuildReport>;
     /// Records that `user_id` read `field` of case `case_id` in clear.
     async fn log_pii_access(&self, user_id: &str, case_id: Uuid, field: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Records an uploaded photo whose files are already written (its `case_id` is ignored).
+    async fn create_attachment(&self, a: &Attachment) -> Result<()>;
+    /// One photo's record.
+    async fn attachment(&self, id: Uuid) -> Result<Option<Attachment>>;
+    /// Links photos to a case in one transaction: all or none. A photo that does not exist or
+    /// belongs to another case is refused as `attachments[i]` (its place in `ids`).
+    async fn link_attachments(&self, case_id: Uuid, ids: &[Uuid]) -> Result<()>;
     /// Bulk-inserts generated cases with their logs (demo and benchmark data), bypassing
     /// intake; each case still gets its events and projection row.
     async fn import_cases(&self, cases: &[(Case, Vec<CaseEvent>)]) -> Result<()>;

@@ -20,6 +20,7 @@ use uuid::Uuid;
 use civicgrid_store::crypto::token_hash;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::routes::attachments::check_references;
 use crate::geo::{self, PlaceRequest, Placed};
 use crate::extract::{parse_json, ApiJson, MaybeUser, SignedIn};
 use crate::views::{CaseView, CreatedCase, EventView};
@@ -57,7 +58,7 @@ pub struct NewCaseRequest {
     pub channel: Option<String>,
     /// Reporter's phone: stored encrypted, shown masked.
     pub reporter_phone: Option<String>,
-    /// Attachment references (up to 9).
+    /// Photos (up to 9): ids from `POST /api/v1/attachments`, or http(s) URLs.
     pub attachments: Option<Vec<String>>,
 }
 
@@ -140,7 +141,7 @@ pub(crate) async fn create(
         address: req.address,
         channel,
         location,
-        attachments: req.attachments.unwrap_or_default(),
+        attachments: check_references(&app, req.attachments).await?,
     };
     let mut new = NewCase::validate(input, category, area)?;
     new.located = Some(placed.fix);
@@ -364,7 +365,7 @@ pub struct ActionRequest {
     pub granted: Option<bool>,
     /// handle: what was done.
     pub feedback: Option<String>,
-    /// handle, close_on_spot: attachment references.
+    /// handle, close_on_spot: photos (up to 9): ids from `POST /api/v1/attachments`, or http(s) URLs.
     pub attachments: Option<Vec<String>>,
     /// verify: true closes the case, false sends it back to the handler.
     pub passed: Option<bool>,
@@ -408,7 +409,7 @@ async fn command(app: &AppState, actor: &Actor, action: Action, r: ActionRequest
         Action::Return => Command::Return { reason: required(r.reason, "reason")? },
         Action::RequestExtension => Command::RequestExtension { until: required(r.until, "until")?, reason: required(r.reason, "reason")? },
         Action::DecideExtension => Command::DecideExtension { granted: required(r.granted, "granted")?, reason: r.reason },
-        Action::Handle => Command::Handle { feedback: required(r.feedback, "feedback")?, attachments: r.attachments.unwrap_or_default() },
+        Action::Handle => Command::Handle { feedback: required(r.feedback, "feedback")?, attachments: check_references(app, r.attachments).await? },
         Action::Verify => Command::Verify { passed: required(r.passed, "passed")?, comment: r.comment },
         Action::Rate => Command::Rate { rating: required(r.rating, "rating")?, comment: r.comment },
         Action::Escalate => Command::Escalate { reason: required(r.reason, "reason")? },
@@ -433,7 +434,7 @@ async fn command(app: &AppState, actor: &Actor, action: Action, r: ActionRequest
         Action::Suspend => Command::Suspend { reason: required(r.reason, "reason")? },
         Action::Resume => Command::Resume { note: r.note },
         Action::CloseOnSpot => {
-            Command::CloseOnSpot { evidence: required(r.evidence, "evidence")?, attachments: r.attachments.unwrap_or_default() }
+            Command::CloseOnSpot { evidence: required(r.evidence, "evidence")?, attachments: check_references(app, r.attachments).await? }
         }
         Action::Instruct => Command::Instruct { note: required(r.note, "note")? },
         Action::Reopen => Command::Reopen { reason: required(r.reason, "reason")? },

@@ -1,5 +1,6 @@
 //! The routes of `/api/v1` and the health checks.
 
+pub(crate) mod attachments;
 pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod geo;
@@ -30,6 +31,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/cases/{id}/events", get(cases::events))
         .route("/api/v1/cases/{id}/contact", get(cases::contact))
         .route("/api/v1/cases/{id}/actions/{action}", post(cases::act))
+        .route("/api/v1/attachments", post(attachments::upload).layer(DefaultBodyLimit::max(attachments::UPLOAD_LIMIT)))
+        .route("/api/v1/attachments/{id}", get(attachments::original))
+        .route("/api/v1/attachments/{id}/thumb", get(attachments::thumb))
         .route("/api/v1/track/{code}", get(track::show))
         .route("/api/v1/track/{code}/rate", post(track::rate))
         .route("/api/v1/areas/{code}", get(reference::area))
