@@ -11,7 +11,7 @@ use std::fmt::Write;
 use utoipa::openapi::path::Operation;
 use utoipa::OpenApi;
 
-use crate::routes::{attachments, calendar, cases, geo, health, reference, session, track};
+use crate::routes::{admin, attachments, calendar, cases, geo, health, reference, session, track};
 use crate::AppState;
 
 /// The API description.
@@ -29,6 +29,7 @@ use crate::AppState;
         calendar::deadline,
         geo::grids, geo::grid, geo::boundaries, geo::import, geo::import_boundaries, geo::locate,
         geo::import_addresses, geo::match_address,
+        admin::users, admin::create_user, admin::update_user, admin::put_department,
     ),
     components(schemas(crate::error::ErrorBody, civicgrid_domain::EventKind)),
     tags((name = "cases", description = "事件/工单: intake, queue, transitions"),
@@ -36,6 +37,7 @@ use crate::AppState;
          (name = "attachments", description = "photos of reports and their handling"),
          (name = "tracking", description = "public status by tracking code"),
          (name = "reference", description = "area tree, categories, departments"),
+         (name = "admin", description = "accounts, roles, scopes and departments (admin role)"),
          (name = "geography", description = "网格 grids, area outlines, point → grid, 统一地址库 address library"),
          (name = "health", description = "liveness and readiness"))
 )]

@@ -242,6 +242,9 @@ pub trait Store: Send + Sync + 'static {
     async fn create_user(&self, u: NewUser, now: DateTime<Utc>) -> Result<User>;
     /// All accounts, by username.
     async fn users(&self) -> Result<Vec<User>>;
+    /// Rewrites an account's name, role, scope and department; with a new password hash also
+    /// clears its failed logins and lock. `NotFound` for an unknown id.
+    async fn update_user(&self, u: &User, password_hash: Option<&str>) -> Result<()>;
     /// An account with what login needs.
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>>;
     /// Records a failed login and answers the failures in a row; the `max_failures`th locks the

@@ -642,6 +642,28 @@ macro_rules! impl_store {
                 rows.iter().map(user_from_row).collect()
             }
 
+            async fn update_user(&self, u: &User, password_hash: Option<&str>) -> Result<()> {
+                let res = sqlx::query(
+                    "UPDATE users SET display_name = $2, role = $3, scope = $4, department_id = $5,
+                        password_hash = COALESCE($6, password_hash),
+                        failed_logins = CASE WHEN $6 IS NULL THEN failed_logins ELSE 0 END,
+                        locked_until = CASE WHEN $6 IS NULL THEN locked_until ELSE NULL END
+                     WHERE id = $1",
+                )
+                .bind(&u.id)
+                .bind(&u.display_name)
+                .bind(u.role.as_str())
+                .bind(u.scope.as_str())
+                .bind(u.department.as_deref())
+                .bind(password_hash)
+                .execute(&self.write)
+                .await?;
+                if res.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("user".into()));
+                }
+                Ok(())
+            }
+
             async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
                 // Read from the writer so a lockout just recorded is seen at once.
                 let row = sqlx::query(

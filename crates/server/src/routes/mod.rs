@@ -1,6 +1,7 @@
 //! The routes of `/api/v1` and the health checks.
 
 pub(crate) mod attachments;
+pub(crate) mod admin;
 pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod geo;
@@ -10,7 +11,7 @@ pub(crate) mod session;
 pub(crate) mod track;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post, put};
 use axum::Router;
 
 use crate::AppState;
@@ -41,6 +42,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/categories", get(reference::categories))
         .route("/api/v1/departments", get(reference::departments))
         .route("/api/v1/calendar/deadline", get(calendar::deadline))
+        .route("/api/v1/admin/users", get(admin::users).post(admin::create_user))
+        .route("/api/v1/admin/users/{id}", patch(admin::update_user))
+        .route("/api/v1/admin/departments/{id}", put(admin::put_department))
         .route("/api/v1/grids", get(geo::grids))
         .route("/api/v1/grids/import", post(geo::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
         .route("/api/v1/grids/{code}", get(geo::grid))

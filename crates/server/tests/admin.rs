@@ -1,0 +1,90 @@
+//! Administration over HTTP on both backends: accounts with roles, scopes, departments and
+//! passwords, and departments; every refusal names its field and writes nothing.
+
+use axum::body::Body;
+use axum::http::Request;
+use civicgrid_domain::Role;
+use civicgrid_server::{router, AppState, ServerConfig};
+use civicgrid_store::crypto::Cipher;
+use civicgrid_store::testing::BACKENDS;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+mod support;
+
+async fn call(app: &axum::Router, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    let res = app.clone().oneshot(req.body(Body::from(body.map(|b| b.to_string()).unwrap_or_default())).unwrap()).await.unwrap();
+    let status = res.status().as_u16();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+async fn login(app: &axum::Router, user: &str, password: &str) -> (u16, Option<String>) {
+    let (s, b) = call(app, "POST", "/api/v1/session", None, Some(json!({"username": user, "password": password}))).await;
+    (s, b["token"].as_str().map(str::to_string))
+}
+
+#[tokio::test]
+async fn admins_manage_accounts_and_departments_within_their_scope() {
+    for b in BACKENDS {
+        let accounts = [("admin", Role::Admin, "371002", None), ("dispatcher", Role::DistrictDispatcher, "3710", None)];
+        let (store, _dir) = support::seeded_store(b, &accounts).await;
+        let app = router(AppState::new(store, Cipher::from_bytes([3; 32]), ServerConfig::default()));
+        let admin = login(&app, "admin", "civicgrid").await.1.unwrap();
+        let dispatcher = login(&app, "dispatcher", "civicgrid").await.1.unwrap();
+
+        let new = json!({"username": "handler7", "display_name": "执法队 李强", "role": "department_handler", "scope": "371002",
+                         "department": "hc-urban", "password": "a-long-password"});
+        // The department does not exist yet: refused, naming the field.
+        let (s, e) = call(&app, "POST", "/api/v1/admin/users", Some(&admin), Some(new.clone())).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("department")), "{b}: {e}");
+        let dept = json!({"name": "环翠区综合行政执法局", "area": "371002", "categories": ["01", "05"]});
+        let (s, d) = call(&app, "PUT", "/api/v1/admin/departments/hc-urban", Some(&admin), Some(dept)).await;
+        assert_eq!((s, d["id"].as_str()), (200, Some("hc-urban")), "{b}: {d}");
+        let (_, list) = call(&app, "GET", "/api/v1/departments?category=0102", None, None).await;
+        assert!(list.as_array().unwrap().iter().any(|d| d["id"] == "hc-urban"), "{b}: the picker sees it at once");
+        let (s, e) = call(&app, "PUT", "/api/v1/admin/departments/hc-x", Some(&admin), Some(json!({"name": "x", "area": "371002", "categories": ["77"]}))).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("categories[0]")), "{b}");
+        let (s, e) = call(&app, "PUT", "/api/v1/admin/departments/hc-x", Some(&admin), Some(json!({"name": "x", "area": "3710", "categories": ["01"]}))).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("area")), "{b}: above the admin's own scope");
+
+        let (s, u) = call(&app, "POST", "/api/v1/admin/users", Some(&admin), Some(new.clone())).await;
+        assert_eq!(s, 201, "{b}: {u}");
+        assert!(u.get("password_hash").is_none() && !u.to_string().contains("a-long-password"));
+        let id = u["id"].as_str().unwrap().to_string();
+        let (s, _) = call(&app, "POST", "/api/v1/admin/users", Some(&admin), Some(new.clone())).await;
+        assert_eq!(s, 409, "{b}: the username is taken");
+        for (patch, field) in [
+            (json!({"role": "leader"}), "department"),
+            (json!({"scope": "371003"}), "scope"),
+            (json!({"password": "short"}), "password"),
+            (json!({"role": "boss"}), "role"),
+        ] {
+            let (s, e) = call(&app, "PATCH", &format!("/api/v1/admin/users/{id}"), Some(&admin), Some(patch.clone())).await;
+            assert_eq!((s, e["error"]["field"].as_str()), (422, Some(field)), "{b} {patch}: {e}");
+        }
+        let (s, _) = call(&app, "GET", "/api/v1/admin/users", Some(&dispatcher), None).await;
+        assert_eq!(s, 403, "{b}");
+        let (s, users) = call(&app, "GET", "/api/v1/admin/users", Some(&admin), None).await;
+        let names: Vec<&str> = users.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
+        assert_eq!((s, names), (200, vec!["admin", "handler7"]), "{b}: only accounts under the admin's scope");
+
+        // The handler becomes a leader of 环翠区 with a new password; the old one stops working.
+        let (s, u) = call(&app, "PATCH", &format!("/api/v1/admin/users/{id}"), Some(&admin),
+                          Some(json!({"role": "leader", "department": null, "password": "another-long-one"}))).await;
+        assert_eq!((s, u["role"].as_str(), u["department"].clone()), (200, Some("leader"), Value::Null), "{b}: {u}");
+        assert_eq!(login(&app, "handler7", "a-long-password").await.0, 401, "{b}");
+        let token = login(&app, "handler7", "another-long-one").await.1.unwrap();
+        let (_, me) = call(&app, "GET", "/api/v1/me", Some(&token), None).await;
+        assert_eq!(me["role"], "leader", "{b}: {me}");
+        let (s, _) = call(&app, "PATCH", "/api/v1/admin/users/nobody", Some(&admin), Some(json!({"display_name": "x"}))).await;
+        assert_eq!(s, 404, "{b}");
+    }
+}
