@@ -105,6 +105,50 @@ async function act(page, id, action, fillDialog) {
   await dialog.waitFor({ state: 'hidden' })
 }
 
+/**
+ * A pixel of a map (by its data-testid) inside a drawn grid, with nothing drawn over it (no case
+ * point, cluster or marker) and no page element in front of the canvas. `prefix` asks for a grid
+ * whose code starts with it; `preferOpen` for the grid with the most cases. Answers page
+ * coordinates and the grid's code and count.
+ */
+async function gridPixel(page, testid, { prefix = '', preferOpen = false } = {}) {
+  const map = page.locator(`[data-testid="${testid}"]`).first()
+  await map.scrollIntoViewIfNeeded()
+  await page.waitForFunction(
+    (tid) => Number(document.querySelector(`[data-testid="${tid}"]`)?.getAttribute('data-grids-rendered') ?? 0) > 0,
+    testid,
+    { timeout: 30000 },
+  )
+  await page.waitForTimeout(300)
+  const hit = await page.evaluate(({ testid, prefix, preferOpen }) => {
+    const m = document.querySelector(`[data-testid="${testid}"] .case-map-canvas`).__map
+    const canvas = m.getCanvas()
+    const r = canvas.getBoundingClientRect()
+    const layers = ['grid-fill', 'points', 'clusters', 'marker'].filter((l) => m.getLayer(l))
+    // Pixels every 14 px, the middle of the map first.
+    const pixels = []
+    for (let y = 24; y < r.height - 24; y += 14) for (let x = 24; x < r.width - 24; x += 14) pixels.push([x, y])
+    pixels.sort((a, b) => Math.hypot(a[0] - r.width / 2, a[1] - r.height / 2) - Math.hypot(b[0] - r.width / 2, b[1] - r.height / 2))
+    let best = null
+    for (const [x, y] of pixels) {
+      if (document.elementFromPoint(r.left + x, r.top + y) !== canvas) continue
+      // Also keep clear of points just beside the pixel.
+      const near = m.queryRenderedFeatures([[x - 10, y - 10], [x + 10, y + 10]], { layers })
+      if (near.some((f) => f.layer.id !== 'grid-fill')) continue
+      const here = m.queryRenderedFeatures([x, y], { layers: ['grid-fill'] })
+      if (here.length !== 1) continue
+      const p = here[0].properties
+      if (!String(p.code).startsWith(prefix)) continue
+      const open = Number(p.open ?? 0)
+      if (!best || (preferOpen && open > best.open)) best = { x: r.left + x, y: r.top + y, code: String(p.code), open }
+      if (!preferOpen) return best
+    }
+    return best
+  }, { testid, prefix, preferOpen })
+  expect(hit, `a grid ${prefix} on the map ${testid}`)
+  return hit
+}
+
 async function caseState(page, id) {
   return page.evaluate(async (id) => (await (await fetch(`/api/v1/cases/${id}`)).json()).state, id)
 }
@@ -118,7 +162,10 @@ const test = (name, fn) => tests.push({ name, fn })
 
 // ---------------------------------------------------------------------------------------------
 
-const shared = {}
+const shared = {
+  // A hotline address that fits several standard addresses of the demo library, none surely.
+  ambiguous: '环翠楼街道统一路10号海景花园2号楼',
+}
 
 test('login shows the API error and the lockout', async () => {
   const page = await newPage()
@@ -151,6 +198,14 @@ test('resident reports on a phone and gets a tracking code', async () => {
   await cascade(page, 'report-category', ['市容环境', '暴露垃圾'])
   await fill(page, 'report-description', 'e2e：小区门口垃圾桶满溢，请尽快清运')
   await cascade(page, 'report-area', ['环翠区', '环翠楼街道'])
+  // A pin on the map, inside a grid of 环翠楼街道: the page says which grid and community.
+  const pin = await gridPixel(page, 'report-map', { prefix: '371002001' })
+  await page.mouse.click(pin.x, pin.y)
+  const place = page.getByTestId('place-info')
+  await page.waitForFunction(() => document.querySelector('[data-testid=place-info]')?.getAttribute('data-grid'))
+  shared.grid = await place.getAttribute('data-grid')
+  expect(shared.grid === pin.code, `pinned grid ${shared.grid} vs drawn ${pin.code}`)
+  expect((await place.innerText()).includes('环翠楼街道'), 'the town of the pin is named')
   await fill(page, 'report-phone', '13800138000')
   await shot(page, 'resident-report-phone')
   await page.getByTestId('report-submit').click()
@@ -182,6 +237,13 @@ test('dispatcher accepts and dispatches from the workbench', async () => {
   const shown = await actions.locator('button').allInnerTexts()
   const api = await page.evaluate(async (id) => (await (await fetch(`/api/v1/cases/${id}`)).json()).allowed_actions, shared.id)
   expect(shown.length === api.length, `buttons ${shown} vs allowed_actions ${api}`)
+  // The pin put the case in its grid; the detail names it and says how it was found.
+  const grid = page.getByTestId('case-grid')
+  expect((await grid.getAttribute('data-grid')) === shared.grid, `case grid ${await grid.getAttribute('data-grid')} vs ${shared.grid}`)
+  await page.waitForFunction((g) => document.querySelector('[data-testid=case-grid]')?.textContent?.includes('（' + g + '）'), shared.grid)
+  expect((await page.getByTestId('case-located').getAttribute('data-located-by')) === 'point', 'located by its point')
+  expect((await page.getByTestId('case-located').innerText()).includes('按坐标落格'), 'located text')
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=case-small-map]')?.getAttribute('data-grids-rendered') ?? 0) > 0)
   await page.waitForTimeout(800)
   await shot(page, 'workbench-desktop')
   await act(page, shared.id, 'accept')
@@ -196,6 +258,47 @@ test('dispatcher accepts and dispatches from the workbench', async () => {
   await page.getByTestId('timeline').locator('[data-event="dispatched"]').waitFor()
   await shot(page, 'workbench-dispatched-desktop')
   shared.dispatcherPage = page
+})
+
+test('dispatcher confirms where an address-only case is', async () => {
+  const page = shared.dispatcherPage
+  // A hotline call that names an estate but no building: several standard addresses fit.
+  const c = await page.evaluate(async (address) => {
+    const r = await fetch('/api/v1/cases', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ category: '0102', description: 'e2e：热线反映小区垃圾无人清运', address, channel: 'hotline' }),
+    })
+    return r.json()
+  }, shared.ambiguous)
+  expect(c.id, `case created: ${JSON.stringify(c).slice(0, 200)}`)
+  expect(c.needs_location_confirmation === true, `needs confirmation: ${JSON.stringify(c.located)}`)
+  expect(c.allowed_actions.includes('locate'), 'locate offered')
+  await page.goto(`${BASE}/workbench?case=${c.id}`)
+  await page.getByTestId('needs-location').waitFor()
+  await page.getByTestId(`needs-location-${c.code}`).waitFor()
+  await page.getByTestId('action-locate').click()
+  const dialog = page.locator('.el-dialog').filter({ has: page.getByTestId('locate-candidates') }).last()
+  await dialog.waitFor()
+  // The candidates come with their grid once the matcher answered; take the first one.
+  const first = dialog.locator('[data-testid^="candidate-"]:not([disabled])').first()
+  await first.waitFor()
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=locate-map]')?.getAttribute('data-grids-rendered') ?? 0) > 0)
+  await first.click()
+  await dialog.getByTestId('locate-point').waitFor()
+  await fill(page, 'field-note', '电话核实，在2号楼')
+  await shot(page, 'workbench-locate-desktop')
+  await dialog.getByTestId('action-submit').click()
+  await dialog.waitFor({ state: 'hidden' })
+  const after = await page.evaluate(async (id) => (await fetch(`/api/v1/cases/${id}`)).json(), c.id)
+  expect(after.needs_location_confirmation === false, 'confirmed')
+  expect(after.located_by === 'person', `located_by ${after.located_by}`)
+  expect(/^\d{15}$/.test(after.grid ?? ''), `grid ${after.grid}`)
+  await page.getByTestId('timeline').locator('[data-event="located"]').waitFor()
+  // No warning once confirmed (the tag leaves with a short transition).
+  await page.getByTestId('needs-location').waitFor({ state: 'detached', timeout: 3000 })
+  await page.waitForFunction((g) => document.querySelector('[data-testid=case-grid]')?.getAttribute('data-grid') === g, after.grid)
+  await shot(page, 'workbench-located-desktop')
 })
 
 test('handler claims and handles', async () => {
@@ -282,10 +385,19 @@ test('grid worker view lists open cases and reports', async () => {
   await page.getByRole('tab', { name: '快速上报' }).click()
   await cascade(page, 'worker-category', ['宣传广告', '非法小广告'])
   await fill(page, 'worker-description', 'e2e：电线杆上有小广告')
+  // The address is checked against the library as typed; a pin names its grid.
+  await fill(page, 'worker-address', '统一路10号海景花园2号楼')
+  await page.keyboard.press('Tab')
+  await page.getByTestId('worker-address-match').waitFor()
+  const pin = await gridPixel(page, 'worker-map')
+  await page.mouse.click(pin.x, pin.y)
+  await page.waitForFunction((g) => document.querySelector('[data-testid=place-info]')?.getAttribute('data-grid') === g, pin.code)
+  await shot(page, 'worker-report-phone')
   await page.getByTestId('worker-submit').click()
   await page.locator('.el-drawer [data-testid="case-detail"]').waitFor()
   const drawer = page.locator('.el-drawer')
   await drawer.getByTestId('action-close_on_spot').waitFor()
+  expect((await drawer.getByTestId('case-grid').getAttribute('data-grid')) === pin.code, 'the worker\'s case is in the pinned grid')
   await shot(page, 'worker-case-phone')
   await drawer.getByTestId('action-close_on_spot').click()
   const dialog = page.locator('.el-dialog').filter({ has: page.getByTestId('action-submit') }).last()
@@ -296,11 +408,84 @@ test('grid worker view lists open cases and reports', async () => {
   await page.context().close()
 })
 
+test('grid map draws the grids and opens a grid', async () => {
+  for (const [kind, suffix] of [[DESKTOP, 'desktop'], [PHONE, 'phone']]) {
+    const page = await newPage(kind)
+    await login(page, 'dispatcher')
+    await page.goto(BASE + '/map')
+    const map = page.getByTestId('case-map')
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=case-map]')?.getAttribute('data-grids') ?? 0) > 0, null, { timeout: 30000 })
+    const drawn = Number(await map.getAttribute('data-grids'))
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=case-map]')?.getAttribute('data-grids-rendered') ?? 0) > 0, null, { timeout: 30000 })
+    // The grid layer really has features on the canvas, and the counts coloured some of them.
+    // What the grid layer has on the canvas; the counts come on their own request, so wait for
+    // coloured grids (and give up after a while to report what there is).
+    const figures = (ready) => {
+      const m = document.querySelector('[data-testid=case-map] .case-map-canvas').__map
+      const fs = m.queryRenderedFeatures({ layers: ['grid-fill'] })
+      const x = { n: new Set(fs.map((f) => f.properties.code)).size, open: fs.filter((f) => f.properties.open > 0).length, outlines: m.querySourceFeatures('boundaries').length }
+      return !ready || (x.open > 0 && x.outlines > 0) ? x : null
+    }
+    await page.waitForFunction(figures, true, { timeout: 30000 }).catch(() => {})
+    const onCanvas = await page.evaluate(figures, false)
+    expect(onCanvas.n > 10, `grids on the canvas: ${onCanvas.n} of ${drawn}`)
+    expect(onCanvas.open > 0, 'some grids have open cases')
+    expect(onCanvas.outlines > 0, 'area outlines drawn')
+    expect((await page.getByTestId('map-legend').innerText()).includes('网格内工单数'), 'legend')
+    const hit = await gridPixel(page, 'case-map', { preferOpen: true })
+    await page.mouse.click(hit.x, hit.y)
+    const panel = page.getByTestId('grid-panel')
+    await panel.waitFor()
+    expect((await panel.getAttribute('data-grid')) === hit.code, `panel of ${hit.code}`)
+    const gridApi = await page.evaluate(async (code) => (await fetch(`/api/v1/grids/${code}`)).json(), hit.code)
+    expect((await panel.getByTestId('grid-name').innerText()).trim() === gridApi.properties.name, 'grid name')
+    expect((await panel.getByTestId('grid-code').innerText()).trim() === hit.code, 'grid code')
+    expect((await panel.innerText()).includes(gridApi.properties.type_label), 'grid type')
+    expect((await panel.innerText()).includes(gridApi.properties.community_name), 'community')
+    expect((await panel.getByTestId('grid-households').innerText()).replace(/\D/g, '') === String(gridApi.properties.households), 'households')
+    expect((await panel.getByTestId('grid-population').innerText()).replace(/\D/g, '') === String(gridApi.properties.population), 'population')
+    const staff = await panel.getByTestId('grid-staff').innerText()
+    for (const label of ['网格长', '专职网格员', '兼职网格员', '驻格民警']) expect(staff.includes(label), `staff row ${label}`)
+    // The count agrees with the API, and the grid's cases list.
+    const counts = await page.evaluate(async () => (await fetch('/api/v1/cases/counts/grids')).json())
+    expect(Number((await panel.getByTestId('grid-open').innerText()).replace(/\D/g, '')) === (counts[hit.code] ?? 0), 'open count')
+    await panel.getByTestId('grid-list').click()
+    await panel.getByTestId('grid-cases').waitFor()
+    if (hit.open > 0) {
+      await panel.locator('[data-testid^="grid-case-"]').first().waitFor()
+      expect((await panel.locator('[data-testid^="grid-case-"]').count()) === Math.min(hit.open, 20), 'the grid\'s cases listed')
+    }
+    // The panel scrolls on a phone: show its head and figures.
+    await panel.evaluate((el) => [el, ...el.querySelectorAll('.el-card__body')].forEach((e) => (e.scrollTop = 0)))
+    await page.waitForTimeout(800)
+    await shot(page, `map-grid-${suffix}`)
+    if (suffix === 'desktop') {
+      // A case of the grid opens its detail, which names the same grid.
+      if (hit.open > 0) {
+        await panel.locator('[data-testid^="grid-case-"]').first().click()
+        await page.locator('.el-drawer [data-testid="case-detail"]').waitFor()
+        await page.waitForFunction((g) => document.querySelector('.el-drawer [data-testid=case-grid]')?.getAttribute('data-grid') === g, hit.code)
+        await page.keyboard.press('Escape')
+      }
+      // The workbench link filters the queue by the grid.
+      await panel.getByTestId('grid-workbench').click()
+      await page.waitForURL(/\/workbench\?.*grid=/)
+      await page.getByTestId('filter-grid').waitFor()
+      await page.getByTestId('queue').waitFor()
+      await page.waitForTimeout(600)
+      const rows = await page.locator('[data-testid^="row-"]').count()
+      expect(rows === Math.min(hit.open, 50), `workbench rows ${rows} vs ${hit.open}`)
+    }
+    await page.context().close()
+  }
+})
+
 test('command centre and map screens render with data', async () => {
   const page = await newPage()
   await login(page, 'leader')
   await page.waitForURL('**/screen')
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=kpi-month] .kpi-v')?.textContent ?? 0) > 0, null, { timeout: 30000 })
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=screen-map]')?.getAttribute('data-grids-rendered') ?? 0) > 0, null, { timeout: 30000 })
   await page.waitForTimeout(1500)
   await shot(page, 'screen-desktop')
   await page.goto(BASE + '/map')

@@ -8,7 +8,7 @@ export type Channel = 'grid_worker' | 'resident' | 'hotline' | 'iot' | 'mediatio
 export type Action =
   | 'accept' | 'reject' | 'dispatch' | 'claim' | 'return' | 'request_extension' | 'decide_extension'
   | 'handle' | 'verify' | 'rate' | 'escalate' | 'supervise' | 'merge' | 'suspend' | 'resume'
-  | 'close_on_spot' | 'instruct' | 'reopen'
+  | 'close_on_spot' | 'instruct' | 'reopen' | 'locate'
 export type Role =
   | 'resident' | 'grid_worker' | 'community_admin' | 'town_dispatcher' | 'district_dispatcher'
   | 'department_handler' | 'mediator' | 'leader' | 'admin'
@@ -38,6 +38,85 @@ export interface CategoryRef { code: string; name: string; name_en: string }
 export interface Category extends CategoryRef { parent: string | null; priority: Priority; handling_level: AreaLevel }
 export interface Department { id: string; name: string; name_en: string; area: string; categories: string[] }
 export interface Location { lon: number; lat: number }
+/** Coordinate systems the API converts from (China's GCJ-02 and Baidu's BD-09 included). */
+export type Crs = 'wgs84' | 'gcj02' | 'bd09' | 'cgcs2000'
+/** How a case's place was found. */
+export type LocatedBy = 'point' | 'address' | 'area' | 'person'
+export interface AddressCandidateRef { id: number; text: string; confidence: number }
+/** The outcome of placing a report (`located` on a case). */
+export interface LocationFix {
+  method: LocatedBy
+  grid?: string | null
+  crs?: string | null
+  input?: Location | null
+  on_border?: boolean
+  address_id?: number | null
+  matched_address?: string | null
+  confidence?: number | null
+  candidates?: AddressCandidateRef[]
+  needs_confirmation?: boolean
+  note?: string | null
+}
+
+// GeoJSON, as much of it as the maps need.
+export type Position = number[]
+export interface Geometry {
+  type: 'Polygon' | 'MultiPolygon' | 'Point' | 'LineString' | 'MultiLineString'
+  coordinates: unknown
+}
+export interface Feature<P = Record<string, unknown>> {
+  type: 'Feature'
+  id?: string | number
+  properties: P
+  geometry: Geometry | null
+}
+export interface FeatureCollection<P = Record<string, unknown>> { type: 'FeatureCollection'; features: Feature<P>[] }
+/** The people of a grid (usernames); only staff readers get them. */
+export interface GridStaff { chief?: string[]; full_time?: string[]; part_time?: string[]; police?: string[] }
+export interface GridProps {
+  code: string
+  name: string
+  type: string
+  type_label: string
+  community: string
+  community_name: string
+  households: number | null
+  population: number | null
+  version: number
+  valid_from: string
+  staff?: GridStaff
+}
+export type GridFeature = Feature<GridProps>
+export interface GridVersion {
+  version: number
+  valid_from: string
+  valid_to: string | null
+  changed_by: string
+  name: string
+  type: string
+  households: number | null
+  population: number | null
+}
+export interface GridDetail extends GridFeature { versions: GridVersion[] }
+export interface BoundaryProps { code: string; name: string; level: AreaLevel }
+/** `GET /locate`: the grid and area a point falls in. */
+export interface LocateResult {
+  lon: number
+  lat: number
+  grid: string | null
+  on_border: boolean
+  area: AreaRef | null
+  path: AreaRef[]
+  needs_confirmation: boolean
+}
+export interface AddressMatchCandidate { id: number; text: string; confidence: number; grid: string | null; lon: number | null; lat: number | null }
+export interface AddressMatch {
+  components: { label: string; text: string; start: number; end: number }[]
+  area: AreaRef | null
+  candidates: AddressMatchCandidate[]
+  best: number | null
+  confirm_below: number
+}
 
 export interface CaseView {
   id: string
@@ -52,6 +131,12 @@ export interface CaseView {
   area: AreaRef[]
   owner_area: AreaRef
   location: Location | null
+  /** The grid (15-digit code) the case lies in, when known. */
+  grid: string | null
+  located_by: LocatedBy | null
+  located: LocationFix | null
+  /** True until a dispatcher confirms where the case is (`locate`). */
+  needs_location_confirmation: boolean
   address: string | null
   reporter_phone: string | null
   attachments: string[]
@@ -92,7 +177,7 @@ export interface NewCase {
   area?: string
   address?: string
   channel?: Channel
-  location?: { lon: number; lat: number; crs?: string }
+  location?: { lon: number; lat: number; crs?: Crs }
   reporter_phone?: string
 }
 
@@ -101,6 +186,8 @@ export interface CaseFilter {
   state?: CaseState[]
   category?: string
   area?: string
+  /** A grid's cases (15-digit grid code). */
+  grid?: string
   channel?: Channel
   supervised?: boolean
   created_from?: string
@@ -161,6 +248,7 @@ export function filterQuery(f: CaseFilter, extra: Record<string, string | number
   if (f.state && f.state.length) q.set('state', f.state.join(','))
   if (f.category) q.set('category', f.category)
   if (f.area) q.set('area', f.area)
+  if (f.grid) q.set('grid', f.grid)
   if (f.channel) q.set('channel', f.channel)
   if (f.supervised !== undefined) q.set('supervised', String(f.supervised))
   if (f.created_from) q.set('created_from', f.created_from)
@@ -192,6 +280,17 @@ export const api = {
   categories: () => request<Category[]>('GET', '/categories'),
   departments: (category?: string, area?: string) =>
     request<Department[]>('GET', '/departments' + filterQuery({}, { category, area })),
+  /** The grids in force under an area (GeoJSON, WGS84); staff get each grid's staff too. */
+  grids: (area?: string) => request<FeatureCollection<GridProps>>('GET', '/grids' + filterQuery({}, { area })),
+  grid: (code: string) => request<GridDetail>('GET', `/grids/${encodeURIComponent(code)}`),
+  /** Outlines of the district, towns and communities under an area. */
+  boundaries: (area?: string) => request<FeatureCollection<BoundaryProps>>('GET', '/boundaries' + filterQuery({}, { area })),
+  /** Cases per grid, same filters as the list (open states when no state is given). */
+  gridCounts: (f: CaseFilter) => request<Record<string, number>>('GET', '/cases/counts/grids' + filterQuery(f)),
+  locate: (lon: number, lat: number, crs: Crs = 'wgs84') =>
+    request<LocateResult>('GET', '/locate' + filterQuery({}, { lon, lat, crs })),
+  matchAddress: (q: string, limit = 5, area?: string) =>
+    request<AddressMatch>('GET', '/addresses/match' + filterQuery({}, { q, limit, area })),
 }
 
 /** Every page of a list, up to `max` cases (for dashboards and maps). */

@@ -7,7 +7,7 @@ const now = new Date('2026-11-23T10:00:00Z')
 
 describe('buildBody', () => {
   it('knows every action of the API', () => {
-    const all: Action[] = ['accept', 'reject', 'dispatch', 'claim', 'return', 'request_extension', 'decide_extension', 'handle', 'verify', 'rate', 'escalate', 'supervise', 'merge', 'suspend', 'resume', 'close_on_spot', 'instruct', 'reopen']
+    const all: Action[] = ['accept', 'reject', 'dispatch', 'claim', 'return', 'request_extension', 'decide_extension', 'handle', 'verify', 'rate', 'escalate', 'supervise', 'merge', 'suspend', 'resume', 'close_on_spot', 'instruct', 'reopen', 'locate']
     expect(Object.keys(ACTION_FIELDS).sort()).toEqual([...all].sort())
     for (const a of all) expect(zh.action[a], a).toBeTruthy()
     for (const a of all) expect(en.action[a], a).toBeTruthy()

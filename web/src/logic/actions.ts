@@ -2,7 +2,7 @@
 // The server decides which actions a reader may take (`allowed_actions`); this only knows
 // their fields (README: "Actions and their fields").
 
-import type { Action, AreaRef, CaseView, Rating } from '../api'
+import type { Action, AreaRef, CaseView, Location, Rating } from '../api'
 
 export type FieldKind =
   | 'text' // one line
@@ -41,6 +41,8 @@ export const ACTION_FIELDS: Record<Action, FieldSpec[]> = {
   close_on_spot: [f('evidence', 'textarea')],
   instruct: [f('note', 'textarea')],
   reopen: [f('reason', 'textarea')],
+  // Its own dialog (LocateDialog.vue): a grid, a point on the map or an address candidate.
+  locate: [f('grid', 'text', false), f('note', 'textarea', false)],
 }
 
 /** Actions whose buttons are styled as the main next step of the case. */
@@ -113,4 +115,27 @@ export function dispatchAreas(c: Pick<CaseView, 'area' | 'owner_area'>): AreaRef
 
 export function isRating(v: unknown): v is Rating {
   return v === 'satisfied' || v === 'basically_satisfied' || v === 'unsatisfied'
+}
+
+/** What the `locate` dialog holds: a grid, a point (WGS84, from the map or a candidate), a note. */
+export interface LocateForm {
+  grid: string
+  point: Location | null
+  note: string
+}
+
+/**
+ * The body of the `locate` action: the grid and/or the point (the server places a point in its
+ * grid when no grid is given), and the note if any. Without either, the missing field is `grid`.
+ */
+export function buildLocateBody(form: LocateForm): BuildResult {
+  const body: Record<string, unknown> = {}
+  const grid = form.grid.trim()
+  if (grid) body.grid = grid
+  if (form.point && Number.isFinite(form.point.lon) && Number.isFinite(form.point.lat)) {
+    body.location = { lon: form.point.lon, lat: form.point.lat, crs: 'wgs84' }
+  }
+  if (!body.grid && !body.location) return { ok: false, field: 'grid' }
+  if (form.note.trim()) body.note = form.note.trim()
+  return { ok: true, body }
 }

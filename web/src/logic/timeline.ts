@@ -39,5 +39,10 @@ export function timelineDetails(e: EventView): Detail[] {
   if (typeof d.granted === 'boolean') out.push({ key: 'granted', label: 'field.granted', value: d.granted ? 'common.yes' : 'common.no', translate: true })
   if (typeof d.until === 'string') out.push({ key: 'until', label: 'field.until', value: d.until.slice(0, 16).replace('T', ' ') })
   if (typeof d.into === 'string') out.push({ key: 'into', label: 'case.mergedInto', value: d.into })
+  // locate: where a person placed the case (its grid, else its area).
+  if (e.type === 'located') {
+    if (typeof d.grid === 'string') out.push({ key: 'grid', label: 'case.grid', value: d.grid })
+    else if (typeof d.area === 'string') out.push({ key: 'area', label: 'case.area', value: d.area })
+  }
   return out
 }
