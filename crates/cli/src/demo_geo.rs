@@ -74,7 +74,17 @@ pub async fn load(store: &dyn Store) -> Result<DemoGeo> {
         })
         .collect();
     anyhow::ensure!(!towns.is_empty(), "no communities of {DISTRICT} in the area table");
-    let layout = civicgrid_geo::synthetic::plausible_layout(CENTER, RADIUS_M, &towns, (2, 4), 2026);
+    let mut layout = civicgrid_geo::synthetic::plausible_layout(CENTER, RADIUS_M, &towns, (2, 4), 2026);
+    // The demo's own community gets its staff: the community account as 网格长 and the demo
+    // grid worker in every one of its grids.
+    let users = store.users().await?;
+    if let Some(worker) = users.iter().find(|u| u.username == "worker") {
+        let chief: Vec<String> = users.iter().filter(|u| u.username == "community").map(|u| u.username.clone()).collect();
+        for g in layout.grids.iter_mut().filter(|g| g.code.community() == worker.scope) {
+            g.staff.chief = chief.clone();
+            g.staff.full_time = vec![worker.username.clone()];
+        }
+    }
     let mut points: HashMap<String, Vec<(GridCode, (f64, f64))>> = HashMap::new();
     for g in &layout.grids {
         if let Some(p) = g.geometry.interior_point() {

@@ -445,6 +445,25 @@ pub async fn import_grids(
             });
         }
     }
+    // Staff are named by account: a username that is no account is a typo to fix, not a person.
+    let accounts: HashSet<String> = if grids.iter().any(|g| !g.staff.is_empty()) {
+        store.users().await?.into_iter().map(|u| u.username).collect()
+    } else {
+        HashSet::new()
+    };
+    for (i, g) in grids.iter().enumerate() {
+        let s = &g.staff;
+        for (role, names) in [("网格长 chief", &s.chief), ("专职网格员 full_time", &s.full_time), ("兼职网格员 part_time", &s.part_time), ("驻格民警 police", &s.police)] {
+            for name in names.iter().filter(|n| !accounts.contains(n.as_str())) {
+                problems.push(ProblemView {
+                    kind: "unknown_user".into(),
+                    feature: Some(i + 1),
+                    code: Some(g.code.as_str().to_string()),
+                    message: format!("feature {} ({}): {role} `{name}` is not an account", i + 1, g.code.as_str()),
+                });
+            }
+        }
+    }
     for (i, b) in boundaries.iter().enumerate() {
         if !rd.areas.contains_key(b.area.as_str()) {
             problems.push(ProblemView {

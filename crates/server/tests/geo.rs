@@ -60,6 +60,7 @@ impl Api {
             ("admin", Role::Admin, "3710", None),
             ("dispatcher", Role::DistrictDispatcher, "3710", None),
             ("towncentre", Role::TownDispatcher, TOWN, None),
+            ("worker1", Role::GridWorker, A, None),
         ];
         let (store, dir) = support::seeded_store(backend, &accounts).await;
         let state = AppState::new(store, Cipher::from_bytes([9; 32]), ServerConfig::default());
@@ -164,6 +165,9 @@ async fn every_validation_failure_refuses_the_whole_file() {
         let dup = feature(&format!("{B}001"), square(122.02, 37.00, 122.04, 37.02));
         refused(&api, "grids", fc(vec![dup.clone(), dup]), "duplicate_code", &format!("{B}001")).await;
         refused(&api, "grids", fc(vec![feature("371002999001001", square(122.5, 37.5, 122.51, 37.51))]), "unknown_community", "371002999001").await;
+        let mut stranger = feature(&format!("{B}001"), square(122.02, 37.00, 122.04, 37.02));
+        stranger["properties"]["chief"] = json!("nobody");
+        refused(&api, "grids", fc(vec![stranger]), "unknown_user", "`nobody` is not an account").await;
         refused(&api, "grids", "{\"type\": \"FeatureCollection\", \"features\": [".into(), "invalid", "").await;
 
         // Dry run checks and writes nothing; others than admins may not import.
