@@ -33,6 +33,12 @@ pub struct AddressCandidate {
     pub text: String,
     /// Match confidence, 0 to 1.
     pub confidence: f64,
+    /// The grid the standard address lies in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid: Option<GridCode>,
+    /// Its point, WGS84.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
 }
 
 /// The outcome of placing a report.

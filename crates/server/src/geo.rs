@@ -299,7 +299,16 @@ pub fn place(snap: &GeoSnapshot, rd: &RefData, req: &PlaceRequest<'_>) -> Result
         fix.candidates = m
             .candidates
             .iter()
-            .map(|c| AddressCandidate { id: c.address.id, text: c.text.clone(), confidence: round3(c.confidence) })
+            .map(|c| AddressCandidate {
+                id: c.address.id,
+                text: c.text.clone(),
+                confidence: round3(c.confidence),
+                grid: c.address.grid.as_deref().and_then(|g| GridCode::parse(g).ok()),
+                location: match (c.address.lon, c.address.lat) {
+                    (Some(lon), Some(lat)) => Location::new(lon, lat).ok(),
+                    _ => None,
+                },
+            })
             .collect();
         if let Some(best) = m.candidates.first() {
             fix.confidence = Some(round3(best.confidence));

@@ -338,6 +338,13 @@ async fn an_address_alone_finds_its_grid() {
         assert_eq!(r.status, 201, "{b}: {:?}", r.body);
         assert_eq!((r.body["located_by"].as_str(), r.body["needs_location_confirmation"].as_bool()), (Some("address"), Some(true)), "{b}");
         assert!(r.body["grid"].is_null());
+        // Two buildings of one estate fit equally: the candidates (with grid and point) wait for a person.
+        let r = api.report(Some(&api.dispatcher), by_address("环翠区统一路1号海景花园")).await;
+        assert_eq!(r.body["needs_location_confirmation"], true, "{b}: {:?}", r.body["located"]);
+        let candidates = r.body["located"]["candidates"].as_array().unwrap();
+        assert!(candidates.len() >= 2, "{b}: {candidates:?}");
+        assert_eq!(candidates[0]["grid"], format!("{A}002"), "{b}: {candidates:?}");
+        assert!(candidates[0]["location"]["lon"].is_number(), "{b}: {candidates:?}");
 
         let r = api.call("GET", "/api/v1/addresses/match?q=%E7%BB%9F%E4%B8%80%E8%B7%AF1%E5%8F%B7%E6%B5%B7%E6%99%AF%E8%8A%B1%E5%9B%AD4%E5%8F%B7%E6%A5%BC", Some(&api.dispatcher), None).await;
         assert_eq!(r.status, 200, "{b}: {:?}", r.body);
