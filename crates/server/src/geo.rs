@@ -249,6 +249,11 @@ pub struct PlaceRequest<'a> {
     pub hint: Option<AreaCode>,
 }
 
+/// The point of a standard address, if it has one.
+fn point_of(a: &StandardAddress) -> Option<Location> {
+    Location::new(a.lon?, a.lat?).ok()
+}
+
 /// The deepest area of `code`'s path that the area table knows.
 fn known_or_parent(rd: &RefData, code: &AreaCode) -> Option<AreaCode> {
     code.path().into_iter().rev().find(|c| rd.areas.contains_key(c.as_str()))
@@ -292,7 +297,7 @@ pub fn place(snap: &GeoSnapshot, rd: &RefData, req: &PlaceRequest<'_>) -> Result
         return Ok(reconcile(rd, req, area, Some(location), fix));
     }
     if let Some(text) = req.address.filter(|a| !a.trim().is_empty()) {
-        let hint = req.hint.as_ref().or(req.area.as_ref());
+        let hint = req.area.as_ref().or(req.hint.as_ref());
         let m = snap.library.match_address(text, hint, 3);
         let mut fix = LocationFix::area_only(None);
         fix.method = LocatedBy::Address;
@@ -304,10 +309,7 @@ pub fn place(snap: &GeoSnapshot, rd: &RefData, req: &PlaceRequest<'_>) -> Result
                 text: c.text.clone(),
                 confidence: round3(c.confidence),
                 grid: c.address.grid.as_deref().and_then(|g| GridCode::parse(g).ok()),
-                location: match (c.address.lon, c.address.lat) {
-                    (Some(lon), Some(lat)) => Location::new(lon, lat).ok(),
-                    _ => None,
-                },
+                location: point_of(&c.address),
             })
             .collect();
         if let Some(best) = m.candidates.first() {
@@ -319,10 +321,7 @@ pub fn place(snap: &GeoSnapshot, rd: &RefData, req: &PlaceRequest<'_>) -> Result
                 fix.address_id = Some(a.id);
                 fix.matched_address = Some(best.text.clone());
                 fix.grid = a.grid.as_deref().and_then(|g| GridCode::parse(g).ok());
-                let location = match (a.lon, a.lat) {
-                    (Some(lon), Some(lat)) => Location::new(lon, lat).ok(),
-                    _ => None,
-                };
+                let location = point_of(a);
                 let area = fix
                     .grid
                     .as_ref()
