@@ -403,7 +403,9 @@ pub struct ImportRefusal {
 /// One problem of an import.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProblemView {
-    /// Kind (`ring_not_closed`, `self_intersection`, `overlap`, `gap`, …); `invalid` for reading errors.
+    /// Kind: `self_intersection`, `hole_outside_shell`, `invalid_geometry`, `outside_community`,
+    /// `overlap`, `gap`, `duplicate_code`, `unknown_community`, `unknown_area`, `unknown_user`; `invalid`
+    /// for what the reader finds (a ring that does not close, bad JSON, a bad code or coordinate).
     pub kind: String,
     /// 1-based position of the feature in the file.
     pub feature: Option<usize>,
