@@ -420,6 +420,10 @@ impl Buckets {
     /// The cell value of the bucket holding a point, or `None` outside the extent.
     #[inline]
     fn bucket(&self, x: f64, y: f64) -> Option<u32> {
+        // An index without grids has no buckets at all.
+        if self.n[0] == 0 || self.n[1] == 0 {
+            return None;
+        }
         let fx = (x - self.min[0]) * self.inv[0];
         let fy = (y - self.min[1]) * self.inv[1];
         // The negated comparison also sends NaN away.
@@ -794,6 +798,15 @@ mod tests {
                 let lowest = tiles.iter().filter(|o| o.geometry.intersects(&p)).map(|o| &o.code).min().unwrap();
                 assert_eq!(idx.locate(c.x, c.y), Placement::Grid { grid: lowest.clone(), on_border: true }, "vertex ({}, {})", c.x, c.y);
             }
+        }
+    }
+
+    #[test]
+    fn an_index_without_grids_answers_outside() {
+        let empty = GridIndex::build(std::iter::empty(), &[]);
+        assert!(empty.is_empty());
+        for (x, y) in [(0.0, 0.0), (122.1, 37.5), (f64::NAN, 1.0)] {
+            assert_eq!(empty.locate(x, y), Placement::Outside, "({x}, {y})");
         }
     }
 

@@ -14,7 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 use super::error::Open311Error;
+use crate::geo::{self, PlaceRequest, Placed};
 use crate::{AppState, RefData};
+use civicgrid_domain::LocationFix;
+use civicgrid_geo::Crs;
 
 type Result<T, E = Open311Error> = std::result::Result<T, E>;
 
@@ -395,7 +398,31 @@ pub async fn post_request(app: &AppState, params: &Params) -> Result<Value> {
     if location.is_none() && address.is_none() && params.get("address_id").is_none() {
         return Err(Open311Error::bad_request("give a location: lat and long, address_string or address_id"));
     }
-    let area = resolve_area(&rd, params, &key, jurisdiction.as_ref())?;
+    // A point or an address finds its grid and area as any report does; without an area from
+    // `address_id`, the key or the jurisdiction, the place found must do.
+    let named = match resolve_area(&rd, params, &key, jurisdiction.as_ref()) {
+        Ok(a) => Some(a),
+        Err(_) if params.get("address_id").is_none() && (location.is_some() || address.is_some()) => None,
+        Err(e) => return Err(e),
+    };
+    let placed = if location.is_some() || address.is_some() {
+        let snap = app.geo().await?;
+        let point = location.map(|l| (l.lon, l.lat, Crs::Wgs84));
+        geo::place(&snap, &rd, &PlaceRequest { point, address: address.as_deref(), area: named, hint: None })?
+    } else {
+        Placed { area: named, location: None, fix: LocationFix::area_only(None) }
+    };
+    let area = placed.area.clone().ok_or_else(|| {
+        Open311Error::bad_request("address_id: the location lies in no known grid or area; give the area code where the problem is")
+    })?;
+    for (what, outer) in [("this client's area", key.area.as_ref()), ("jurisdiction_id", jurisdiction.as_ref())] {
+        if let Some(o) = outer {
+            if !o.contains(&area) {
+                return Err(Open311Error::bad_request(format!("lat/long: the location lies in {area}, outside {what} {o}")));
+            }
+        }
+    }
+    let location = location.or(placed.location);
 
     let media = match params.get("media_url") {
         Some(u) if (u.starts_with("http://") || u.starts_with("https://")) && !u.contains(char::is_whitespace) => vec![u.to_string()],
@@ -414,6 +441,7 @@ pub async fn post_request(app: &AppState, params: &Params) -> Result<Value> {
         attachments: media,
     };
     let mut new = NewCase::validate(input, service, area)?;
+    new.located = Some(placed.fix);
     if !answers.is_empty() {
         new.attributes = Some(answers);
     }
