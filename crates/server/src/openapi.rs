@@ -29,7 +29,7 @@ use crate::AppState;
         calendar::deadline,
         geo::grids, geo::grid, geo::boundaries, geo::import, geo::import_boundaries, geo::locate,
         geo::import_addresses, geo::match_address,
-        admin::users, admin::create_user, admin::update_user, admin::put_department,
+        admin::users, admin::create_user, admin::update_user, admin::put_department, admin::put_category,
     ),
     components(schemas(crate::error::ErrorBody, civicgrid_domain::EventKind)),
     tags((name = "cases", description = "事件/工单: intake, queue, transitions"),

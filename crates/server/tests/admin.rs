@@ -86,5 +86,19 @@ async fn admins_manage_accounts_and_departments_within_their_scope() {
         assert_eq!(me["role"], "leader", "{b}: {me}");
         let (s, _) = call(&app, "PATCH", "/api/v1/admin/users/nobody", Some(&admin), Some(json!({"display_name": "x"}))).await;
         assert_eq!(s, 404, "{b}");
+
+        // The catalogue belongs to a city-level admin.
+        let cat = json!({"name": "共享单车乱停", "name_en": "Shared bikes parked badly", "priority": "normal", "handling_level": "town"});
+        let (s, _) = call(&app, "PUT", "/api/v1/admin/categories/0599", Some(&admin), Some(cat.clone())).await;
+        assert_eq!(s, 403, "{b}: a district admin may not");
+        let (store2, _d2) = support::seeded_store(b, &[("cityadmin", Role::Admin, "3710", None)]).await;
+        let app2 = router(AppState::new(store2, Cipher::from_bytes([3; 32]), ServerConfig::default()));
+        let city = login(&app2, "cityadmin", "civicgrid").await.1.unwrap();
+        let (s, c) = call(&app2, "PUT", "/api/v1/admin/categories/0599", Some(&city), Some(cat.clone())).await;
+        assert_eq!((s, c["parent"].as_str()), (200, Some("05")), "{b}: {c}");
+        let (_, all) = call(&app2, "GET", "/api/v1/categories", None, None).await;
+        assert!(all.as_array().unwrap().iter().any(|c| c["code"] == "0599" && c["name"] == "共享单车乱停"), "{b}");
+        let (s, e) = call(&app2, "PUT", "/api/v1/admin/categories/9901", Some(&city), Some(cat)).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("code")), "{b}: no main class 99");
     }
 }

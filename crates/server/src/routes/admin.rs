@@ -204,3 +204,50 @@ pub(crate) async fn put_department(
     app.invalidate_refdata();
     Ok(Json(d))
 }
+
+/// A category as an admin writes it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRequest {
+    /// Chinese name.
+    pub name: String,
+    /// English name.
+    #[serde(default)]
+    pub name_en: String,
+    /// Priority a new case of this category starts with.
+    pub priority: civicgrid_domain::Priority,
+    /// The level whose centre handles such cases: `city`, `county`, `town` or `village`.
+    pub handling_level: civicgrid_domain::AreaLevel,
+}
+
+/// Adds or changes a category of the catalogue (a subclass needs its main class). Cases keep the
+/// category code they were filed under; a changed priority or level applies to new reports.
+#[utoipa::path(put, path = "/api/v1/admin/categories/{code}", tag = "admin", params(("code" = String, Path)), request_body = CategoryRequest,
+    responses((status = 200, body = civicgrid_domain::Category), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn put_category(
+    State(app): State<AppState>,
+    SignedIn(admin): SignedIn,
+    Path(code): Path<String>,
+    ApiJson(req): ApiJson<CategoryRequest>,
+) -> ApiResult<Json<civicgrid_domain::Category>> {
+    admin_only(&admin)?;
+    if admin.scope.level() > civicgrid_domain::AreaLevel::City {
+        return Err(ApiError::forbidden("the catalogue is the city's: only a city-level admin changes it"));
+    }
+    let code = CategoryCode::parse(&code).map_err(|e| ApiError::invalid("code", e.to_string()))?;
+    let rd = app.refdata().await?;
+    let parent = code.parent();
+    if let Some(p) = &parent {
+        if rd.category(p).is_none() {
+            return Err(ApiError::invalid("code", format!("code: main class {p} does not exist; add it first")));
+        }
+    }
+    if req.handling_level == civicgrid_domain::AreaLevel::Province {
+        return Err(ApiError::invalid("handling_level", "handling_level: city, county, town or village"));
+    }
+    let name = org::parse_display_name(&req.name).map_err(|e| ApiError::invalid("name", format!("name: {e}")))?;
+    let c = civicgrid_domain::Category { code, name, name_en: req.name_en, parent, priority: req.priority, handling_level: req.handling_level };
+    app.store.put_category(&c).await?;
+    app.invalidate_refdata();
+    Ok(Json(c))
+}

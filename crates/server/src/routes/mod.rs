@@ -45,6 +45,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/admin/users", get(admin::users).post(admin::create_user))
         .route("/api/v1/admin/users/{id}", patch(admin::update_user))
         .route("/api/v1/admin/departments/{id}", put(admin::put_department))
+        .route("/api/v1/admin/categories/{code}", put(admin::put_category))
         .route("/api/v1/grids", get(geo::grids))
         .route("/api/v1/grids/import", post(geo::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
         .route("/api/v1/grids/{code}", get(geo::grid))
