@@ -11,7 +11,7 @@ use std::fmt::Write;
 use utoipa::openapi::path::Operation;
 use utoipa::OpenApi;
 
-use crate::routes::{admin, attachments, calendar, cases, geo, health, reference, session, track};
+use crate::routes::{admin, attachments, calendar, cases, geo, health, patrols, reference, session, track};
 use crate::AppState;
 
 /// The API description.
@@ -30,6 +30,7 @@ use crate::AppState;
         geo::grids, geo::grid, geo::boundaries, geo::import, geo::import_boundaries, geo::locate,
         geo::import_addresses, geo::match_address,
         admin::users, admin::create_user, admin::update_user, admin::put_department, admin::put_category,
+        patrols::add, patrols::list,
     ),
     components(schemas(crate::error::ErrorBody, civicgrid_domain::EventKind)),
     tags((name = "cases", description = "事件/工单: intake, queue, transitions"),
@@ -37,6 +38,7 @@ use crate::AppState;
          (name = "attachments", description = "photos of reports and their handling"),
          (name = "tracking", description = "public status by tracking code"),
          (name = "reference", description = "area tree, categories, departments"),
+         (name = "patrols", description = "网格员巡查走访: the grid worker's patrol and visit log"),
          (name = "admin", description = "accounts, roles, scopes and departments (admin role)"),
          (name = "geography", description = "网格 grids, area outlines, point → grid, 统一地址库 address library"),
          (name = "health", description = "liveness and readiness"))

@@ -352,3 +352,36 @@ async fn an_address_alone_finds_its_grid() {
         assert_eq!(api.call("GET", "/api/v1/addresses/match?q=x", None, None).await.status, 401);
     }
 }
+
+#[tokio::test]
+async fn the_patrol_log_places_each_entry_in_its_grid() {
+    for b in BACKENDS {
+        let api = Api::with_grids(b).await;
+        let worker = api.login("worker1").await;
+        let json_body = |v: Value| Some(("application/json", v.to_string()));
+        let (gx, gy) = from_wgs84(Crs::Gcj02, 122.005, 37.01);
+        let r = api
+            .call("POST", "/api/v1/patrols", Some(&worker), json_body(json!({"kind": "patrol", "note": "东门消防通道畅通", "location": {"lon": gx, "lat": gy, "crs": "gcj02"}})))
+            .await;
+        assert_eq!(r.status, 201, "{b}: {:?}", r.body);
+        assert_eq!((r.body["grid"].as_str(), r.body["area"].as_str()), (Some("371002001001001"), Some(A)), "{b}");
+        let r = api.call("POST", "/api/v1/patrols", Some(&worker), json_body(json!({"kind": "visit", "note": "走访独居老人张大爷，身体良好"}))).await;
+        assert_eq!((r.status.as_u16(), r.body["grid"].clone()), (201, Value::Null), "{b}: {:?}", r.body);
+        let r = api.call("POST", "/api/v1/patrols", Some(&worker), json_body(json!({"kind": "visit", "note": "  "}))).await;
+        assert_eq!((r.status.as_u16(), r.body["error"]["field"].as_str()), (422, Some("note")), "{b}");
+        let r = api.call("POST", "/api/v1/patrols", Some(&api.dispatcher), json_body(json!({"kind": "patrol", "note": "x"}))).await;
+        assert_eq!(r.status, 403, "{b}");
+
+        let r = api.call("GET", "/api/v1/patrols", Some(&worker), None).await;
+        let kinds: Vec<&str> = r.body.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["patrol", "visit"], "{b}: today's log, oldest first");
+        let r = api.call("GET", "/api/v1/patrols?user=worker1", Some(&api.town), None).await;
+        assert_eq!(r.body.as_array().unwrap().len(), 2, "{b}: the town reads its workers' logs");
+        let r = api.call("GET", "/api/v1/patrols?date=2020-01-01", Some(&api.dispatcher), None).await;
+        assert_eq!(r.body.as_array().unwrap().len(), 0, "{b}");
+        let r = api.call("GET", "/api/v1/patrols?date=2020-13-01", Some(&api.dispatcher), None).await;
+        assert_eq!((r.status.as_u16(), r.body["error"]["field"].as_str()), (422, Some("date")), "{b}");
+        let r = api.call("GET", "/api/v1/patrols?user=nobody", Some(&api.town), None).await;
+        assert_eq!(r.body["error"]["field"], "user", "{b}");
+    }
+}

@@ -325,6 +325,11 @@ pub trait Store: Send + Sync + 'static {
     async fn addresses(&self) -> Result<Vec<AddressRecord>>;
     /// A counter bumped by every change to grids, outlines or addresses.
     async fn geo_revision(&self) -> Result<i64>;
+
+    /// Appends an entry to the patrol and visit log.
+    async fn add_patrol(&self, e: &civicgrid_domain::PatrolEntry) -> Result<()>;
+    /// The log entries under `area` (of one user when given) in `[from, to)`, oldest first.
+    async fn patrols(&self, area: &AreaCode, user_id: Option<&str>, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<civicgrid_domain::PatrolEntry>>;
 }
 
 /// Opens the store named by `url`: `sqlite://PATH` (created if missing) or `postgres://…`.

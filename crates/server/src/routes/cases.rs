@@ -63,7 +63,7 @@ pub struct NewCaseRequest {
 }
 
 /// Reads a point and its coordinate system, naming the field at fault.
-fn point_of(l: &LocationInput) -> ApiResult<(f64, f64, Crs)> {
+pub(crate) fn point_of(l: &LocationInput) -> ApiResult<(f64, f64, Crs)> {
     let crs = match l.crs.as_deref() {
         None => Crs::Wgs84,
         Some(c) => Crs::from_str(c).map_err(|_| {

@@ -6,6 +6,7 @@ pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod geo;
 pub(crate) mod health;
+pub(crate) mod patrols;
 pub(crate) mod reference;
 pub(crate) mod session;
 pub(crate) mod track;
@@ -46,6 +47,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/admin/users/{id}", patch(admin::update_user))
         .route("/api/v1/admin/departments/{id}", put(admin::put_department))
         .route("/api/v1/admin/categories/{code}", put(admin::put_category))
+        .route("/api/v1/patrols", get(patrols::list).post(patrols::add))
         .route("/api/v1/grids", get(geo::grids))
         .route("/api/v1/grids/import", post(geo::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
         .route("/api/v1/grids/{code}", get(geo::grid))

@@ -1,0 +1,109 @@
+//! The grid worker's patrol and visit log (巡查走访): `/api/v1/patrols`.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use civicgrid_domain::{PatrolEntry, PatrolKind, Role};
+use civicgrid_geo::index::Placement;
+use serde::Deserialize;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, SignedIn};
+use crate::routes::cases::{point_of, LocationInput};
+use crate::AppState;
+
+/// China Standard Time: the log's days are China's days.
+fn china() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+/// An entry as a worker writes it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatrolRequest {
+    /// `patrol` (巡查) or `visit` (走访).
+    pub kind: PatrolKind,
+    /// What was seen or done (up to 1000 characters).
+    pub note: String,
+    /// Where (any supported coordinate system); placed in its grid.
+    pub location: Option<LocationInput>,
+}
+
+/// Adds an entry to the signed-in grid worker's (or community admin's) log, placed in its grid.
+#[utoipa::path(post, path = "/api/v1/patrols", tag = "patrols", request_body = PatrolRequest,
+    responses((status = 201, body = PatrolEntry), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn add(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    ApiJson(req): ApiJson<PatrolRequest>,
+) -> ApiResult<(StatusCode, Json<PatrolEntry>)> {
+    if !matches!(user.role, Role::GridWorker | Role::CommunityAdmin) {
+        return Err(ApiError::forbidden("the patrol log is kept by grid workers and community staff"));
+    }
+    let note = PatrolEntry::note(&req.note)?;
+    let (mut area, mut grid, mut location) = (user.scope.clone(), None, None);
+    if let Some(l) = &req.location {
+        let (lon, lat, crs) = point_of(l)?;
+        let (x, y) = civicgrid_geo::to_wgs84(crs, lon, lat);
+        location = Some(civicgrid_domain::Location::new(x, y)?);
+        if let Placement::Grid { grid: g, .. } = app.geo().await?.index.locate(x, y) {
+            // A point in a grid of his own area files the entry there; elsewhere it stays at his scope.
+            if user.scope.contains(&g.community()) {
+                area = g.community();
+                grid = Some(g);
+            }
+        }
+    }
+    let e = PatrolEntry {
+        id: Uuid::now_v7().to_string(),
+        user_id: user.id.clone(),
+        username: user.username.clone(),
+        kind: req.kind,
+        area,
+        grid,
+        location,
+        note,
+        at: app.now(),
+    };
+    app.store.add_patrol(&e).await?;
+    Ok((StatusCode::CREATED, Json(e)))
+}
+
+/// One day's log (China's calendar day, `date=YYYY-MM-DD`, today by default). A grid worker reads
+/// his own; community, town and district staff and leaders read their area's, optionally of one
+/// `user` (username).
+#[utoipa::path(get, path = "/api/v1/patrols", tag = "patrols",
+    params(("date" = Option<String>, Query, description = "YYYY-MM-DD, China time; today by default"),
+           ("user" = Option<String>, Query, description = "username, for staff above the grid worker")),
+    responses((status = 200, body = [PatrolEntry]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn list(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Json<Vec<PatrolEntry>>> {
+    for k in params.keys() {
+        if !matches!(k.as_str(), "date" | "user") {
+            return Err(ApiError::invalid(k, format!("unknown query parameter `{k}`")));
+        }
+    }
+    let day = match params.get("date").filter(|d| !d.is_empty()) {
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| ApiError::invalid("date", format!("date: `{d}` is not YYYY-MM-DD")))?,
+        None => app.now().with_timezone(&china()).date_naive(),
+    };
+    let from = china().from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight")).single().expect("fixed offset").with_timezone(&Utc);
+    let user_id = match user.role {
+        Role::GridWorker => Some(user.id.clone()),
+        Role::CommunityAdmin | Role::TownDispatcher | Role::DistrictDispatcher | Role::Leader | Role::Admin => match params.get("user") {
+            Some(name) => {
+                let u = app.store.users().await?.into_iter().find(|u| &u.username == name && user.scope.contains(&u.scope));
+                Some(u.ok_or_else(|| ApiError::invalid("user", format!("user: no account `{name}` in your area")))?.id)
+            }
+            None => None,
+        },
+        _ => return Err(ApiError::forbidden("your role does not read the patrol log")),
+    };
+    Ok(Json(app.store.patrols(&user.scope, user_id.as_deref(), from, from + Duration::days(1)).await?))
+}
