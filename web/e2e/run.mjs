@@ -149,6 +149,50 @@ async function gridPixel(page, testid, { prefix = '', preferOpen = false } = {})
   return hit
 }
 
+/**
+ * A small PNG drawn on a canvas in the page (nothing downloaded): a photo for the uploads.
+ * Answers { name, mimeType, buffer } for setInputFiles.
+ */
+async function pngPhoto(page, name, colour) {
+  const b64 = await page.evaluate((colour) => {
+    const c = document.createElement('canvas')
+    c.width = 96
+    c.height = 72
+    const g = c.getContext('2d')
+    g.fillStyle = '#e5e7eb'
+    g.fillRect(0, 0, 96, 72)
+    g.fillStyle = colour
+    g.fillRect(18, 14, 60, 44)
+    g.fillStyle = '#111827'
+    g.fillRect(30, 6, 36, 10)
+    return c.toDataURL('image/png').split(',')[1]
+  }, colour)
+  return { name, mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') }
+}
+
+/** Adds photos through a PhotoUploader (by its testid) and waits until they are uploaded. */
+async function addPhotos(page, testid, files) {
+  const before = await page.locator(`[data-testid="${testid}-item"][data-status="done"]`).count()
+  await page.getByTestId(`${testid}-input`).setInputFiles(files)
+  await page.waitForFunction(
+    ({ testid, n }) => document.querySelectorAll(`[data-testid="${testid}-item"][data-status="done"]`).length === n,
+    { testid, n: before + files.length },
+  )
+}
+
+/** Waits until the case detail's thumbnails have really loaded; answers how many. */
+async function photosLoaded(page, scope = '') {
+  const sel = `${scope} [data-testid="case-photo"] img`
+  await page.waitForFunction(
+    (sel) => {
+      const imgs = [...document.querySelectorAll(sel)]
+      return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0)
+    },
+    sel,
+  )
+  return page.locator(sel).count()
+}
+
 async function caseState(page, id) {
   return page.evaluate(async (id) => (await (await fetch(`/api/v1/cases/${id}`)).json()).state, id)
 }
@@ -207,9 +251,26 @@ test('resident reports on a phone and gets a tracking code', async () => {
   expect(shared.grid === pin.code, `pinned grid ${shared.grid} vs drawn ${pin.code}`)
   expect((await place.innerText()).includes('环翠楼街道'), 'the town of the pin is named')
   await fill(page, 'report-phone', '13800138000')
+  // A photo: a file that is no image is refused by the server, shown on its tile in Chinese and
+  // removed; the real photo uploads and shows its thumbnail.
+  await page.getByTestId('report-photos-input').setInputFiles({ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not a png at all') })
+  const bad = page.locator('[data-testid="report-photos-item"][data-status="error"]')
+  await bad.waitFor()
+  expect((await bad.getAttribute('data-problem')) === 'notImage', `refusal: ${await bad.getAttribute('data-problem')}`)
+  expect((await bad.innerText()).includes('无法识别的图片'), 'the refusal in Chinese')
+  await page.getByTestId('report-photos-input').setInputFiles({ name: 'note.txt', mimeType: 'text/plain', buffer: Buffer.from('x') })
+  await page.locator('[data-testid="report-photos-item"][data-problem="badType"]').waitFor()
+  await page.getByTestId('report-photos').scrollIntoViewIfNeeded()
+  await shot(page, 'resident-photo-errors-phone')
+  for (let i = 0; i < 2; i++) await page.locator('[data-testid="report-photos-item"][data-status="error"] [data-testid="report-photos-remove"]').first().click()
+  await addPhotos(page, 'report-photos', [await pngPhoto(page, 'rubbish.png', '#16a34a')])
+  expect((await page.getByTestId('report-photos').getAttribute('data-count')) === '1', 'one photo ready')
+  expect((await page.locator('[data-testid="report-photos-item"] img').evaluate((i) => i.naturalWidth)) > 0, 'preview shown')
+  await page.getByTestId('report-photos').scrollIntoViewIfNeeded()
   await shot(page, 'resident-report-phone')
   await page.getByTestId('report-submit').click()
   await page.getByTestId('report-receipt').waitFor()
+  expect((await page.getByTestId('receipt-photos').innerText()).includes('1'), 'the receipt counts the photo')
   shared.code = (await page.getByTestId('receipt-code').innerText()).trim()
   shared.receipt = (await page.getByTestId('receipt-receipt').innerText()).trim()
   expect(/^\d{14,}$/.test(shared.code), `tracking code: ${shared.code}`)
@@ -244,8 +305,23 @@ test('dispatcher accepts and dispatches from the workbench', async () => {
   expect((await page.getByTestId('case-located').getAttribute('data-located-by')) === 'point', 'located by its point')
   expect((await page.getByTestId('case-located').innerText()).includes('按坐标落格'), 'located text')
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=case-small-map]')?.getAttribute('data-grids-rendered') ?? 0) > 0)
+  // The resident's photo: its thumbnail really loaded, the full photo opens in the preview.
+  expect((await photosLoaded(page)) === 1, 'one thumbnail')
+  const photoCase = await page.evaluate(async (id) => (await fetch(`/api/v1/cases/${id}`)).json(), shared.id)
+  expect(photoCase.attachments.length === 1, `attachments ${photoCase.attachments}`)
+  expect((await page.getByTestId('case-photo').getAttribute('data-id')) === photoCase.attachments[0], 'the thumbnail is the photo')
   await page.waitForTimeout(800)
   await shot(page, 'workbench-desktop')
+  await page.getByTestId('case-photos').scrollIntoViewIfNeeded()
+  await shot(page, 'workbench-photo-desktop')
+  await page.getByTestId('case-photo').click()
+  await page.waitForFunction(() => {
+    const i = document.querySelector('.el-image-viewer__wrapper img.el-image-viewer__img')
+    return i && i.complete && i.naturalWidth === 96
+  })
+  await shot(page, 'workbench-photo-preview-desktop')
+  await page.keyboard.press('Escape')
+  await page.locator('.el-image-viewer__wrapper').waitFor({ state: 'detached' })
   await act(page, shared.id, 'accept')
   expect((await caseState(page, shared.id)) === 'accepted', 'accepted')
   await act(page, shared.id, 'dispatch', async (dialog) => {
@@ -308,6 +384,8 @@ test('handler claims and handles', async () => {
   expect((await caseState(page, shared.id)) === 'in_progress', 'in_progress')
   await act(page, shared.id, 'handle', async () => {
     await fill(page, 'field-feedback', '已清运完毕')
+    await addPhotos(page, 'field-attachments', [await pngPhoto(page, 'after.png', '#2563eb')])
+    await shot(page, 'workbench-handle-photo-desktop')
   })
   expect((await caseState(page, shared.id)) === 'handled', 'handled')
   await page.context().close()
@@ -319,6 +397,9 @@ test('dispatcher verifies and closes', async () => {
   expect((await caseState(page, shared.id)) === 'closed', 'closed')
   await page.goto(`${BASE}/workbench?case=${shared.id}`)
   await page.getByTestId('timeline').locator('[data-event="verified"]').waitFor()
+  // The report's photo and the handler's, each in its group.
+  expect((await photosLoaded(page)) === 2, 'two thumbnails')
+  expect((await page.locator('[data-testid=case-photos] [data-source=handled] [data-testid=case-photo]').count()) === 1, "the handler's photo")
   await shot(page, 'workbench-closed-desktop')
 })
 
@@ -392,6 +473,7 @@ test('grid worker view lists open cases and reports', async () => {
   const pin = await gridPixel(page, 'worker-map')
   await page.mouse.click(pin.x, pin.y)
   await page.waitForFunction((g) => document.querySelector('[data-testid=place-info]')?.getAttribute('data-grid') === g, pin.code)
+  await addPhotos(page, 'worker-photos', [await pngPhoto(page, 'ad.png', '#f59e0b')])
   await shot(page, 'worker-report-phone')
   await page.getByTestId('worker-submit').click()
   await page.locator('.el-drawer [data-testid="case-detail"]').waitFor()
@@ -402,9 +484,16 @@ test('grid worker view lists open cases and reports', async () => {
   await drawer.getByTestId('action-close_on_spot').click()
   const dialog = page.locator('.el-dialog').filter({ has: page.getByTestId('action-submit') }).last()
   await fill(page, 'field-evidence', '已清除')
+  await addPhotos(page, 'field-attachments', [await pngPhoto(page, 'cleaned.png', '#0891b2')])
+  await shot(page, 'worker-close-photo-phone')
   await dialog.getByTestId('action-submit').click()
   await dialog.waitFor({ state: 'hidden' })
   await drawer.locator('[data-testid="case-detail"][data-state="closed"]').waitFor()
+  // The worker sees both photos of the case: the report's and the evidence.
+  expect((await photosLoaded(page, '.el-drawer')) === 2, 'two thumbnails in the drawer')
+  expect((await drawer.locator('[data-source=closed_on_spot] [data-testid=case-photo]').count()) === 1, 'the evidence photo')
+  await drawer.getByTestId('case-photos').scrollIntoViewIfNeeded()
+  await shot(page, 'worker-closed-photos-phone')
   await page.context().close()
 })
 
@@ -492,9 +581,6 @@ test('command centre and map screens render with data', async () => {
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=case-map]')?.getAttribute('data-points') ?? 0) > 0)
   await page.waitForTimeout(1500)
   await shot(page, 'map-desktop')
-  await page.goto(BASE + '/admin')
-  await page.getByTestId('admin-categories').waitFor()
-  await shot(page, 'admin-desktop')
   await page.context().close()
 
   const phone = await newPage(PHONE)
@@ -507,6 +593,108 @@ test('command centre and map screens render with data', async () => {
   await phone.waitForTimeout(1000)
   await shot(phone, 'screen-phone')
   await phone.context().close()
+})
+
+test('admin adds a grid worker who can sign in, changes the account, edits a department', async () => {
+  const page = await newPage()
+  await login(page, 'admin')
+  await page.waitForURL('**/admin')
+  await page.getByTestId('user-row-dispatcher').waitFor()
+  // Filters: by text, then by role.
+  await fill(page, 'admin-user-search', 'work')
+  await page.getByTestId('user-row-dispatcher').waitFor({ state: 'detached' })
+  await page.getByTestId('user-row-worker').waitFor()
+  await fill(page, 'admin-user-search', '')
+  await page.getByTestId('admin-role-filter').click()
+  await page.locator('[data-testid=filter-role-department_handler]:visible').click()
+  await page.getByTestId('user-row-handler').waitFor()
+  expect((await page.getByTestId('user-row-worker').count()) === 0, 'role filter')
+  await page.waitForTimeout(300)
+  await shot(page, 'admin-users-filtered-desktop')
+  await page.locator('[data-testid=admin-role-filter] .el-select__wrapper').hover()
+  await page.locator('[data-testid=admin-role-filter] .el-select__clear').click()
+  await page.getByTestId('user-row-worker').waitFor()
+
+  // A new grid worker in 环翠楼街道; a short password is refused on the password input.
+  const username = 'e2e-worker-' + Date.now().toString(36)
+  const password = 'e2e-pass-2026'
+  await page.getByTestId('admin-user-add').click()
+  const dialog = page.locator('.el-dialog').filter({ has: page.getByTestId('user-submit') })
+  await dialog.waitFor()
+  await fill(page, 'user-username', username)
+  await fill(page, 'user-display_name', 'e2e 网格员 赵六')
+  await page.getByTestId('user-role').click()
+  await page.locator('[data-testid=role-opt-grid_worker]:visible').click()
+  expect((await page.getByTestId('user-item-department').count()) === 0, 'no department for a grid worker')
+  await cascade(page, 'user-scope', ['环翠区', '环翠楼街道'])
+  await page.waitForFunction(() => document.querySelector('[data-testid=user-scope-now]')?.textContent?.includes('371002001'))
+  await fill(page, 'user-password', 'short')
+  await page.getByTestId('user-submit').click()
+  const pwErr = page.locator('[data-testid=user-item-password] .el-form-item__error')
+  await pwErr.waitFor()
+  expect((await pwErr.innerText()).includes('密码至少 8 位'), `password error: ${await pwErr.innerText()}`)
+  await shot(page, 'admin-user-dialog-desktop')
+  await fill(page, 'user-password', password)
+  await page.getByTestId('user-submit').click()
+  await dialog.waitFor({ state: 'hidden' })
+  await page.getByTestId(`user-row-${username}`).waitFor()
+  await page.waitForTimeout(300)
+  await shot(page, 'admin-users-desktop')
+
+  // The new account signs in on a phone and lands on the worker view.
+  const phone = await newPage(PHONE)
+  await phone.goto(BASE + '/login')
+  await fill(phone, 'login-username', username)
+  await fill(phone, 'login-password', password)
+  await phone.getByTestId('login-submit').click()
+  await phone.waitForURL('**/worker')
+  await phone.getByTestId('worker-cases').waitFor()
+  const me = await phone.evaluate(async () => (await fetch('/api/v1/me')).json())
+  expect(me.role === 'grid_worker' && me.scope === '371002001', `me: ${JSON.stringify(me)}`)
+  await phone.waitForTimeout(800)
+  await shot(phone, 'admin-new-worker-phone')
+  await phone.context().close()
+
+  // The account becomes a department handler: the department is asked for, then sent.
+  await page.getByTestId(`user-edit-${username}`).click()
+  await dialog.waitFor()
+  await page.getByTestId('user-role').click()
+  await page.locator('[data-testid=role-opt-department_handler]:visible').click()
+  await page.getByTestId('user-item-department').waitFor()
+  await page.getByTestId('user-submit').click()
+  await page.locator('[data-testid=user-item-department] .el-form-item__error').waitFor()
+  await page.getByTestId('user-department').click()
+  await page.locator('[data-testid=dept-opt-wh-water]:visible').click()
+  await page.getByTestId('user-submit').click()
+  await dialog.waitFor({ state: 'hidden' })
+  const changed = (await page.evaluate(async () => (await fetch('/api/v1/admin/users')).json())).find((u) => u.username === username)
+  expect(changed.role === 'department_handler' && changed.department === 'wh-water', `changed: ${JSON.stringify(changed)}`)
+
+  // A department: its English name and one more category.
+  await page.getByRole('tab', { name: '职能部门' }).click()
+  await page.getByTestId('dept-edit-wh-water').click()
+  const ddialog = page.locator('.el-dialog').filter({ has: page.getByTestId('dept-submit') })
+  await ddialog.waitFor()
+  await fill(page, 'dept-name_en', 'Weihai Water Group (e2e)')
+  await page.getByTestId('dept-categories').click()
+  await page.locator('[data-testid=cat-opt-0103]:visible').click()
+  await page.keyboard.press('Escape')
+  await page.waitForTimeout(300)
+  await shot(page, 'admin-dept-dialog-desktop')
+  await page.getByTestId('dept-submit').click()
+  await ddialog.waitFor({ state: 'hidden' })
+  await page.waitForFunction(() => document.querySelector('[data-testid=dept-row-en-wh-water]')?.textContent === 'Weihai Water Group (e2e)')
+  const dept = (await page.evaluate(async () => (await fetch('/api/v1/departments')).json())).find((d) => d.id === 'wh-water')
+  expect(dept.name_en === 'Weihai Water Group (e2e)' && dept.categories.includes('0103'), `department: ${JSON.stringify(dept)}`)
+  await shot(page, 'admin-departments-desktop')
+  await page.context().close()
+
+  const small = await newPage(PHONE)
+  await login(small, 'admin')
+  await small.getByTestId(`user-row-${username}`).waitFor()
+  await small.waitForTimeout(500)
+  await shot(small, 'admin-users-phone')
+  await small.context().close()
 })
 
 test('no request left the server', async () => {

@@ -179,7 +179,37 @@ export interface NewCase {
   channel?: Channel
   location?: { lon: number; lat: number; crs?: Crs }
   reporter_phone?: string
+  /** Uploaded photos' ids (or http(s) URLs), at most 9. */
+  attachments?: string[]
 }
+
+/** An uploaded photo (`POST /attachments`). */
+export interface Attachment {
+  id: string
+  url: string
+  thumb_url: string
+  content_type: string
+  bytes: number
+  width: number
+  height: number
+}
+export interface NewUser {
+  username: string
+  display_name?: string
+  role: Role
+  scope: string
+  department?: string
+  password: string
+}
+/** `PATCH /admin/users/{id}`: absent fields stay; `department: null` removes it. */
+export interface UserUpdate {
+  display_name?: string
+  role?: Role
+  scope?: string
+  department?: string | null
+  password?: string
+}
+export interface DepartmentInput { name: string; name_en: string; area: string; categories: string[] }
 
 /** Filters of `GET /cases` and `GET /cases/counts`. */
 export interface CaseFilter {
@@ -258,6 +288,51 @@ export function filterQuery(f: CaseFilter, extra: Record<string, string | number
   return s ? '?' + s : ''
 }
 
+/** Parses an error body of the API (or answers a generic one). */
+function apiErrorOf(status: number, statusText: string, text: string): ApiError {
+  try {
+    const err = (JSON.parse(text) as { error?: { code: string; message: string; field: string | null } }).error
+    if (err) return new ApiError(status, err.code, err.message, err.field ?? null)
+  } catch {
+    /* not JSON */
+  }
+  return new ApiError(status, status === 413 ? 'payload_too_large' : 'internal', text.slice(0, 200) || statusText)
+}
+
+/**
+ * Uploads one photo as the request body (`POST /attachments`), reporting the share sent so far
+ * (0–1) to `onProgress`. XMLHttpRequest rather than fetch, for the upload progress.
+ */
+export function uploadPhoto(file: Blob, onProgress?: (share: number) => void, signal?: AbortSignal): Promise<Attachment> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', '/api/v1/attachments')
+    xhr.withCredentials = true
+    xhr.setRequestHeader('content-type', file.type)
+    xhr.setRequestHeader('accept', 'application/json')
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && onProgress) onProgress(e.total ? e.loaded / e.total : 0)
+    }
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try {
+          resolve(JSON.parse(xhr.responseText) as Attachment)
+        } catch {
+          reject(new ApiError(xhr.status, 'internal', xhr.responseText.slice(0, 200)))
+        }
+      } else reject(apiErrorOf(xhr.status, xhr.statusText, xhr.responseText))
+    }
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'upload failed'))
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'upload cancelled'))
+    signal?.addEventListener('abort', () => xhr.abort())
+    xhr.send(file)
+  })
+}
+
+/** The addresses of an uploaded photo and of its thumbnail. */
+export const photoUrl = (id: string) => `/api/v1/attachments/${encodeURIComponent(id)}`
+export const thumbUrl = (id: string) => `/api/v1/attachments/${encodeURIComponent(id)}/thumb`
+
 export const api = {
   login: (username: string, password: string) =>
     request<{ user: User; expires_at: string }>('POST', '/session', { username, password }),
@@ -289,6 +364,10 @@ export const api = {
   gridCounts: (f: CaseFilter) => request<Record<string, number>>('GET', '/cases/counts/grids' + filterQuery(f)),
   locate: (lon: number, lat: number, crs: Crs = 'wgs84') =>
     request<LocateResult>('GET', '/locate' + filterQuery({}, { lon, lat, crs })),
+  adminUsers: () => request<User[]>('GET', '/admin/users'),
+  createUser: (u: NewUser) => request<User>('POST', '/admin/users', u),
+  updateUser: (id: string, u: UserUpdate) => request<User>('PATCH', `/admin/users/${encodeURIComponent(id)}`, u),
+  putDepartment: (id: string, d: DepartmentInput) => request<Department>('PUT', `/admin/departments/${encodeURIComponent(id)}`, d),
   matchAddress: (q: string, limit = 5, area?: string) =>
     request<AddressMatch>('GET', '/addresses/match' + filterQuery({}, { q, limit, area })),
 }

@@ -66,3 +66,14 @@ describe('dispatchAreas', () => {
     expect(dispatchAreas({ area, owner_area: area[4] })).toEqual([])
   })
 })
+
+describe('photos of an action', () => {
+  it('sends the uploaded photos of handle and close_on_spot as attachments, none when empty', () => {
+    expect(emptyForm('handle')).toEqual({ feedback: '', attachments: [] })
+    expect(buildBody('handle', { feedback: ' 已清运 ', attachments: [] })).toEqual({ ok: true, body: { feedback: '已清运' } })
+    expect(buildBody('handle', { feedback: '已清运', attachments: ['p1', 'p2'] })).toEqual({ ok: true, body: { feedback: '已清运', attachments: ['p1', 'p2'] } })
+    expect(buildBody('close_on_spot', { evidence: '已清除', attachments: ['p1'] })).toEqual({ ok: true, body: { evidence: '已清除', attachments: ['p1'] } })
+    const ten = Array.from({ length: 10 }, (_, i) => 'p' + i)
+    expect((buildBody('handle', { feedback: 'x', attachments: ten }) as unknown as { body: { attachments: string[] } }).body.attachments).toHaveLength(9)
+  })
+})

@@ -3,6 +3,7 @@
 // their fields (README: "Actions and their fields").
 
 import type { Action, AreaRef, CaseView, Location, Rating } from '../api'
+import { MAX_PHOTOS } from './uploads'
 
 export type FieldKind =
   | 'text' // one line
@@ -13,6 +14,7 @@ export type FieldKind =
   | 'area' // dispatch: a lower area on the path to the case
   | 'rating'
   | 'target' // dispatch: department or area
+  | 'photos' // uploaded photos' ids (PhotoUploader), sent as `attachments`
 
 export interface FieldSpec {
   name: string
@@ -30,7 +32,7 @@ export const ACTION_FIELDS: Record<Action, FieldSpec[]> = {
   return: [f('reason', 'textarea')],
   request_extension: [f('until', 'datetime'), f('reason', 'textarea')],
   decide_extension: [f('granted', 'boolean'), f('reason', 'textarea', false)],
-  handle: [f('feedback', 'textarea')],
+  handle: [f('feedback', 'textarea'), f('attachments', 'photos', false)],
   verify: [f('passed', 'boolean'), f('comment', 'textarea', false)],
   rate: [f('rating', 'rating'), f('comment', 'textarea', false)],
   escalate: [f('reason', 'textarea')],
@@ -38,7 +40,7 @@ export const ACTION_FIELDS: Record<Action, FieldSpec[]> = {
   merge: [f('into', 'text')],
   suspend: [f('reason', 'textarea')],
   resume: [f('note', 'textarea', false)],
-  close_on_spot: [f('evidence', 'textarea')],
+  close_on_spot: [f('evidence', 'textarea'), f('attachments', 'photos', false)],
   instruct: [f('note', 'textarea')],
   reopen: [f('reason', 'textarea')],
   // Its own dialog (LocateDialog.vue): a grid, a point on the map or an address candidate.
@@ -50,13 +52,13 @@ export const PRIMARY_ACTIONS: Action[] = ['accept', 'dispatch', 'claim', 'handle
 /** Actions that end or turn back the case, styled as warnings. */
 export const DANGER_ACTIONS: Action[] = ['reject', 'return', 'merge', 'suspend', 'reopen', 'escalate']
 
-export type FormValues = Record<string, string | boolean | null | undefined>
+export type FormValues = Record<string, string | boolean | string[] | null | undefined>
 
 /** The blank form of an action. */
 export function emptyForm(action: Action): FormValues {
   const out: FormValues = {}
   for (const spec of ACTION_FIELDS[action]) {
-    out[spec.name] = spec.kind === 'boolean' ? true : spec.kind === 'target' ? 'department' : ''
+    out[spec.name] = spec.kind === 'boolean' ? true : spec.kind === 'target' ? 'department' : spec.kind === 'photos' ? [] : ''
   }
   return out
 }
@@ -87,6 +89,10 @@ export function buildBody(action: Action, form: FormValues, now: Date = new Date
       }
       case 'boolean':
         body[spec.name] = v === true || v === 'true'
+        break
+      case 'photos':
+        // Only when there are any; at most 9 (the uploader stops there too).
+        if (Array.isArray(v) && v.length) body[spec.name] = v.slice(0, MAX_PHOTOS)
         break
       case 'datetime': {
         if (blank(v)) return { ok: false, field: spec.name }
