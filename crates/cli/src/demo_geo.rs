@@ -29,12 +29,15 @@ const STEMS: [&str; 16] =
     ["海景", "金海湾", "福海", "翠园", "阳光", "锦绣", "盛德", "华夏", "东方", "怡园", "观海", "银河", "松涛", "枫林", "望海", "新村"];
 const SUFFIXES: [&str; 6] = ["花园", "小区", "家园", "苑", "公寓", "嘉园"];
 
+/// Points well inside each grid, by community code.
+type InteriorPoints = HashMap<String, Vec<(GridCode, (f64, f64))>>;
+
 /// What the demo's cases need of the geography.
 pub struct DemoGeo {
     /// The index over the demo grids.
     pub index: GridIndex,
     /// Points well inside each grid, by community.
-    pub points: HashMap<String, Vec<(GridCode, (f64, f64))>>,
+    pub points: InteriorPoints,
 }
 
 impl DemoGeo {
@@ -85,7 +88,7 @@ pub async fn load(store: &dyn Store) -> Result<DemoGeo> {
             g.staff.full_time = vec![worker.username.clone()];
         }
     }
-    let mut points: HashMap<String, Vec<(GridCode, (f64, f64))>> = HashMap::new();
+    let mut points = InteriorPoints::new();
     for g in &layout.grids {
         if let Some(p) = g.geometry.interior_point() {
             points.entry(g.code.community().to_string()).or_default().push((g.code.clone(), (p.x(), p.y())));

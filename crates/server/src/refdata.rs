@@ -46,9 +46,12 @@ impl RefData {
     }
 }
 
+/// The copy and when it was loaded.
+type Slot = Arc<RwLock<Option<(Instant, Arc<RefData>)>>>;
+
 #[derive(Default)]
 pub(crate) struct Cache {
-    slot: Arc<RwLock<Option<(Instant, Arc<RefData>)>>>,
+    slot: Slot,
     loading: Arc<tokio::sync::Mutex<()>>,
 }
 
