@@ -209,6 +209,26 @@ export interface UserUpdate {
   department?: string | null
   password?: string
 }
+/** `PUT /admin/categories/{code}`. */
+export interface CategoryInput { name: string; name_en: string; priority: Priority; handling_level: AreaLevel }
+export const PRIORITIES: Priority[] = ['normal', 'high', 'urgent']
+/** The levels a category may be handled at (not the province). */
+export const HANDLING_LEVELS: AreaLevel[] = ['city', 'county', 'town', 'village']
+
+/** The patrol and visit log (巡查走访). */
+export type PatrolKind = 'patrol' | 'visit'
+export interface NewPatrol { kind: PatrolKind; note: string; location?: { lon: number; lat: number; crs?: Crs } }
+export interface PatrolEntry {
+  id: string
+  username: string
+  kind: PatrolKind
+  area: string
+  /** The grid (15-digit code) the entry's point lies in, when given and in the worker's area. */
+  grid: string | null
+  location: Location | null
+  note: string
+  at: string
+}
 export interface DepartmentInput { name: string; name_en: string; area: string; categories: string[] }
 
 /** Filters of `GET /cases` and `GET /cases/counts`. */
@@ -368,6 +388,10 @@ export const api = {
   createUser: (u: NewUser) => request<User>('POST', '/admin/users', u),
   updateUser: (id: string, u: UserUpdate) => request<User>('PATCH', `/admin/users/${encodeURIComponent(id)}`, u),
   putDepartment: (id: string, d: DepartmentInput) => request<Department>('PUT', `/admin/departments/${encodeURIComponent(id)}`, d),
+  putCategory: (code: string, c: CategoryInput) => request<Category>('PUT', `/admin/categories/${encodeURIComponent(code)}`, c),
+  /** One day's log of the signed-in worker (`date` YYYY-MM-DD, China time; today by default). */
+  patrols: (date?: string) => request<PatrolEntry[]>('GET', '/patrols' + filterQuery({}, { date })),
+  addPatrol: (p: NewPatrol) => request<PatrolEntry>('POST', '/patrols', p),
   matchAddress: (q: string, limit = 5, area?: string) =>
     request<AddressMatch>('GET', '/addresses/match' + filterQuery({}, { q, limit, area })),
 }
