@@ -13,6 +13,7 @@ pub mod patrol;
 pub mod phone;
 pub mod role;
 pub mod text;
+pub mod timelimit;
 
 pub use area::{AreaCode, AreaLevel, GridCode};
 pub use case::{
