@@ -106,32 +106,32 @@ impl TimeLimits {
             }
             let fields: Vec<&str> = line.split(',').map(str::trim).collect();
             if fields.len() != COLUMNS.len() {
-                return Err(DomainError::invalid(&format!("line {line_no}"), format!("{} columns, expected 5", fields.len())));
+                return Err(DomainError::invalid(format!("line {line_no}"), format!("{} columns, expected 5", fields.len())));
             }
             let at = |c: usize| format!("line {line_no}, column {} ({})", c + 1, COLUMNS[c]);
             let any = |s: &str| s == "*" || s.is_empty();
             let category = if any(fields[0]) {
                 None
             } else {
-                Some(CategoryCode::parse(fields[0]).map_err(|e| DomainError::invalid(&at(0), e.to_string()))?)
+                Some(CategoryCode::parse(fields[0]).map_err(|e| DomainError::invalid(at(0), e.to_string()))?)
             };
             let priority = if any(fields[1]) {
                 None
             } else {
-                Some(Priority::from_str(fields[1]).map_err(|e| DomainError::invalid(&at(1), e.to_string()))?)
+                Some(Priority::from_str(fields[1]).map_err(|e| DomainError::invalid(at(1), e.to_string()))?)
             };
-            let step = Step::from_str(fields[2]).map_err(|e| DomainError::invalid(&at(2), e.to_string()))?;
-            let amount: u32 = fields[3].parse().map_err(|_| DomainError::invalid(&at(3), format!("`{}` is not a whole number", fields[3])))?;
+            let step = Step::from_str(fields[2]).map_err(|e| DomainError::invalid(at(2), e.to_string()))?;
+            let amount: u32 = fields[3].parse().map_err(|_| DomainError::invalid(at(3), format!("`{}` is not a whole number", fields[3])))?;
             let unit = match fields[4] {
                 "working_days" => TimeUnit::WorkingDays,
                 "working_hours" => TimeUnit::WorkingHours,
                 "hours" => TimeUnit::NaturalHours,
-                other => return Err(DomainError::invalid(&at(4), format!("`{other}` is not working_days, working_hours or hours"))),
+                other => return Err(DomainError::invalid(at(4), format!("`{other}` is not working_days, working_hours or hours"))),
             };
-            let limit = TimeLimit::new(amount, unit).map_err(|e| DomainError::invalid(&at(3), e.to_string()))?;
+            let limit = TimeLimit::new(amount, unit).map_err(|e| DomainError::invalid(at(3), e.to_string()))?;
             let rule = LimitRule { category, priority, step, limit };
             if rules.iter().any(|r: &LimitRule| r.category == rule.category && r.priority == rule.priority && r.step == rule.step) {
-                return Err(DomainError::invalid(&format!("line {line_no}"), "the same category, priority and step are given twice"));
+                return Err(DomainError::invalid(format!("line {line_no}"), "the same category, priority and step are given twice"));
             }
             rules.push(rule);
         }
