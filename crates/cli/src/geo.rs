@@ -9,7 +9,6 @@ use civicgrid_server::RefData;
 use civicgrid_store::Store;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::Arc;
 
 /// `civicgrid import …`.
@@ -75,7 +74,7 @@ pub enum EvalCmd {
 }
 
 fn crs_arg(crs: Option<&str>) -> Result<Option<Crs>> {
-    crs.map(|c| Crs::from_str(c).map_err(|_| anyhow::anyhow!("--crs: `{c}` is not one of wgs84, cgcs2000, gcj02, bd09"))).transpose()
+    crs.map(|c| civicgrid_server::geo::parse_crs("--crs", c).map_err(|e| anyhow::anyhow!(e.message))).transpose()
 }
 
 /// Reads a GeoJSON file or a Shapefile's parts.

@@ -249,6 +249,11 @@ pub struct PlaceRequest<'a> {
     pub hint: Option<AreaCode>,
 }
 
+/// The coordinate system `raw` names, refused naming `field` when it is none of the four.
+pub fn parse_crs(field: &str, raw: &str) -> Result<Crs, ApiError> {
+    Crs::from_str(raw).map_err(|_| ApiError::invalid(field, format!("{field}: `{raw}` is not one of wgs84, cgcs2000, gcj02, bd09")))
+}
+
 /// The point of a standard address, if it has one.
 fn point_of(a: &StandardAddress) -> Option<Location> {
     Location::new(a.lon?, a.lat?).ok()

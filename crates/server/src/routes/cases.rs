@@ -64,14 +64,16 @@ pub struct NewCaseRequest {
 
 /// Reads a point and its coordinate system, naming the field at fault.
 pub(crate) fn point_of(l: &LocationInput) -> ApiResult<(f64, f64, Crs)> {
-    let crs = match l.crs.as_deref() {
-        None => Crs::Wgs84,
-        Some(c) => Crs::from_str(c).map_err(|_| {
-            ApiError::invalid("location.crs", format!("location.crs: `{c}` is not one of wgs84, cgcs2000, gcj02, bd09"))
-        })?,
-    };
+    let crs = l.crs.as_deref().map(|c| geo::parse_crs("location.crs", c)).transpose()?.unwrap_or(Crs::Wgs84);
     Location::new(l.lon, l.lat)?;
     Ok((l.lon, l.lat, crs))
+}
+
+/// A point as given, in WGS84.
+pub(crate) fn wgs84_location(l: &LocationInput) -> ApiResult<Location> {
+    let (lon, lat, crs) = point_of(l)?;
+    let (x, y) = civicgrid_geo::to_wgs84(crs, lon, lat);
+    Ok(Location::new(x, y)?)
 }
 
 fn default_channel(actor: &Actor) -> Channel {
@@ -455,16 +457,15 @@ async fn locate_command(app: &AppState, rd: &RefData, r: ActionRequest) -> ApiRe
     let location = match &r.location {
         None => None,
         Some(l) => {
-            let (lon, lat, crs) = point_of(l)?;
-            let (x, y) = civicgrid_geo::to_wgs84(crs, lon, lat);
+            let p = wgs84_location(l)?;
             if grid.is_none() {
-                match app.geo().await?.index.locate(x, y) {
+                match app.geo().await?.index.locate(p.lon, p.lat) {
                     civicgrid_geo::index::Placement::Grid { grid: g, .. } => grid = Some(g),
                     civicgrid_geo::index::Placement::Area { area } => found = Some(area),
                     civicgrid_geo::index::Placement::Outside => {}
                 }
             }
-            Some(Location::new(x, y)?)
+            Some(p)
         }
     };
     let area = match r.area.as_deref() {

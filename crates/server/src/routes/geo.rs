@@ -146,7 +146,7 @@ fn require_admin(user: &civicgrid_domain::User) -> ApiResult<()> {
 fn crs_param(p: &ImportParams) -> ApiResult<Option<Crs>> {
     p.crs
         .as_deref()
-        .map(|c| Crs::from_str(c).map_err(|_| ApiError::invalid("crs", format!("crs: `{c}` is not one of wgs84, cgcs2000, gcj02, bd09"))))
+        .map(|c| crate::geo::parse_crs("crs", c))
         .transpose()
 }
 
@@ -249,10 +249,7 @@ pub(crate) async fn locate(State(app): State<AppState>, Query(params): Query<Has
             return Err(ApiError::invalid(k, format!("unknown query parameter `{k}`")));
         }
     }
-    let crs = match params.get("crs") {
-        None => Crs::Wgs84,
-        Some(c) => Crs::from_str(c).map_err(|_| ApiError::invalid("crs", format!("crs: `{c}` is not one of wgs84, cgcs2000, gcj02, bd09")))?,
-    };
+    let crs = params.get("crs").map(|c| crate::geo::parse_crs("crs", c)).transpose()?.unwrap_or(Crs::Wgs84);
     let (lon, lat) = (num("lon")?, num("lat")?);
     civicgrid_domain::Location::new(lon, lat).map_err(|e| ApiError::invalid(e.field().unwrap_or("lon").trim_start_matches("location."), e.to_string()))?;
     let (x, y) = civicgrid_geo::to_wgs84(crs, lon, lat);

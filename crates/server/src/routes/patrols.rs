@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, SignedIn};
-use crate::routes::cases::{point_of, LocationInput};
+use crate::routes::cases::{wgs84_location, LocationInput};
 use crate::AppState;
 
 /// China Standard Time: the log's days are China's days.
@@ -46,10 +46,9 @@ pub(crate) async fn add(
     let note = PatrolEntry::note(&req.note)?;
     let (mut area, mut grid, mut location) = (user.scope.clone(), None, None);
     if let Some(l) = &req.location {
-        let (lon, lat, crs) = point_of(l)?;
-        let (x, y) = civicgrid_geo::to_wgs84(crs, lon, lat);
-        location = Some(civicgrid_domain::Location::new(x, y)?);
-        if let Placement::Grid { grid: g, .. } = app.geo().await?.index.locate(x, y) {
+        let p = wgs84_location(l)?;
+        location = Some(p);
+        if let Placement::Grid { grid: g, .. } = app.geo().await?.index.locate(p.lon, p.lat) {
             // A point in a grid of his own area files the entry there; elsewhere it stays at his scope.
             if user.scope.contains(&g.community()) {
                 area = g.community();
