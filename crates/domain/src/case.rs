@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::text::{bounded, limits};
 use crate::role::Visibility;
 use crate::location::{LocationFix, Placed};
+use crate::timelimit::{Step, StepDeadline};
 use crate::{Actor, ActorRef, AreaCode, AreaLevel, Category, CategoryCode, DomainError, GridCode, Role};
 
 macro_rules! string_enum {
@@ -529,6 +530,10 @@ pub enum EventKind {
     Instructed { note: String },
     /// Reopened after an unsatisfied rating.
     Reopened { reason: String },
+    /// A step's warning time passed (a timer fired).
+    DeadlineWarned { step: Step, due: DateTime<Utc> },
+    /// A step's deadline passed (a timer fired).
+    Overdue { step: Step, due: DateTime<Utc> },
     /// A dispatcher placed or confirmed where the case is.
     Located {
         /// Where it is now.
@@ -563,6 +568,8 @@ impl EventKind {
             EventKind::Instructed { .. } => "instructed",
             EventKind::Reopened { .. } => "reopened",
             EventKind::Located { .. } => "located",
+            EventKind::DeadlineWarned { .. } => "deadline_warned",
+            EventKind::Overdue { .. } => "overdue",
         }
     }
 
@@ -575,6 +582,8 @@ impl EventKind {
                 | EventKind::ExtensionRequested { .. }
                 | EventKind::ExtensionDecided { .. }
                 | EventKind::Located { .. }
+                | EventKind::DeadlineWarned { .. }
+                | EventKind::Overdue { .. }
         )
     }
 }
@@ -593,6 +602,10 @@ pub struct CaseEvent {
     /// What happened.
     #[serde(flatten)]
     pub kind: EventKind,
+    /// The deadline of the step the case runs from this event on, when the event started a
+    /// step or moved its deadline (see [`crate::policy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<StepDeadline>,
 }
 
 /// The current state of a case: the fold of its events.
@@ -635,6 +648,9 @@ pub struct Case {
     /// Where a dispatcher placed the case, overriding the report's area, grid and point.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placed: Option<Placed>,
+    /// The deadline of the step the case is running (kept, with `paused_at`, while suspended).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<StepDeadline>,
     /// When reported.
     pub created_at: DateTime<Utc>,
     /// When last changed.
@@ -688,6 +704,7 @@ impl Case {
             at: now,
             actor: actor.to_ref(),
             kind: EventKind::Reported { code, case: new, owner_area, reporter_user_id },
+            deadline: None,
         };
         let case = Case::from_events(std::slice::from_ref(&event)).expect("a reported event starts a case");
         Ok((case, event))
@@ -716,6 +733,7 @@ impl Case {
             return_count: 0,
             escalation_count: 0,
             placed: None,
+            deadline: first.deadline.clone(),
             created_at: first.at,
             updated_at: first.at,
             version: 1,
@@ -801,6 +819,7 @@ impl Case {
             }
             E::Instructed { .. } => {}
             E::Located { placed, .. } => self.placed = Some(placed.clone()),
+            E::DeadlineWarned { .. } | E::Overdue { .. } => {}
             E::Reopened { .. } => {
                 self.state = CaseState::Accepted;
                 self.assignee = None;
@@ -808,6 +827,11 @@ impl Case {
                 self.rating = None;
                 self.reopen_count += 1;
             }
+        }
+        match &e.deadline {
+            Some(d) => self.deadline = Some(d.clone()),
+            None if !self.state.is_open() => self.deadline = None,
+            None => {}
         }
         self.version = e.seq;
         self.updated_at = e.at;
@@ -853,8 +877,10 @@ impl Case {
     }
 
     /// True if `actor` runs the centre that currently owns the case.
+    /// The system (timers and rules) acts for the owning centre.
     fn managed_by(&self, actor: &Actor) -> bool {
-        matches!(actor, Actor::User { role, scope, .. } if role.is_dispatcher() && scope.contains(&self.owner_area))
+        matches!(actor, Actor::System)
+            || matches!(actor, Actor::User { role, scope, .. } if role.is_dispatcher() && scope.contains(&self.owner_area))
     }
 
     /// True if `actor` is on the receiving side of the current dispatch.
@@ -873,7 +899,8 @@ impl Case {
 
     /// True if `actor` oversees the case's area as a leader or any dispatcher above it.
     fn overseen_by(&self, actor: &Actor, leader_only: bool) -> bool {
-        matches!(actor, Actor::User { role, scope, .. }
+        (!leader_only && matches!(actor, Actor::System))
+            || matches!(actor, Actor::User { role, scope, .. }
             if (*role == Role::Leader || (!leader_only && role.is_dispatcher())) && scope.contains(self.area()))
     }
 
@@ -1052,7 +1079,7 @@ impl Case {
                 EventKind::Located { placed: Placed { area, grid, location }, note: opt_note("note", n)? }
             }
         };
-        Ok(CaseEvent { case_id: self.id, seq: self.version + 1, at: now, actor: actor.to_ref(), kind })
+        Ok(CaseEvent { case_id: self.id, seq: self.version + 1, at: now, actor: actor.to_ref(), kind, deadline: None })
     }
 
     /// Decides and applies a command, answering the event to store.

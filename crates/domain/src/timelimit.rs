@@ -169,6 +169,9 @@ pub struct StepDeadline {
     pub limit: TimeLimit,
     /// The count ran through a year without calendar data: weekends only there.
     pub weekends_only: bool,
+    /// Set while the case is suspended: the clock stopped then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused_at: Option<DateTime<Utc>>,
 }
 
 impl StepDeadline {
@@ -184,7 +187,7 @@ impl StepDeadline {
         let limit = limits.limit(category, priority, step);
         let d = calendar.deadline(&at, limit)?;
         let due = d.deadline.with_timezone(&Utc);
-        Ok(StepDeadline { step, started: at, warn: warn_time(at, due, limits.warn_at), due, limit, weekends_only: d.weekends_only })
+        Ok(StepDeadline { step, started: at, warn: warn_time(at, due, limits.warn_at), due, limit, weekends_only: d.weekends_only, paused_at: None })
     }
 
     /// The deadline after an extension to `until` was granted; the warning keeps its share.
@@ -197,7 +200,26 @@ impl StepDeadline {
     pub fn resumed(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StepDeadline {
         let paused = (to - from).max(Duration::zero());
         let shift = |t: DateTime<Utc>| if t > from { t + paused } else { t };
-        StepDeadline { warn: shift(self.warn), due: shift(self.due), ..self.clone() }
+        StepDeadline { warn: shift(self.warn), due: shift(self.due), paused_at: None, ..self.clone() }
+    }
+
+    /// The deadline with its clock stopped at `at` (a suspension).
+    pub fn paused(&self, at: DateTime<Utc>) -> StepDeadline {
+        StepDeadline { paused_at: Some(at), ..self.clone() }
+    }
+
+    /// The card a reader sees at `now`: red once overdue, yellow once past the warning time;
+    /// none while the clock is stopped.
+    pub fn card(&self, now: DateTime<Utc>) -> Option<Card> {
+        if self.paused_at.is_some() {
+            None
+        } else if now >= self.due {
+            Some(Card::Red)
+        } else if now >= self.warn {
+            Some(Card::Yellow)
+        } else {
+            None
+        }
     }
 
     /// True once `now` is past the deadline.
@@ -205,6 +227,16 @@ impl StepDeadline {
         now >= self.due
     }
 }
+
+string_enum!(
+    /// The mark on a case whose deadline is near or past (红黄牌).
+    Card, "card" {
+        /// 黄牌: past the warning time.
+        Yellow = "yellow",
+        /// 红牌: past the deadline.
+        Red = "red",
+    }
+);
 
 /// The moment `share` of the way from `start` to `due`.
 fn warn_time(start: DateTime<Utc>, due: DateTime<Utc>, share: f64) -> DateTime<Utc> {

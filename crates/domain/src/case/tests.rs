@@ -247,7 +247,7 @@ proptest! {
         }
         // The log rebuilds the live state exactly.
         let first = CaseEvent { case_id: c.id, seq: 1, at: c.created_at, actor: all[7].to_ref(), kind: EventKind::Reported {
-            code: c.code.clone(), case: c.report.clone(), owner_area: code("371002001"), reporter_user_id: Some("resident".into()) } };
+            code: c.code.clone(), case: c.report.clone(), owner_area: code("371002001"), reporter_user_id: Some("resident".into()) }, deadline: None };
         let mut events = vec![first];
         events.extend(log);
         prop_assert_eq!(Case::from_events(&events).unwrap(), c);
