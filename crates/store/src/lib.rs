@@ -278,6 +278,9 @@ pub trait Store: Send + Sync + 'static {
     async fn count_by_state(&self, q: &CaseQuery) -> Result<Vec<(CaseState, u64)>>;
     /// Counts per grid with the same filters (states included); cases without a grid are left out.
     async fn count_by_grid(&self, q: &CaseQuery) -> Result<Vec<(String, u64)>>;
+    /// The whole logs of the cases under `area` that have an event in `[from, to)`, each in
+    /// order: what evaluation reads.
+    async fn case_logs(&self, area: &AreaCode, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Vec<CaseEvent>>>;
     /// Rebuilds the `cases` projection from the log.
     async fn rebuild_projections(&self) -> Result<RebuildReport>;
     /// Records that `user_id` read `field` of case `case_id` in clear.

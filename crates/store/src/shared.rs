@@ -48,6 +48,12 @@ pub(crate) fn department_of(c: &Case) -> Option<&str> {
     }
 }
 
+/// The deadline whose clock is running (none while suspended): what the projection's
+/// `warn_at`/`due_at` columns hold for the red and yellow cards.
+pub(crate) fn running(c: &Case) -> Option<&civicgrid_domain::StepDeadline> {
+    c.deadline.as_ref().filter(|d| d.paused_at.is_none())
+}
+
 pub(crate) fn outbox_payload(c: &Case, e: &CaseEvent) -> String {
     serde_json::json!({
         "case_id": c.id, "code": c.code, "seq": e.seq, "event": e.kind.name(), "state": c.state,
@@ -131,7 +137,7 @@ macro_rules! impl_store {
             for chunk in cases.chunks(500) {
                 let mut b = QueryBuilder::<$db>::new(
                     "INSERT INTO cases (id, code, state, category, channel, priority, area, owner_area, department_id,
-                        handler_user_id, reporter_user_id, supervised, created_at, updated_at, version, data, grid) ",
+                        handler_user_id, reporter_user_id, supervised, created_at, updated_at, version, data, grid, warn_at, due_at) ",
                 );
                 b.push_values(chunk, |mut r, c| {
                     r.push_bind(c.id.to_string())
@@ -150,7 +156,9 @@ macro_rules! impl_store {
                         .push_bind(micros(c.updated_at))
                         .push_bind(c.version as i64)
                         .push_bind(to_json(*c))
-                        .push_bind(c.grid().map(|g| g.as_str()));
+                        .push_bind(c.grid().map(|g| g.as_str()))
+                        .push_bind(running(c).map(|d| micros(d.warn)))
+                        .push_bind(running(c).map(|d| micros(d.due)));
                 });
                 b.build().execute(&mut **tx).await?;
             }
@@ -161,7 +169,7 @@ macro_rules! impl_store {
         async fn update_projection(tx: &mut Tx<'_>, c: &Case, expected: Option<u32>) -> Result<()> {
             let res = sqlx::query(
                 "UPDATE cases SET state=$2, owner_area=$3, department_id=$4, handler_user_id=$5, supervised=$6,
-                    updated_at=$7, version=$8, data=$9, area=$11, grid=$12
+                    updated_at=$7, version=$8, data=$9, area=$11, grid=$12, warn_at=$13, due_at=$14
                  WHERE id=$1 AND ($10 < 0 OR version=$10)",
             )
             .bind(c.id.to_string())
@@ -176,6 +184,8 @@ macro_rules! impl_store {
             .bind(expected.map(|v| v as i64).unwrap_or(-1))
             .bind(c.area().as_str())
             .bind(c.grid().map(|g| g.as_str()))
+            .bind(running(c).map(|d| micros(d.warn)))
+            .bind(running(c).map(|d| micros(d.due)))
             .execute(&mut **tx)
             .await?;
             if res.rows_affected() != 1 {
@@ -812,6 +822,32 @@ macro_rules! impl_store {
                     let s: String = r.try_get("state")?;
                     let n: i64 = r.try_get("n")?;
                     out.push((s.parse().map_err(|e: DomainError| StoreError::Corrupt(e.to_string()))?, n as u64));
+                }
+                Ok(out)
+            }
+
+            async fn case_logs(&self, area: &AreaCode, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Vec<CaseEvent>>> {
+                let rows = sqlx::query(
+                    "SELECT e.case_id, e.payload FROM case_events e JOIN cases c ON c.id = e.case_id
+                     WHERE c.area >= $1 AND c.area < $2
+                       AND e.case_id IN (SELECT case_id FROM case_events WHERE at >= $3 AND at < $4)
+                     ORDER BY e.case_id, e.seq",
+                )
+                .bind(area.as_str())
+                .bind(prefix_end(area.as_str()))
+                .bind(micros(from))
+                .bind(micros(to))
+                .fetch_all(&self.read)
+                .await?;
+                let mut out: Vec<Vec<CaseEvent>> = Vec::new();
+                let mut current: Option<String> = None;
+                for r in rows {
+                    let id: String = r.try_get("case_id")?;
+                    if current.as_deref() != Some(id.as_str()) {
+                        out.push(Vec::new());
+                        current = Some(id);
+                    }
+                    out.last_mut().expect("pushed above").push(event_from_json(&r.try_get::<String, _>("payload")?)?);
                 }
                 Ok(out)
             }
