@@ -9,6 +9,7 @@
 pub mod attachment;
 pub mod crypto;
 pub mod geo;
+pub mod jobs;
 pub mod open311;
 mod postgres;
 pub mod seed;
@@ -164,6 +165,9 @@ pub struct CaseQuery {
     pub created_from: Option<DateTime<Utc>>,
     /// Created before.
     pub created_to: Option<DateTime<Utc>>,
+    /// Red or yellow card as of the given moment (red: past the deadline; yellow: past the
+    /// warning time, not yet the deadline).
+    pub card: Option<(civicgrid_domain::Card, DateTime<Utc>)>,
     /// Continue after this case id (cursor).
     pub after: Option<Uuid>,
     /// Page size.
@@ -182,6 +186,7 @@ impl Default for CaseQuery {
             supervised: None,
             created_from: None,
             created_to: None,
+            card: None,
             after: None,
             limit: 50,
         }
@@ -210,7 +215,7 @@ pub struct RebuildReport {
 
 /// The storage of civicgrid.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: jobs::JobStore + Send + Sync + 'static {
     /// Which backend this is: `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations.
@@ -278,6 +283,12 @@ pub trait Store: Send + Sync + 'static {
     async fn count_by_state(&self, q: &CaseQuery) -> Result<Vec<(CaseState, u64)>>;
     /// Counts per grid with the same filters (states included); cases without a grid are left out.
     async fn count_by_grid(&self, q: &CaseQuery) -> Result<Vec<(String, u64)>>;
+    /// Red and yellow cards at `now` among the cases the filters select (states included).
+    async fn count_by_card(&self, q: &CaseQuery, now: DateTime<Utc>) -> Result<(u64, u64)>;
+    /// The calendar, time limits and rules the store applies to every change.
+    fn policy(&self) -> std::sync::Arc<civicgrid_domain::CasePolicy>;
+    /// Replaces the policy (a further year's calendar loaded, configured rules).
+    fn set_policy(&self, p: std::sync::Arc<civicgrid_domain::CasePolicy>);
     /// The whole logs of the cases under `area` that have an event in `[from, to)`, each in
     /// order: what evaluation reads.
     async fn case_logs(&self, area: &AreaCode, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Vec<CaseEvent>>>;

@@ -10,6 +10,7 @@ pub struct PgStore {
     read: PgPool,
     write: PgPool,
     intake: tokio::sync::mpsc::Sender<crate::shared::IntakeJob>,
+    policy: crate::shared::PolicyCell,
 }
 
 impl PgStore {
@@ -20,8 +21,9 @@ impl PgStore {
         // statement guesses them narrow and sorts a million rows. Plan every execution instead.
         let opts = PgConnectOptions::from_str(url)?.options([("plan_cache_mode", "force_custom_plan")]);
         let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
-        let intake = spawn_intake(pool.clone(), 4);
-        Ok(PgStore { read: pool.clone(), write: pool, intake })
+        let policy = crate::shared::PolicyCell::shipped();
+        let intake = spawn_intake(pool.clone(), 4, policy.clone());
+        Ok(PgStore { read: pool.clone(), write: pool, intake, policy })
     }
 
     fn migrator() -> sqlx::migrate::Migrator {
@@ -34,3 +36,4 @@ impl PgStore {
 }
 
 crate::shared::impl_store!(PgStore, sqlx::Postgres, "postgres", " FOR UPDATE");
+crate::jobs::impl_jobs!(PgStore, sqlx::Postgres, " FOR UPDATE SKIP LOCKED");

@@ -78,6 +78,25 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
+/// The case policy a store applies (calendar, time limits, rules), swappable while running:
+/// an admin may load a further year's calendar.
+#[derive(Clone)]
+pub(crate) struct PolicyCell(std::sync::Arc<std::sync::RwLock<std::sync::Arc<civicgrid_domain::CasePolicy>>>);
+
+impl PolicyCell {
+    pub(crate) fn shipped() -> PolicyCell {
+        PolicyCell(std::sync::Arc::new(std::sync::RwLock::new(std::sync::Arc::new(civicgrid_domain::CasePolicy::shipped()))))
+    }
+
+    pub(crate) fn get(&self) -> std::sync::Arc<civicgrid_domain::CasePolicy> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub(crate) fn set(&self, p: std::sync::Arc<civicgrid_domain::CasePolicy>) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = p;
+    }
+}
+
 /// Most creates committed together by one group commit.
 pub(crate) const GROUP_MAX: usize = 64;
 
@@ -192,6 +211,31 @@ macro_rules! impl_store {
                 return Err(StoreError::Conflict(format!("case {}", c.id)));
             }
             Ok(())
+        }
+
+        /// Inserts timers, many per statement; one that already exists (fired or not) is kept.
+        async fn insert_timers(tx: &mut Tx<'_>, timers: &[(Uuid, civicgrid_domain::TimerSpec)]) -> Result<()> {
+            for chunk in timers.chunks(500) {
+                let mut b = QueryBuilder::<$db>::new("INSERT INTO timers (id, case_id, kind, step, due, fire_at) ");
+                b.push_values(chunk, |mut r, (case_id, t)| {
+                    r.push_bind(Uuid::now_v7().to_string())
+                        .push_bind(case_id.to_string())
+                        .push_bind(t.kind.as_str())
+                        .push_bind(t.step.as_str())
+                        .push_bind(micros(t.due))
+                        .push_bind(micros(t.at));
+                });
+                b.push(" ON CONFLICT (case_id, kind, step, due) DO NOTHING");
+                b.build().execute(&mut **tx).await?;
+            }
+            Ok(())
+        }
+
+        /// Replaces a case's pending timers with `timers` (its deadline moved, or its step ended).
+        async fn reset_timers(tx: &mut Tx<'_>, case_id: Uuid, timers: &[civicgrid_domain::TimerSpec]) -> Result<()> {
+            sqlx::query("DELETE FROM timers WHERE case_id = $1 AND fired_at IS NULL").bind(case_id.to_string()).execute(&mut **tx).await?;
+            let rows: Vec<(Uuid, civicgrid_domain::TimerSpec)> = timers.iter().map(|t| (case_id, t.clone())).collect();
+            insert_timers(tx, &rows).await
         }
 
         /// Appends events, each with the case as it stands after it (for the outbox), many per
@@ -317,6 +361,15 @@ macro_rules! impl_store {
             if let Some(s) = q.supervised {
                 b.push(" AND supervised = ").push_bind(s);
             }
+            match q.card {
+                Some((civicgrid_domain::Card::Red, now)) => {
+                    b.push(" AND due_at <= ").push_bind(micros(now));
+                }
+                Some((civicgrid_domain::Card::Yellow, now)) => {
+                    b.push(" AND warn_at <= ").push_bind(micros(now)).push(" AND due_at > ").push_bind(micros(now));
+                }
+                None => {}
+            }
             // Case ids are UUID v7, ordered by report time: the same bound on `id` lets the
             // newest-first scan walk the id index instead of sorting every case of the range.
             if let Some(t) = q.created_from {
@@ -333,7 +386,7 @@ macro_rules! impl_store {
         /// are resolved first (keys stored earlier, or repeated within the group), then each day's
         /// code numbers are taken in one step, then all rows are written in bulk. The first
         /// failure abandons the whole group.
-        async fn create_group(pool: &sqlx::Pool<$db>, reqs: &[&CreateCase]) -> Result<Vec<Created>> {
+        async fn create_group(pool: &sqlx::Pool<$db>, policy: &civicgrid_domain::CasePolicy, reqs: &[&CreateCase]) -> Result<Vec<Created>> {
             enum Slot {
                 Stored(Uuid),
                 InGroup(usize),
@@ -392,12 +445,15 @@ macro_rules! impl_store {
                 let seq = next.get_mut(&CaseCode::day(req.now)).expect("allocated above");
                 let code = CaseCode::new(req.now, *seq as u64);
                 *seq += 1;
-                made.push(Some(Case::report(Uuid::now_v7(), code, req.new.clone(), req.handling_level, &req.actor, req.now)?));
+                made.push(Some(policy.report(Uuid::now_v7(), code, req.new.clone(), req.handling_level, &req.actor, req.now)?));
             }
             let new: Vec<(&Case, &CaseEvent)> = made.iter().flatten().map(|(c, e)| (c, e)).collect();
             let cases: Vec<&Case> = new.iter().map(|(c, _)| *c).collect();
             insert_projections(&mut db, &cases).await?;
             append_events(&mut db, &new, true).await?;
+            let timers: Vec<(Uuid, civicgrid_domain::TimerSpec)> =
+                cases.iter().flat_map(|c| policy.timers(c).into_iter().map(move |t| (c.id, t))).collect();
+            insert_timers(&mut db, &timers).await?;
             for c in cases.iter().filter(|c| !c.report.attachments.is_empty()) {
                 link_refs(&mut db, c.id, &c.report.attachments).await?;
             }
@@ -435,11 +491,11 @@ macro_rules! impl_store {
         /// never costs another its case.
         /// `workers` groups may be in flight at once (one for SQLite's single writer, several
         /// for PostgreSQL, where round trips and not the lock are the limit).
-        pub(crate) fn spawn_intake(pool: sqlx::Pool<$db>, workers: usize) -> tokio::sync::mpsc::Sender<IntakeJob> {
+        pub(crate) fn spawn_intake(pool: sqlx::Pool<$db>, workers: usize, policy: PolicyCell) -> tokio::sync::mpsc::Sender<IntakeJob> {
             let (tx, rx) = tokio::sync::mpsc::channel::<IntakeJob>(4 * GROUP_MAX);
             let rx = std::sync::Arc::new(tokio::sync::Mutex::new(rx));
             for _ in 0..workers.max(1) {
-            let (rx, pool) = (rx.clone(), pool.clone());
+            let (rx, pool, policy) = (rx.clone(), pool.clone(), policy.clone());
             tokio::spawn(async move {
                 loop {
                     let mut group = {
@@ -455,7 +511,8 @@ macro_rules! impl_store {
                         group
                     };
                     let reqs: Vec<&CreateCase> = group.iter().map(|j| &j.req).collect();
-                    match create_group(&pool, &reqs).await {
+                    let policy = policy.get();
+                    match create_group(&pool, &policy, &reqs).await {
                         Ok(results) => {
                             for (job, r) in group.into_iter().zip(results) {
                                 let _ = job.reply.send(Ok(r));
@@ -463,7 +520,7 @@ macro_rules! impl_store {
                         }
                         Err(_) if group.len() > 1 => {
                             for job in group {
-                                let r = create_group(&pool, &[&job.req]).await.map(|mut v| v.remove(0));
+                                let r = create_group(&pool, &policy, &[&job.req]).await.map(|mut v| v.remove(0));
                                 let _ = job.reply.send(r);
                             }
                         }
@@ -763,14 +820,21 @@ macro_rules! impl_store {
                 let mut tx = self.begin_write().await?;
                 let mut case = load_case(&mut *tx, id, true).await?.ok_or_else(|| StoreError::NotFound(format!("case {id}")))?;
                 let expected = case.version;
-                let event = case.execute(actor, cmd, now)?;
-                match &event.kind {
+                let policy = self.policy.get();
+                let timers_before = policy.timers(&case);
+                let events = policy.execute(&mut case, actor, cmd, now)?;
+                match &events[0].kind {
                     civicgrid_domain::EventKind::Handled { attachments, .. }
                     | civicgrid_domain::EventKind::ClosedOnSpot { attachments, .. } => link_refs(&mut tx, case.id, attachments).await?,
                     _ => {}
                 }
                 update_projection(&mut tx, &case, Some(expected)).await?;
-                append_events(&mut tx, &[(&case, &event)], true).await?;
+                let logged: Vec<(&Case, &CaseEvent)> = events.iter().map(|e| (&case, e)).collect();
+                append_events(&mut tx, &logged, true).await?;
+                let timers_after = policy.timers(&case);
+                if timers_after != timers_before {
+                    reset_timers(&mut tx, case.id, &timers_after).await?;
+                }
                 tx.commit().await?;
                 Ok(case)
             }
@@ -824,6 +888,25 @@ macro_rules! impl_store {
                     out.push((s.parse().map_err(|e: DomainError| StoreError::Corrupt(e.to_string()))?, n as u64));
                 }
                 Ok(out)
+            }
+
+            async fn count_by_card(&self, q: &CaseQuery, now: DateTime<Utc>) -> Result<(u64, u64)> {
+                let mut b = QueryBuilder::<$db>::new("SELECT COALESCE(SUM(CASE WHEN due_at <= ");
+                b.push_bind(micros(now)).push(" THEN 1 ELSE 0 END), 0) AS red, COALESCE(SUM(CASE WHEN due_at > ");
+                b.push_bind(micros(now)).push(" AND warn_at <= ").push_bind(micros(now));
+                b.push(" THEN 1 ELSE 0 END), 0) AS yellow FROM cases WHERE due_at IS NOT NULL");
+                push_filters(&mut b, q, true);
+                let row = b.build().fetch_one(&self.read).await?;
+                let (red, yellow): (i64, i64) = (row.try_get("red")?, row.try_get("yellow")?);
+                Ok((red as u64, yellow as u64))
+            }
+
+            fn policy(&self) -> std::sync::Arc<civicgrid_domain::CasePolicy> {
+                self.policy.get()
+            }
+
+            fn set_policy(&self, p: std::sync::Arc<civicgrid_domain::CasePolicy>) {
+                self.policy.set(p)
             }
 
             async fn case_logs(&self, area: &AreaCode, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Vec<CaseEvent>>> {
@@ -948,6 +1031,14 @@ macro_rules! impl_store {
                 insert_projections(&mut tx, &rows).await?;
                 let events: Vec<(&Case, &CaseEvent)> = cases.iter().flat_map(|(c, es)| es.iter().map(move |e| (c, e))).collect();
                 append_events(&mut tx, &events, false).await?;
+                // Imported history is history: only timers still ahead are set.
+                let now = Utc::now();
+                let policy = self.policy.get();
+                let timers: Vec<(Uuid, civicgrid_domain::TimerSpec)> = cases
+                    .iter()
+                    .flat_map(|(c, _)| policy.timers(c).into_iter().filter(|t| t.at > now).map(move |t| (c.id, t)))
+                    .collect();
+                insert_timers(&mut tx, &timers).await?;
                 let mut last: HashMap<&str, i64> = HashMap::new();
                 for (case, _) in cases {
                     let (day, seq) = case.code.as_str().split_at(8);

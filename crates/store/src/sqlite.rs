@@ -32,6 +32,7 @@ pub struct SqliteStore {
     read: SqlitePool,
     write: SqlitePool,
     intake: tokio::sync::mpsc::Sender<crate::shared::IntakeJob>,
+    policy: crate::shared::PolicyCell,
 }
 
 impl SqliteStore {
@@ -49,8 +50,9 @@ impl SqliteStore {
             .pragma("cache_size", "-65536");
         let write = SqlitePoolOptions::new().max_connections(1).min_connections(1).connect_with(opts.clone()).await?;
         let read = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await?;
-        let intake = spawn_intake(write.clone(), 1);
-        Ok(SqliteStore { read, write, intake })
+        let policy = crate::shared::PolicyCell::shipped();
+        let intake = spawn_intake(write.clone(), 1, policy.clone());
+        Ok(SqliteStore { read, write, intake, policy })
     }
 
     fn migrator() -> sqlx::migrate::Migrator {
@@ -63,3 +65,4 @@ impl SqliteStore {
 }
 
 crate::shared::impl_store!(SqliteStore, sqlx::Sqlite, "sqlite", "");
+crate::jobs::impl_jobs!(SqliteStore, sqlx::Sqlite, "");

@@ -26,8 +26,10 @@ CREATE TABLE timers (
 CREATE INDEX timers_pending ON timers (fire_at) WHERE fired_at IS NULL;
 CREATE INDEX timers_case ON timers (case_id);
 
--- The outbox relay leases rows the same way.
+-- The outbox relay leases rows the same way. Messages written before a relay existed are
+-- history, not news: they are not delivered now.
 ALTER TABLE outbox ADD COLUMN claimed_until BIGINT;
+UPDATE outbox SET delivered_at = created_at WHERE delivered_at IS NULL;
 
 -- The in-app inbox: one row per notice and reader; (user_id, message_id) makes a redelivered
 -- message land once.
