@@ -32,6 +32,14 @@ pub struct Config {
     pub log: String,
     /// The data folder (uploaded photos); default: the SQLite database's folder, else `./data`.
     pub data_dir: Option<PathBuf>,
+    /// A time-limit table (`category,priority,step,amount,unit` CSV) replacing the shipped one.
+    pub time_limits: Option<PathBuf>,
+    /// Supervision and escalation rules (`[rules]`).
+    #[serde(default)]
+    pub rules: civicgrid_domain::Rules,
+    /// Outside channels for notices (`[notify]`: `log`, `[[notify.webhooks]]` with `name`, `url`).
+    #[serde(default)]
+    pub notify: civicgrid_server::jobs::NotifyConfig,
 }
 
 impl Default for Config {
@@ -47,6 +55,9 @@ impl Default for Config {
             secure_cookies: false,
             log: "info".into(),
             data_dir: None,
+            time_limits: None,
+            rules: civicgrid_domain::Rules::default(),
+            notify: civicgrid_server::jobs::NotifyConfig::default(),
         }
     }
 }
@@ -99,8 +110,22 @@ impl Config {
             max_login_failures: self.max_login_failures,
             lockout_minutes: self.lockout_minutes,
             secure_cookies: self.secure_cookies,
+            notify: self.notify.clone(),
             ..ServerConfig::default()
         }
+    }
+
+    /// The case policy: the shipped calendar (files an admin loaded are added when serving), the
+    /// configured time-limit table or the shipped one, and the configured rules.
+    pub fn policy(&self) -> Result<civicgrid_domain::CasePolicy> {
+        let limits = match &self.time_limits {
+            None => civicgrid_domain::timelimit::TimeLimits::shipped(),
+            Some(f) => {
+                let text = std::fs::read_to_string(f).with_context(|| format!("reading time limits {}", f.display()))?;
+                civicgrid_domain::timelimit::TimeLimits::from_csv(&text).with_context(|| format!("time limits {}", f.display()))?
+            }
+        };
+        Ok(civicgrid_domain::CasePolicy { limits, rules: self.rules.clone(), ..civicgrid_domain::CasePolicy::shipped() })
     }
 }
 

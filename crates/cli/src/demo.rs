@@ -219,12 +219,14 @@ pub struct Generator<'w> {
     rng: StdRng,
     seq_by_day: HashMap<String, u64>,
     last: Option<(Uuid, CaseCode)>,
+    /// The shipped calendar, time limits and rules: demo cases carry deadlines like real ones.
+    policy: civicgrid_domain::CasePolicy,
 }
 
 impl<'w> Generator<'w> {
     /// A generator over `world`, deterministic for `seed`.
     pub fn new(world: &'w World, seed: u64) -> Self {
-        Generator { world, rng: StdRng::seed_from_u64(seed), seq_by_day: HashMap::new(), last: None }
+        Generator { world, rng: StdRng::seed_from_u64(seed), seq_by_day: HashMap::new(), last: None, policy: civicgrid_domain::CasePolicy::shipped() }
     }
 
     /// `n` cases reported between `from` and `end`; events never go past `end`.
@@ -264,15 +266,16 @@ impl<'w> Generator<'w> {
         let id = Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, t.timestamp() as u64, t.timestamp_subsec_nanos()));
         let reporter = if channel == Channel::GridWorker { world.worker_for(&village) } else { world.dispatcher.clone() };
         let reporter = if matches!(channel, Channel::Resident) { Actor::Public } else { reporter };
-        let Ok((mut case, first)) = Case::report(id, CaseCode::new(t, *seq), new, cat.handling_level, &reporter, t) else { continue };
+        let policy = &self.policy;
+        let Ok((mut case, first)) = policy.report(id, CaseCode::new(t, *seq), new, cat.handling_level, &reporter, t) else { continue };
         let prev = self.last.replace((case.id, case.code.clone()));
         let mut events = vec![first];
         let mut now = t;
         let mut step = |case: &mut Case, events: &mut Vec<CaseEvent>, actor: &Actor, cmd: Command, rng: &mut StdRng| -> bool {
             now += Duration::minutes(rng.gen_range(5..600));
-            match case.execute(actor, cmd, now.min(end)) {
+            match policy.execute(case, actor, cmd, now.min(end)) {
                 Ok(e) => {
-                    events.push(e);
+                    events.extend(e);
                     true
                 }
                 Err(_) => false,

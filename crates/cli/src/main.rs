@@ -165,6 +165,8 @@ async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>> {
 async fn serve(state: AppState, listen: &str, banner: impl FnOnce(&str)) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = format!("http://{}", listener.local_addr()?);
+    civicgrid_server::jobs::refresh_calendar(&state).await.map_err(|e| anyhow::anyhow!("loading calendar files: {}", e.message))?;
+    civicgrid_server::jobs::spawn(state.clone());
     banner(&addr);
     axum::serve(listener, civicgrid_server::router(state)).with_graceful_shutdown(shutdown()).await?;
     Ok(())
@@ -199,6 +201,7 @@ async fn main() -> Result<()> {
             )?;
             let cipher = Cipher::from_base64(key)?;
             let store = open_store(&cfg).await?;
+            store.set_policy(std::sync::Arc::new(cfg.policy()?));
             // Keep the planner's statistics fresh as the case load grows.
             let maintenance = store.clone();
             tokio::spawn(async move {

@@ -4,6 +4,8 @@
 pub mod error;
 pub mod extract;
 pub mod geo;
+pub mod jobs;
+pub mod notify;
 pub mod openapi;
 mod open311;
 pub mod photo;
@@ -38,11 +40,13 @@ pub struct ServerConfig {
     /// The data folder: uploaded photos go under `attachments/` in it. Without one, uploads
     /// answer `503 unavailable`.
     pub data_dir: Option<PathBuf>,
+    /// Outside channels for notices.
+    pub notify: jobs::NotifyConfig,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None }
+        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default() }
     }
 }
 
@@ -59,11 +63,16 @@ pub struct AppState {
     geo: Arc<geo::Cache>,
     /// Photo decodes running at once: each may take hundreds of MiB and a core.
     photos: Arc<tokio::sync::Semaphore>,
+    /// This process's name in leases (timers, outbox, deliveries), unique per start.
+    pub server_id: Arc<str>,
+    /// The outside channels notices go to.
+    pub senders: Arc<Vec<Arc<dyn jobs::Sender>>>,
 }
 
 impl AppState {
     /// Builds the state around a migrated store.
     pub fn new(store: Arc<dyn Store>, cipher: Cipher, config: ServerConfig) -> Self {
+        let senders = Arc::new(jobs::senders(&config.notify));
         AppState {
             store,
             cipher,
@@ -71,6 +80,8 @@ impl AppState {
             refdata: Arc::new(refdata::Cache::default()),
             geo: Arc::new(geo::Cache::default()),
             photos: Arc::new(tokio::sync::Semaphore::new(2)),
+            server_id: format!("server-{}", uuid::Uuid::new_v4().simple()).into(),
+            senders,
         }
     }
 

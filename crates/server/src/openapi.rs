@@ -11,7 +11,7 @@ use std::fmt::Write;
 use utoipa::openapi::path::Operation;
 use utoipa::OpenApi;
 
-use crate::routes::{admin, attachments, calendar, cases, geo, health, patrols, reference, session, track};
+use crate::routes::{admin, attachments, calendar, cases, geo, health, inbox, patrols, reference, session, track};
 use crate::AppState;
 
 /// The API description.
@@ -22,15 +22,16 @@ use crate::AppState;
     paths(
         health::healthz, health::readyz,
         session::login, session::logout, session::me,
-        cases::create, cases::list, cases::counts, cases::counts_by_grid, cases::get_one, cases::events, cases::contact, cases::act,
+        cases::create, cases::list, cases::counts, cases::counts_by_grid, cases::counts_by_card, cases::get_one, cases::events, cases::contact, cases::act,
         track::show, track::rate,
         attachments::upload, attachments::original, attachments::thumb,
         reference::area, reference::area_children, reference::categories, reference::departments,
-        calendar::deadline,
+        calendar::deadline, calendar::years, calendar::load,
         geo::grids, geo::grid, geo::boundaries, geo::import, geo::import_boundaries, geo::locate,
         geo::import_addresses, geo::match_address,
         admin::users, admin::create_user, admin::update_user, admin::put_department, admin::put_category,
         patrols::add, patrols::list,
+        inbox::list, inbox::read, inbox::read_all,
     ),
     components(schemas(crate::error::ErrorBody, civicgrid_domain::EventKind)),
     tags((name = "cases", description = "事件/工单: intake, queue, transitions"),
@@ -41,6 +42,7 @@ use crate::AppState;
          (name = "patrols", description = "网格员巡查走访: the grid worker's patrol and visit log"),
          (name = "admin", description = "accounts, roles, scopes and departments (admin role)"),
          (name = "geography", description = "网格 grids, area outlines, point → grid, 统一地址库 address library"),
+         (name = "inbox", description = "消息: the reader's notices"),
          (name = "health", description = "liveness and readiness"))
 )]
 pub struct ApiDoc;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{
     Action, Actor, ActorRef, AreaCode, AreaLevel, Assignee, Case, CaseEvent, CaseState, Channel, LocatedBy, Location, LocationFix,
-    Priority, Rating,
+    Card, Priority, Rating, StepDeadline,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -119,6 +119,10 @@ pub struct CaseView {
     pub extension_requested_until: Option<DateTime<Utc>>,
     /// Latest granted extension.
     pub extended_until: Option<DateTime<Utc>>,
+    /// The running step's time limit (受理/派遣/处置/核查时限); `paused_at` while suspended.
+    pub deadline: Option<StepDeadline>,
+    /// `red` once past the deadline, `yellow` once past the warning time (红黄牌).
+    pub card: Option<Card>,
     /// Rating.
     pub rating: Option<Rating>,
     /// The case it was merged into.
@@ -174,6 +178,8 @@ impl CaseView {
             supervised: c.supervised,
             extension_requested_until: c.pending_extension.as_ref().map(|p| p.until),
             extended_until: c.extended_until,
+            deadline: c.deadline.clone(),
+            card: c.deadline.as_ref().and_then(|d| d.card(Utc::now())),
             rating: c.rating,
             merged_into: c.merged_into,
             reopen_count: c.reopen_count,
@@ -212,6 +218,9 @@ pub struct EventView {
     /// The event's fields.
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
+    /// The deadline this event set, when it started a step or moved its deadline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<StepDeadline>,
 }
 
 impl EventView {
@@ -222,7 +231,7 @@ impl EventView {
             obj.remove("type");
             obj.remove("reporter_phone_enc");
         }
-        EventView { seq: e.seq, at: e.at, actor: e.actor.clone(), kind: e.kind.name().to_string(), data }
+        EventView { seq: e.seq, at: e.at, actor: e.actor.clone(), kind: e.kind.name().to_string(), data, deadline: e.deadline.clone() }
     }
 }
 

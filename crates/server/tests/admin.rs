@@ -1,35 +1,15 @@
 //! Administration over HTTP on both backends: accounts with roles, scopes, departments and
 //! passwords, and departments; every refusal names its field and writes nothing.
 
-use axum::body::Body;
-use axum::http::Request;
 use civicgrid_domain::Role;
 use civicgrid_server::{router, AppState, ServerConfig};
 use civicgrid_store::crypto::Cipher;
 use civicgrid_store::testing::BACKENDS;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 
 mod support;
 
-async fn call(app: &axum::Router, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    if body.is_some() {
-        req = req.header("content-type", "application/json");
-    }
-    let res = app.clone().oneshot(req.body(Body::from(body.map(|b| b.to_string()).unwrap_or_default())).unwrap()).await.unwrap();
-    let status = res.status().as_u16();
-    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-}
-
-async fn login(app: &axum::Router, user: &str, password: &str) -> (u16, Option<String>) {
-    let (s, b) = call(app, "POST", "/api/v1/session", None, Some(json!({"username": user, "password": password}))).await;
-    (s, b["token"].as_str().map(str::to_string))
-}
+use support::{call, login};
 
 #[tokio::test]
 async fn admins_manage_accounts_and_departments_within_their_scope() {

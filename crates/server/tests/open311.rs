@@ -400,7 +400,9 @@ async fn post_token_request_and_the_dispatchers_queue() {
         assert_eq!(req["long"], 122.12);
         assert_eq!(req["media_url"], "https://photos.example.org/p/1.jpg");
         assert_eq!(req["agency_responsible"], Value::Null);
-        assert_eq!(req["expected_datetime"], Value::Null);
+        // The accept step's deadline, in China time like every datetime here.
+        let expected = req["expected_datetime"].as_str().expect("a running step has a deadline");
+        assert!(expected.ends_with("+08:00") && expected > req["requested_datetime"].as_str().unwrap(), "{expected}");
         assert!(req["status_notes"].as_str().unwrap().starts_with("Reported"));
         let requested = req["requested_datetime"].as_str().unwrap();
         assert!(requested.ends_with("+08:00"), "{requested}");
@@ -413,7 +415,7 @@ async fn post_token_request_and_the_dispatchers_queue() {
         }
         assert_eq!(xr.text_of("lat").parse::<f64>().unwrap(), 37.51);
         assert_eq!(xr.text_of("long").parse::<f64>().unwrap(), 122.12);
-        assert_eq!(xr.text_of("expected_datetime"), "");
+        assert_eq!(xr.text_of("expected_datetime"), expected);
         assert_eq!(xr.text_of("agency_responsible"), "");
 
         // Stored: channel, attributes, personal data only encrypted.

@@ -220,7 +220,8 @@ pub fn request_json(c: &Case, events: &[CaseEvent], rd: &RefData) -> Value {
         "service_notice": Value::Null,
         "requested_datetime": w3c(c.created_at),
         "updated_datetime": w3c(c.updated_at),
-        "expected_datetime": Value::Null,
+        // The running step's deadline: when the city expects the next step, not a promise of completion.
+        "expected_datetime": c.deadline.as_ref().filter(|d| d.paused_at.is_none()).map(|d| w3c(d.due)),
         "address": c.report.address,
         "address_id": c.report.area.as_str(),
         "zipcode": Value::Null,

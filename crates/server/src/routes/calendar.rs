@@ -1,20 +1,19 @@
 //! The working calendar: deadlines counted in working days, working hours or natural hours.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
-use axum::extract::Query;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
 use axum::Json;
 use chrono::DateTime;
 use civicgrid_domain::calendar::{Deadline, TimeLimit, TimeUnit, WorkCalendar};
+use civicgrid_domain::{AreaLevel, Role};
+use civicgrid_store::jobs::CalendarFile;
+use serde::Serialize;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-
-/// The calendar compiled into the binary (2004–2026).
-fn calendar() -> &'static WorkCalendar {
-    static CAL: OnceLock<WorkCalendar> = OnceLock::new();
-    CAL.get_or_init(WorkCalendar::shipped)
-}
+use crate::extract::SignedIn;
+use crate::AppState;
 
 const UNITS: [TimeUnit; 3] = [TimeUnit::WorkingDays, TimeUnit::WorkingHours, TimeUnit::NaturalHours];
 
@@ -33,7 +32,7 @@ fn parse_start(raw: &str) -> ApiResult<DateTime<chrono::FixedOffset>> {
         .map_err(|e| ApiError::invalid("start", format!("`{raw}` is not an RFC 3339 moment such as 2025-01-24T10:00:00+08:00: {e}")))
 }
 
-/// The deadline of a time limit from a start, on the shipped working calendar (weekends,
+/// The deadline of a time limit from a start, on the working calendar in force (weekends,
 /// statutory holidays, make-up working days; working hours 09:00–12:00 and 13:30–17:30 China
 /// Standard Time). Give exactly one of `working_days`, `working_hours` and `hours`. A count
 /// running through a year without calendar data uses weekends only and lists that year in
@@ -44,7 +43,7 @@ fn parse_start(raw: &str) -> ApiResult<DateTime<chrono::FixedOffset>> {
            ("working_hours" = Option<u32>, Query, description = "N hours counted inside working hours of working days"),
            ("hours" = Option<u32>, Query, description = "N natural hours")),
     responses((status = 200, body = Deadline), (status = 422, body = ErrorBody)))]
-pub(crate) async fn deadline(Query(params): Query<HashMap<String, String>>) -> ApiResult<Json<Deadline>> {
+pub(crate) async fn deadline(State(app): State<AppState>, Query(params): Query<HashMap<String, String>>) -> ApiResult<Json<Deadline>> {
     let mut start = None;
     let mut limit: Option<(TimeUnit, &str)> = None;
     let mut keys: Vec<&String> = params.keys().collect();
@@ -72,5 +71,87 @@ pub(crate) async fn deadline(Query(params): Query<HashMap<String, String>>) -> A
         .trim()
         .parse()
         .map_err(|_| ApiError::invalid(unit.param(), format!("`{raw}` is not a whole number")))?;
-    Ok(Json(calendar().deadline(&start, TimeLimit::new(amount, unit)?)?))
+    Ok(Json(app.store.policy().calendar.deadline(&start, TimeLimit::new(amount, unit)?)?))
+}
+
+/// One year of the calendar in force.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CalendarYear {
+    /// The year.
+    pub year: i32,
+    /// `shipped` (compiled in) or `loaded` (from a file an admin loaded, which wins).
+    pub source: &'static str,
+    /// When it was loaded.
+    pub loaded_at: Option<DateTime<chrono::Utc>>,
+}
+
+/// The years the calendar covers.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CalendarYears {
+    /// Oldest first.
+    pub years: Vec<CalendarYear>,
+}
+
+/// What loading a file changed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CalendarLoaded {
+    /// The years the file covers.
+    pub years: Vec<i32>,
+}
+
+fn city_admin(user: &civicgrid_domain::User) -> ApiResult<()> {
+    if user.role != Role::Admin || user.scope.level() > AreaLevel::City {
+        return Err(ApiError::forbidden("the working calendar is the city's: only a city-level admin loads it"));
+    }
+    Ok(())
+}
+
+/// The calendar's years and where each comes from.
+#[utoipa::path(get, path = "/api/v1/admin/calendar", tag = "admin",
+    responses((status = 200, body = CalendarYears), (status = 403, body = ErrorBody)))]
+pub(crate) async fn years(State(app): State<AppState>, SignedIn(user): SignedIn) -> ApiResult<Json<CalendarYears>> {
+    city_admin(&user)?;
+    let shipped = WorkCalendar::shipped();
+    let mut loaded: HashMap<i32, DateTime<chrono::Utc>> = HashMap::new();
+    for f in app.store.calendar_files().await? {
+        for y in f.years {
+            loaded.insert(y, f.loaded_at);
+        }
+    }
+    let calendar = &app.store.policy().calendar;
+    let years = calendar
+        .covered_years()
+        .map(|year| match loaded.get(&year) {
+            Some(at) => CalendarYear { year, source: "loaded", loaded_at: Some(*at) },
+            None if shipped.covers(year) => CalendarYear { year, source: "shipped", loaded_at: None },
+            None => CalendarYear { year, source: "loaded", loaded_at: None },
+        })
+        .collect();
+    Ok(Json(CalendarYears { years }))
+}
+
+/// Loads a further year's calendar (`date,kind,name` CSV as the body: `holiday` for each day off
+/// of a holiday period, `workday` for each make-up working day), as the State Council publishes
+/// it. Checked whole first: an error names its line and column and changes nothing. Deadlines
+/// started from then on count with it; those already set keep theirs.
+#[utoipa::path(post, path = "/api/v1/admin/calendar", tag = "admin", request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = CalendarLoaded), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn load(State(app): State<AppState>, SignedIn(user): SignedIn, body: Bytes) -> ApiResult<Json<CalendarLoaded>> {
+    city_admin(&user)?;
+    let text = std::str::from_utf8(&body).map_err(|e| ApiError::invalid_file("body", format!("the file is not UTF-8: {e}"), serde_json::json!({})))?;
+    let policy = app.store.policy();
+    let mut calendar = policy.calendar.clone();
+    let years = calendar.extend_from_csv(text).map_err(|e| {
+        let field = match e.column {
+            Some((n, name)) => format!("line {}, column {n} ({name})", e.line),
+            None => format!("line {}", e.line),
+        };
+        ApiError::invalid_file(&field, e.to_string(), serde_json::json!({ "line": e.line, "column": e.column.map(|c| c.0) }))
+    })?;
+    app.store
+        .add_calendar_file(&CalendarFile { years: years.clone(), body: text.to_string(), loaded_by: user.username.clone(), loaded_at: app.now() })
+        .await?;
+    app.store.set_policy(std::sync::Arc::new(civicgrid_domain::CasePolicy { calendar, ..(*policy).clone() }));
+    tracing::info!(by = %user.username, ?years, "calendar file loaded");
+    Ok(Json(CalendarLoaded { years }))
 }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{
-    Action, Actor, AreaCode, AreaLevel, Case, CaseCode, CaseState, CategoryCode, Channel, Command, DispatchTarget, GridCode,
+    Action, Actor, AreaCode, AreaLevel, Card, Case, CaseCode, CaseState, CategoryCode, Channel, Command, DispatchTarget, GridCode,
     Location, LocationFix, NewCase, NewCaseInput, PhoneNumber, Rating, Role,
 };
 use civicgrid_geo::Crs;
@@ -216,6 +216,7 @@ fn parse_query(actor: &Actor, params: &HashMap<String, String>) -> ApiResult<Cas
             "supervised" => {
                 q.supervised = Some(v.parse().map_err(|_| ApiError::invalid("supervised", "supervised: true or false"))?)
             }
+            "card" => q.card = Some((Card::from_str(v)?, Utc::now())),
             "created_from" => q.created_from = Some(time(k, v)?),
             "created_to" => q.created_to = Some(time(k, v)?),
             "cursor" => q.after = Some(Uuid::parse_str(v).map_err(|_| ApiError::invalid("cursor", "cursor: not a cursor from this API"))?),
@@ -239,6 +240,7 @@ fn parse_query(actor: &Actor, params: &HashMap<String, String>) -> ApiResult<Cas
            ("area" = Option<String>, Query, description = "area code"),
            ("grid" = Option<String>, Query, description = "grid code"),
            ("channel" = Option<String>, Query), ("supervised" = Option<bool>, Query),
+           ("card" = Option<String>, Query, description = "`red`: past the deadline; `yellow`: past the warning time"),
            ("created_from" = Option<String>, Query, description = "RFC 3339, inclusive"),
            ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
            ("cursor" = Option<String>, Query), ("limit" = Option<u32>, Query, description = "1..200, default 50")),
@@ -294,6 +296,27 @@ pub(crate) async fn counts_by_grid(
         q.states = CaseState::ALL.iter().copied().filter(|s| s.is_open()).collect();
     }
     Ok(Json(app.store.count_by_grid(&q).await?.into_iter().collect()))
+}
+
+/// Red and yellow cards among the reader's cases.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CardCounts {
+    /// Past the deadline (超期).
+    pub red: u64,
+    /// Past the warning time, not yet the deadline (预警).
+    pub yellow: u64,
+}
+
+/// Counts the reader's red and yellow cards now, with the list's filters.
+#[utoipa::path(get, path = "/api/v1/cases/counts/cards", tag = "cases", responses((status = 200, body = CardCounts)))]
+pub(crate) async fn counts_by_card(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Json<CardCounts>> {
+    let q = parse_query(&user.actor(), &params)?;
+    let (red, yellow) = app.store.count_by_card(&q, app.now()).await?;
+    Ok(Json(CardCounts { red, yellow }))
 }
 
 /// Loads a case the reader may see; anything else is "not found", so existence does not leak.

@@ -6,6 +6,7 @@ pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod geo;
 pub(crate) mod health;
+pub(crate) mod inbox;
 pub(crate) mod patrols;
 pub(crate) mod reference;
 pub(crate) mod session;
@@ -29,6 +30,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/cases", post(cases::create).get(cases::list))
         .route("/api/v1/cases/counts", get(cases::counts))
         .route("/api/v1/cases/counts/grids", get(cases::counts_by_grid))
+        .route("/api/v1/cases/counts/cards", get(cases::counts_by_card))
         .route("/api/v1/cases/{id}", get(cases::get_one))
         .route("/api/v1/cases/{id}/events", get(cases::events))
         .route("/api/v1/cases/{id}/contact", get(cases::contact))
@@ -43,11 +45,15 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/categories", get(reference::categories))
         .route("/api/v1/departments", get(reference::departments))
         .route("/api/v1/calendar/deadline", get(calendar::deadline))
+        .route("/api/v1/admin/calendar", get(calendar::years).post(calendar::load))
         .route("/api/v1/admin/users", get(admin::users).post(admin::create_user))
         .route("/api/v1/admin/users/{id}", patch(admin::update_user))
         .route("/api/v1/admin/departments/{id}", put(admin::put_department))
         .route("/api/v1/admin/categories/{code}", put(admin::put_category))
         .route("/api/v1/patrols", get(patrols::list).post(patrols::add))
+        .route("/api/v1/inbox", get(inbox::list))
+        .route("/api/v1/inbox/read-all", post(inbox::read_all))
+        .route("/api/v1/inbox/{id}/read", post(inbox::read))
         .route("/api/v1/grids", get(geo::grids))
         .route("/api/v1/grids/import", post(geo::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
         .route("/api/v1/grids/{code}", get(geo::grid))

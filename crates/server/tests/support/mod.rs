@@ -1,5 +1,7 @@
 //! The fixture the HTTP tests share: a migrated store on one backend with the reference data,
-//! the `urban` department (city level, main class 01) and accounts with the password `civicgrid`.
+//! the `urban` department (city level, main class 01) and accounts with the password `civicgrid`;
+//! and calling the router in process.
+#![allow(dead_code)] // each test crate uses its own part of it
 
 use civicgrid_domain::{AreaCode, CategoryCode, Department, Role};
 use civicgrid_store::crypto::hash_password;
@@ -37,4 +39,35 @@ pub async fn seeded_store(backend: &str, accounts: &[Account<'_>]) -> (Arc<dyn S
         store.create_user(u, chrono::Utc::now()).await.unwrap();
     }
     (store, dir)
+}
+
+/// Calls the router in process; answers the status and the JSON body (`Null` if none).
+pub async fn call(app: &axum::Router, method: &str, uri: &str, token: Option<&str>, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+    let (ctype, bytes) = match body {
+        Some(b) => (Some("application/json"), b.to_string().into_bytes()),
+        None => (None, Vec::new()),
+    };
+    call_raw(app, method, uri, token, ctype, bytes).await
+}
+
+/// Calls the router with a body of any content type.
+pub async fn call_raw(app: &axum::Router, method: &str, uri: &str, token: Option<&str>, ctype: Option<&str>, body: Vec<u8>) -> (u16, serde_json::Value) {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    if let Some(c) = ctype {
+        req = req.header("content-type", c);
+    }
+    let res = app.clone().oneshot(req.body(axum::body::Body::from(body)).unwrap()).await.unwrap();
+    let status = res.status().as_u16();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}
+
+/// Signs in; answers the status and the session token.
+pub async fn login(app: &axum::Router, user: &str, password: &str) -> (u16, Option<String>) {
+    let (s, b) = call(app, "POST", "/api/v1/session", None, Some(serde_json::json!({"username": user, "password": password}))).await;
+    (s, b["token"].as_str().map(str::to_string))
 }
