@@ -153,10 +153,10 @@ pub async fn relay_outbox_once(app: &AppState, now: DateTime<Utc>) -> Result<usi
     let rd = app.refdata().await?;
     let mut logs: HashMap<uuid::Uuid, Vec<civicgrid_domain::CaseEvent>> = HashMap::new();
     for m in &messages {
-        if !logs.contains_key(&m.case_id) {
-            logs.insert(m.case_id, app.store.case_events(m.case_id).await?);
-        }
-        let log = &logs[&m.case_id];
+        let log = match logs.entry(m.case_id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(app.store.case_events(m.case_id).await?),
+        };
         let upto = (m.seq as usize).min(log.len());
         // The case as it stood just after the event: who it was with then, not now.
         let (mut notices, mut deliveries) = (Vec::new(), Vec::new());

@@ -171,8 +171,9 @@ async fn the_outbox_reaches_the_inbox_once() {
         };
         let delivery = NewDelivery { message_id: msgs[0].message_id(), channel: "log".into(), recipient: "town".into(), payload: "{}".into() };
         // Delivered twice (a relay died after writing, before its lease ran out): one notice.
-        s.deliver_outbox(msgs[0].id, &[notice.clone()], &[delivery.clone()], t0()).await.unwrap();
-        s.deliver_outbox(msgs[0].id, &[notice], &[delivery], t0()).await.unwrap();
+        for _ in 0..2 {
+            s.deliver_outbox(msgs[0].id, std::slice::from_ref(&notice), std::slice::from_ref(&delivery), t0()).await.unwrap();
+        }
         assert!(s.claim_outbox("two", t0() + Duration::minutes(5), 10).await.unwrap().is_empty(), "{b}: delivered");
         let (items, unread) = s.inbox("u-town", false, 50).await.unwrap();
         assert_eq!((items.len(), unread), (1, 1), "{b}");
