@@ -7,7 +7,6 @@ export type T = (key: string, named?: Record<string, unknown>) => string
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
-const DAY = 24 * HOUR
 /** China Standard Time, UTC+8 all year: the time limits are counted in it. */
 const CST = 8 * HOUR
 
