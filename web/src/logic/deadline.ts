@@ -75,14 +75,14 @@ const pad = (n: number) => String(n).padStart(2, '0')
 
 /**
  * A moment in China time, to the minute: 11月28日 17:30 (28 Nov 17:30); with the year when it
- * is not the year of `now`: 2027年1月5日 09:00 (5 Jan 2027 09:00).
+ * is not the year of `now` (or `withYear`): 2027年1月5日 09:00 (5 Jan 2027 09:00).
  */
-export function fmtMoment(iso: string, t: T, now: Date = new Date()): string {
+export function fmtMoment(iso: string, t: T, now: Date = new Date(), withYear = false): string {
   const ms = Date.parse(iso)
   if (Number.isNaN(ms)) return iso
   const p = cstParts(ms)
   const named = { y: p.y, m: p.m, d: p.d, mon: p.mon, time: `${pad(p.hh)}:${pad(p.mm)}` }
-  return t(p.y === cstParts(now.getTime()).y ? 'time.md' : 'time.ymd', named)
+  return t(!withYear && p.y === cstParts(now.getTime()).y ? 'time.md' : 'time.ymd', named)
 }
 
 /** 5个工作日, 16个工作小时, 2小时 — 5 working days, 1 working hour, 2 hours. */
