@@ -530,6 +530,7 @@ export default {
   inbox: {
     title: '消息',
     bell: '消息通知',
+    bellUnread: '消息通知（{n} 条未读）',
     unread: '{n} 条未读',
     markAll: '全部已读',
     marked: '已将 {n} 条消息标为已读',
@@ -569,7 +570,9 @@ export default {
     },
     lowerBetter: '越低越好',
     avgHours: '平均用时（小时）',
-    weights: '得分权重',
+    weights: '得分权重：{list}',
+    weightsNote: '（重办率、退单率越低越好）',
+    stepShort: { accept: '受理', dispatch: '派遣', handle: '处置', verify: '核查' },
     total: '合计',
     chart: '综合得分排名',
     noRows: '该期间没有可考核的工单',
