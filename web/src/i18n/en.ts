@@ -577,6 +577,7 @@ const en: typeof zh = {
     stepShort: { accept: 'Accept', dispatch: 'Dispatch', handle: 'Handle', verify: 'Verify' },
     total: 'Total',
     chart: 'Scores',
+    top: 'top {n}',
     noRows: 'No cases to evaluate in this period',
     noScore: 'Units without a score are not ranked',
     clickHint: 'Click a rate for the cases behind it',

@@ -575,6 +575,7 @@ export default {
     stepShort: { accept: '受理', dispatch: '派遣', handle: '处置', verify: '核查' },
     total: '合计',
     chart: '综合得分排名',
+    top: '前 {n} 名',
     noRows: '该期间没有可考核的工单',
     noScore: '无得分的对象不参与排名',
     clickHint: '点击比率查看背后的工单',
