@@ -154,12 +154,24 @@ export interface CaseView {
   updated_at: string
   version: number
   allowed_actions: Action[]
+  /** The current step's time limit (absent from servers before time limits, null when none runs). */
+  deadline?: StepDeadline | null
+  /** 红牌 (overdue) or 黄牌 (warning), from the server's clock. */
+  card?: Card | null
 }
 export interface CreatedCase extends CaseView { receipt: string }
 export interface CasePage { items: CaseView[]; next_cursor: string | null }
 export interface Counts { by_state: Partial<Record<CaseState, number>>; total: number }
 export interface ActorRef { kind: string; name: string; role?: Role | null; user_id?: string | null }
-export interface EventView { seq: number; at: string; actor: ActorRef; type: string; data: Record<string, unknown> }
+export interface EventView {
+  seq: number
+  at: string
+  actor: ActorRef
+  type: string
+  data: Record<string, unknown>
+  /** Set when the event started a step or moved its deadline. */
+  deadline?: StepDeadline | null
+}
 export interface TrackView {
   code: string
   category: CategoryRef
@@ -231,6 +243,96 @@ export interface PatrolEntry {
 }
 export interface DepartmentInput { name: string; name_en: string; area: string; categories: string[] }
 
+// ---- time limits, supervision, escalation and evaluation
+
+/** The steps that run against a time limit: 受理, 派遣, 处置, 核查. */
+export type DeadlineStep = 'accept' | 'dispatch' | 'handle' | 'verify'
+export const DEADLINE_STEPS: DeadlineStep[] = ['accept', 'dispatch', 'handle', 'verify']
+/** `hours` are natural hours (the calendar's own answers spell them `natural_hours`). */
+export type TimeUnit = 'working_days' | 'working_hours' | 'hours' | 'natural_hours'
+export interface TimeLimit { amount: number; unit: TimeUnit }
+/** The current step's time limit of a case (or the one an event set). */
+export interface StepDeadline {
+  step: DeadlineStep
+  started: string
+  warn: string
+  due: string
+  limit: TimeLimit
+  /** The count ran through a year the working calendar lacks: weekends only there. */
+  weekends_only: boolean
+  /** Set while the case is suspended (挂起): the clock stands still. */
+  paused_at: string | null
+}
+/** red: overdue (超期); yellow: warning (预警). */
+export type Card = 'red' | 'yellow'
+export interface CardCounts { red: number; yellow: number }
+
+/** In-app notices (消息). */
+export type InboxKind = 'dispatched' | 'deadline_warned' | 'overdue' | 'supervised' | 'returned' | 'closed' | 'rated'
+export interface InboxItem {
+  id: string
+  message_id: string
+  case_id: string
+  case_code: string
+  kind: InboxKind | string
+  title: string
+  body: string
+  created_at: string
+  read_at: string | null
+}
+export interface Inbox { items: InboxItem[]; unread: number }
+
+/** 考核: the units an evaluation ranks. */
+export type EvalBy = 'department' | 'town' | 'community' | 'grid' | 'worker'
+export const EVAL_BYS: EvalBy[] = ['department', 'town', 'community', 'grid', 'worker']
+export type EvalMetric = 'response' | 'on_time' | 'resolution' | 'satisfaction' | 'reopen' | 'return'
+export const EVAL_METRICS: EvalMetric[] = ['response', 'on_time', 'resolution', 'satisfaction', 'reopen', 'return']
+export type EvalOutcome = 'hit' | 'miss' | 'all'
+export interface EvalCounts {
+  dispatched: number
+  responded: number
+  due: number
+  on_time: number
+  closed: number
+  resolved: number
+  rated: number
+  satisfied: number
+  reopened: number
+  returned: number
+}
+export type EvalRates = Record<EvalMetric, number | null>
+export type EvalHours = Record<DeadlineStep, number | null>
+export interface EvalFigures { counts: EvalCounts; rates: EvalRates; avg_hours: EvalHours }
+export interface EvalRow extends EvalFigures { rank: number | null; unit: { id: string; name: string }; score: number | null }
+export interface Evaluation {
+  period: { from: string; to: string }
+  by: EvalBy
+  weights: Partial<Record<EvalMetric, number>>
+  rows: EvalRow[]
+  total: EvalFigures
+}
+export interface EvalQuery { from: string; to: string; by: EvalBy; area?: string }
+/** A case behind an evaluation figure. `category` and `area` may be codes or references. */
+export interface EvalCase {
+  id: string
+  code: string
+  category: string | CategoryRef
+  state: CaseState
+  area: string | AreaRef | AreaRef[]
+  created_at: string
+}
+
+/** The working calendar's years (`GET /admin/calendar`). */
+export interface CalendarYear { year: number; source: 'shipped' | 'loaded'; loaded_at: string | null }
+/** `GET /calendar/deadline`. */
+export interface DeadlineCheck {
+  start: string
+  deadline: string
+  rule: TimeLimit
+  uncovered_years: number[]
+  weekends_only: boolean
+}
+
 /** Filters of `GET /cases` and `GET /cases/counts`. */
 export interface CaseFilter {
   state?: CaseState[]
@@ -242,19 +344,23 @@ export interface CaseFilter {
   supervised?: boolean
   created_from?: string
   created_to?: string
+  /** Overdue (red) or warned (yellow) cases only. */
+  card?: Card
 }
 
-/** An error as the API answers it: `{"error": {"code", "message", "field"}}`. */
+/** An error as the API answers it: `{"error": {"code", "message", "field", "details"?}}`. */
 export class ApiError extends Error {
   constructor(
     public status: number,
     public code: string,
     message: string,
     public field: string | null = null,
+    public details: unknown = undefined,
   ) {
     super(message)
   }
 }
+type ErrorJson = { error?: { code: string; message: string; field: string | null; details?: unknown } }
 
 /** Called when a request answers 401, so the app can send the user to the login. */
 let onUnauthenticated: (() => void) | null = null
@@ -262,11 +368,15 @@ export function setUnauthenticatedHandler(f: (() => void) | null) {
   onUnauthenticated = f
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * One API call. `body` goes as JSON, or as it is when `contentType` is given (a CSV file, say).
+ * A 204 answers null.
+ */
+export async function request<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } }
   if (body !== undefined) {
-    init.body = JSON.stringify(body)
-    ;(init.headers as Record<string, string>)['content-type'] = 'application/json'
+    init.body = contentType ? (body as BodyInit) : JSON.stringify(body)
+    ;(init.headers as Record<string, string>)['content-type'] = contentType ?? 'application/json'
   }
   let res: Response
   try {
@@ -284,8 +394,8 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     }
   }
   if (!res.ok) {
-    const err = (json as { error?: { code: string; message: string; field: string | null } } | null)?.error
-    const e = new ApiError(res.status, err?.code ?? 'internal', err?.message ?? res.statusText, err?.field ?? null)
+    const err = (json as ErrorJson | null)?.error
+    const e = new ApiError(res.status, err?.code ?? 'internal', err?.message ?? res.statusText, err?.field ?? null, err?.details)
     if (res.status === 401 && e.code === 'unauthenticated' && onUnauthenticated) onUnauthenticated()
     throw e
   }
@@ -303,6 +413,7 @@ export function filterQuery(f: CaseFilter, extra: Record<string, string | number
   if (f.supervised !== undefined) q.set('supervised', String(f.supervised))
   if (f.created_from) q.set('created_from', f.created_from)
   if (f.created_to) q.set('created_to', f.created_to)
+  if (f.card) q.set('card', f.card)
   for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== '') q.set(k, String(v))
   const s = q.toString()
   return s ? '?' + s : ''
@@ -311,8 +422,8 @@ export function filterQuery(f: CaseFilter, extra: Record<string, string | number
 /** Parses an error body of the API (or answers a generic one). */
 function apiErrorOf(status: number, statusText: string, text: string): ApiError {
   try {
-    const err = (JSON.parse(text) as { error?: { code: string; message: string; field: string | null } }).error
-    if (err) return new ApiError(status, err.code, err.message, err.field ?? null)
+    const err = (JSON.parse(text) as ErrorJson).error
+    if (err) return new ApiError(status, err.code, err.message, err.field ?? null, err.details)
   } catch {
     /* not JSON */
   }
@@ -394,7 +505,29 @@ export const api = {
   addPatrol: (p: NewPatrol) => request<PatrolEntry>('POST', '/patrols', p),
   matchAddress: (q: string, limit = 5, area?: string) =>
     request<AddressMatch>('GET', '/addresses/match' + filterQuery({}, { q, limit, area })),
+  /** Overdue and warned cases under the same filters as the list (its `card` aside). */
+  cardCounts: (f: CaseFilter) => request<CardCounts>('GET', '/cases/counts/cards' + filterQuery({ ...f, card: undefined })),
+  inbox: (unreadOnly = false, limit = 50) =>
+    request<Inbox>('GET', '/inbox' + filterQuery({}, { unread_only: unreadOnly ? 'true' : undefined, limit })),
+  inboxRead: (id: string) => request<null>('POST', `/inbox/${encodeURIComponent(id)}/read`),
+  inboxReadAll: () => request<{ marked: number }>('POST', '/inbox/read-all'),
+  evaluation: (q: EvalQuery) => request<Evaluation>('GET', '/evaluation' + evalQuery(q)),
+  evaluationCases: (q: EvalQuery, unit: string, metric: EvalMetric, outcome: EvalOutcome) =>
+    request<{ items: EvalCase[]; count: number }>('GET', '/evaluation/cases' + evalQuery(q, { unit, metric, outcome })),
+  calendarYears: () => request<{ years: CalendarYear[] }>('GET', '/admin/calendar'),
+  /** Loads a calendar CSV (`date,kind,name`); answers the years it covered. */
+  loadCalendar: (csv: Blob | string) => request<{ years: number[] }>('POST', '/admin/calendar', csv, 'text/csv'),
+  checkDeadline: (start: string, amount: number, unit: 'working_days' | 'working_hours' | 'hours') =>
+    request<DeadlineCheck>('GET', '/calendar/deadline' + filterQuery({}, { start, [unit]: amount })),
 }
+
+/** The query string of an evaluation (period, grouping, area) and of its drill-down. */
+export function evalQuery(q: EvalQuery, extra: Record<string, string | undefined> = {}): string {
+  return filterQuery({}, { from: q.from, to: q.to, by: q.by, area: q.area || undefined, ...extra })
+}
+
+/** The Excel export of an evaluation: a plain download link. */
+export const evaluationExportUrl = (q: EvalQuery) => '/api/v1/evaluation/export.xlsx' + evalQuery(q)
 
 /** Every page of a list, up to `max` cases (for dashboards and maps). */
 export async function allCases(f: CaseFilter, max = 1000): Promise<CaseView[]> {

@@ -16,6 +16,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/workbench', name: 'workbench', component: () => import('./views/WorkbenchView.vue'), meta: { layout: 'staff', staff: true } },
   { path: '/map', name: 'map', component: () => import('./views/MapView.vue'), meta: { layout: 'staff', staff: true } },
   { path: '/screen', name: 'screen', component: () => import('./views/ScreenView.vue'), meta: { layout: 'bare', staff: true } },
+  { path: '/evaluation', name: 'evaluation', component: () => import('./views/EvaluationView.vue'), meta: { layout: 'staff', staff: true } },
   { path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { layout: 'staff', staff: true } },
   { path: '/worker', name: 'worker', component: () => import('./views/WorkerView.vue'), meta: { layout: 'phone', staff: true } },
   { path: '/resident', name: 'resident', component: () => import('./views/ResidentView.vue'), meta: { layout: 'phone' } },

@@ -52,4 +52,7 @@ export function homeOf(role: Role): string {
   }
 }
 
+/** Who sees 考核评价 in the navigation (the API decides what each may read). */
+export const EVALUATORS: Role[] = ['leader', 'town_dispatcher', 'district_dispatcher', 'admin']
+
 export const isStaff = (r: Role | undefined) => !!r && r !== 'resident'

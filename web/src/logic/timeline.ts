@@ -1,5 +1,5 @@
 // The lines shown under each event of a case's log.
-import type { EventView } from '../api'
+import { DEADLINE_STEPS, type DeadlineStep, type EventView } from '../api'
 
 export interface Detail {
   key: string
@@ -45,4 +45,46 @@ export function timelineDetails(e: EventView): Detail[] {
     else if (typeof d.area === 'string') out.push({ key: 'area', label: 'case.area', value: d.area })
   }
   return out
+}
+
+/** A deadline shown on an event: one it set or moved (`until`), or the one it warns of (`due`). */
+export interface EventDeadline {
+  kind: 'until' | 'due'
+  step: DeadlineStep
+  due: string
+}
+
+const isStep = (s: unknown): s is DeadlineStep => typeof s === 'string' && (DEADLINE_STEPS as string[]).includes(s)
+
+/**
+ * The deadlines of an event: the step deadline it started or moved (`deadline`, "处置时限至 …"),
+ * and for `deadline_warned` / `overdue` the one its data names ({step, due}), once.
+ */
+export function eventDeadlines(e: EventView): EventDeadline[] {
+  const out: EventDeadline[] = []
+  const d = e.data ?? {}
+  if ((e.type === 'deadline_warned' || e.type === 'overdue') && isStep(d.step) && typeof d.due === 'string') {
+    out.push({ kind: 'due', step: d.step, due: d.due })
+  }
+  const set = e.deadline
+  if (set && isStep(set.step) && typeof set.due === 'string' && !out.some((x) => x.step === set.step && Date.parse(x.due) === Date.parse(set.due))) {
+    out.push({ kind: 'until', step: set.step, due: set.due })
+  }
+  return out
+}
+
+/** Events the system raises by itself: the deadline ones, and the automatic rules' actions. */
+const AUTO_RULES = ['supervised', 'escalated', 'reopened']
+
+/** The automatic rule behind a system event (an i18n key: 逾期自动督办, …), or null. */
+export function autoRule(e: EventView): string | null {
+  return e.actor?.kind === 'system' && AUTO_RULES.includes(e.type) ? 'autoRule.' + e.type : null
+}
+
+/** The colour of an event on the timeline: red when overdue, orange when warned, else none. */
+export function eventTone(e: EventView): 'danger' | 'warning' | undefined {
+  if (e.type === 'overdue') return 'danger'
+  if (e.type === 'deadline_warned') return 'warning'
+  if (autoRule(e)) return 'danger'
+  return undefined
 }
