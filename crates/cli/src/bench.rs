@@ -61,6 +61,18 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 20_000)]
         single_queries: usize,
     },
+    /// Due timers fired per second (warning, overdue with its supervision, escalation).
+    Timers {
+        /// `sqlite` or `postgres`.
+        #[arg(long, default_value = "sqlite")]
+        backend: String,
+        /// Cases, each with three timers due.
+        #[arg(long, default_value_t = 2000)]
+        cases: usize,
+        /// Servers racing for the timers (PostgreSQL only).
+        #[arg(long, default_value_t = 2)]
+        servers: usize,
+    },
     /// Free-text addresses normalised, parsed and matched per second on one thread.
     Addresses {
         /// Standard addresses in the synthetic library.
@@ -110,6 +122,7 @@ pub async fn run(cmd: BenchCmd) -> Result<()> {
             grids_bench(grids, vertices, points, postgis.as_deref(), single_queries).await
         }
         BenchCmd::Addresses { addresses, queries, seed } => crate::bench_address::run(addresses, queries, seed),
+        BenchCmd::Timers { backend, cases, servers } => crate::bench_timers::run(&backend, cases, servers).await,
     }
 }
 

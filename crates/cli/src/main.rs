@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_address;
+mod bench_timers;
 mod config;
 mod demo;
 mod demo_geo;
