@@ -546,6 +546,8 @@ const en: typeof zh = {
       overdue: 'Overdue',
       supervised: 'Supervised',
       returned: 'Returned',
+      escalated: 'Escalated',
+      reopened: 'Reopened',
       closed: 'Closed',
       rated: 'Rated',
       other: 'Notice',

@@ -544,6 +544,8 @@ export default {
       overdue: '超期',
       supervised: '督办',
       returned: '退回',
+      escalated: '升级',
+      reopened: '重办',
       closed: '结案',
       rated: '评价',
       other: '通知',

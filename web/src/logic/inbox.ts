@@ -29,7 +29,7 @@ export function allRead(inbox: Inbox, at: string): Inbox {
 export const shownNotices = (inbox: Inbox | null, unreadOnly: boolean): InboxItem[] =>
   (inbox?.items ?? []).filter((n) => !unreadOnly || !n.read_at)
 
-const KINDS = ['dispatched', 'deadline_warned', 'overdue', 'supervised', 'returned', 'closed', 'rated']
+const KINDS = ['dispatched', 'deadline_warned', 'overdue', 'supervised', 'returned', 'escalated', 'closed', 'rated', 'reopened']
 
 /** The i18n key of a notice's kind (`inbox.kind.*`), `other` for kinds this UI does not know. */
 export const kindKey = (kind: string) => 'inbox.kind.' + (KINDS.includes(kind) ? kind : 'other')
@@ -42,6 +42,8 @@ export function noticeTone(kind: string): 'danger' | 'warning' | 'primary' | 'su
       return 'danger'
     case 'deadline_warned':
     case 'returned':
+    case 'escalated':
+    case 'reopened':
       return 'warning'
     case 'dispatched':
       return 'primary'
