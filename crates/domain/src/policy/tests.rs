@@ -23,8 +23,8 @@ fn handler() -> Actor {
 }
 
 /// A normal-priority 0101 case reported on Monday 2025-03-03 09:00 (China) in a village of
-/// town 371002001, which owns it.
-fn reported(p: &CasePolicy) -> Case {
+/// town 371002001, which owns it; and its first event.
+fn report(p: &CasePolicy) -> (Case, CaseEvent) {
     let category = Category {
         code: CategoryCode::parse("0101").unwrap(),
         name: "暴露垃圾".into(),
@@ -36,7 +36,11 @@ fn reported(p: &CasePolicy) -> Case {
     let input = NewCaseInput { description: "路边垃圾堆积".into(), ..Default::default() };
     let new = NewCase::validate(input, &category, code("371002001001")).unwrap();
     let at = t("2025-03-03T09:00:00+08:00");
-    p.report(Uuid::now_v7(), CaseCode::new(at, 1), new, AreaLevel::Town, &Actor::Public, at).unwrap().0
+    p.report(Uuid::now_v7(), CaseCode::new(at, 1), new, AreaLevel::Town, &Actor::Public, at).unwrap()
+}
+
+fn reported(p: &CasePolicy) -> Case {
+    report(p).0
 }
 
 fn run(p: &CasePolicy, c: &mut Case, actor: &Actor, cmd: Command, at: &str) -> Vec<CaseEvent> {
@@ -45,6 +49,15 @@ fn run(p: &CasePolicy, c: &mut Case, actor: &Actor, cmd: Command, at: &str) -> V
 
 fn dispatch() -> Command {
     Command::Dispatch { to: DispatchTarget::Department { id: "urban".into(), area: code("371002001") }, instructions: None }
+}
+
+/// Dispatched, claimed, handled on Tuesday and verified as done.
+fn closed(p: &CasePolicy) -> Case {
+    let mut c = dispatched(p);
+    run(p, &mut c, &handler(), Command::Claim, "2025-03-03T11:00:00+08:00");
+    run(p, &mut c, &handler(), Command::Handle { feedback: "已清理".into(), attachments: vec![] }, "2025-03-04T10:00:00+08:00");
+    run(p, &mut c, &town(), Command::Verify { passed: true, comment: None }, "2025-03-04T11:00:00+08:00");
+    c
 }
 
 /// Accepted at 09:30 and dispatched at 10:00 on Monday 2025-03-03.
@@ -146,18 +159,7 @@ fn timers_warn_then_mark_overdue_and_supervise() {
 
 /// A whole log written under the policy, to check that folding it gives the live case back.
 fn all_events(p: &CasePolicy) -> Vec<CaseEvent> {
-    let category = Category {
-        code: CategoryCode::parse("0101").unwrap(),
-        name: "暴露垃圾".into(),
-        name_en: "Exposed rubbish".into(),
-        parent: None,
-        priority: Priority::Normal,
-        handling_level: AreaLevel::Town,
-    };
-    let input = NewCaseInput { description: "路边垃圾".into(), ..Default::default() };
-    let new = NewCase::validate(input, &category, code("371002001001")).unwrap();
-    let at = t("2025-03-03T09:00:00+08:00");
-    let (mut c, first) = p.report(Uuid::now_v7(), CaseCode::new(at, 1), new, AreaLevel::Town, &Actor::Public, at).unwrap();
+    let (mut c, first) = report(p);
     let mut log = vec![first];
     log.extend(run(p, &mut c, &town(), Command::Accept { note: None }, "2025-03-03T09:30:00+08:00"));
     log.extend(run(p, &mut c, &town(), dispatch(), "2025-03-03T10:00:00+08:00"));
@@ -186,19 +188,13 @@ fn returned_twice_goes_up_a_level() {
 #[test]
 fn an_unsatisfied_rating_goes_back_for_redispatch() {
     let p = CasePolicy::shipped();
-    let mut c = dispatched(&p);
-    run(&p, &mut c, &handler(), Command::Claim, "2025-03-03T11:00:00+08:00");
-    run(&p, &mut c, &handler(), Command::Handle { feedback: "已清理".into(), attachments: vec![] }, "2025-03-04T10:00:00+08:00");
-    run(&p, &mut c, &town(), Command::Verify { passed: true, comment: None }, "2025-03-04T11:00:00+08:00");
+    let mut c = closed(&p);
     let e = run(&p, &mut c, &Actor::Reporter, Command::Rate { rating: Rating::Unsatisfied, comment: None }, "2025-03-04T12:00:00+08:00");
     assert_eq!(e.iter().map(|e| e.kind.name()).collect::<Vec<_>>(), ["rated", "reopened"]);
     assert_eq!(c.state, CaseState::Accepted);
     assert_eq!(c.deadline.as_ref().unwrap().step, Step::Dispatch);
     let off = CasePolicy { rules: Rules { redo_unsatisfied: false, ..Rules::default() }, ..CasePolicy::shipped() };
-    let mut c = dispatched(&off);
-    run(&off, &mut c, &handler(), Command::Claim, "2025-03-03T11:00:00+08:00");
-    run(&off, &mut c, &handler(), Command::Handle { feedback: "已清理".into(), attachments: vec![] }, "2025-03-04T10:00:00+08:00");
-    run(&off, &mut c, &town(), Command::Verify { passed: true, comment: None }, "2025-03-04T11:00:00+08:00");
+    let mut c = closed(&off);
     let e = run(&off, &mut c, &Actor::Reporter, Command::Rate { rating: Rating::Unsatisfied, comment: None }, "2025-03-04T12:00:00+08:00");
     assert_eq!(e.len(), 1, "the rule is off");
 }
