@@ -40,6 +40,19 @@ pub struct Config {
     /// Outside channels for notices (`[notify]`: `log`, `[[notify.webhooks]]` with `name`, `url`).
     #[serde(default)]
     pub notify: civicgrid_server::jobs::NotifyConfig,
+    /// Evaluation (`[evaluation.weights]`: `response`, `on_time`, `resolution`, `satisfaction`,
+    /// `reopen`, `return`; scaled to sum to 1).
+    #[serde(default)]
+    pub evaluation: EvaluationConfig,
+}
+
+/// `[evaluation]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationConfig {
+    /// The score's weights.
+    #[serde(default)]
+    pub weights: civicgrid_domain::evaluation::Weights,
 }
 
 impl Default for Config {
@@ -58,6 +71,7 @@ impl Default for Config {
             time_limits: None,
             rules: civicgrid_domain::Rules::default(),
             notify: civicgrid_server::jobs::NotifyConfig::default(),
+            evaluation: EvaluationConfig::default(),
         }
     }
 }
@@ -102,17 +116,19 @@ impl Config {
         }
     }
 
-    /// The HTTP layer's settings.
-    pub fn server(&self) -> ServerConfig {
-        ServerConfig {
+    /// The HTTP layer's settings; refused if the evaluation weights are not usable.
+    pub fn server(&self) -> Result<ServerConfig> {
+        let weights = self.evaluation.weights.normalized("evaluation.weights")?;
+        Ok(ServerConfig {
             data_dir: Some(self.data_dir()),
             session_hours: self.session_hours,
             max_login_failures: self.max_login_failures,
             lockout_minutes: self.lockout_minutes,
             secure_cookies: self.secure_cookies,
             notify: self.notify.clone(),
+            weights,
             ..ServerConfig::default()
-        }
+        })
     }
 
     /// The case policy: the shipped calendar (files an admin loaded are added when serving), the

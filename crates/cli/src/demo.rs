@@ -445,7 +445,7 @@ pub async fn run(listen: &str, data: Option<PathBuf>, cases: usize) -> Result<()
         }
         store.optimize().await?;
     }
-    let server = civicgrid_server::ServerConfig { data_dir: Some(dir.clone()), ..crate::config::Config::default().server() };
+    let server = civicgrid_server::ServerConfig { data_dir: Some(dir.clone()), ..crate::config::Config::default().server()? };
     let state = AppState::new(store, Cipher::from_base64(&key)?, server);
     crate::serve(state, listen, |addr| {
         println!("civicgrid demo — 威海市 (Weihai, {CITY}) {}", if fresh { format!("with {cases} demo cases, built in {:.1?}", started.elapsed()) } else { "(reused)".into() });

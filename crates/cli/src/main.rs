@@ -214,7 +214,7 @@ async fn main() -> Result<()> {
                     }
                 }
             });
-            let state = AppState::new(store, cipher, cfg.server());
+            let state = AppState::new(store, cipher, cfg.server()?);
             serve(state, &listen, |addr| tracing::info!("civicgrid listening on {addr} ({})", cfg.database)).await
         }
         Cmd::Demo { listen, data, cases } => demo::run(&listen, data, cases).await,

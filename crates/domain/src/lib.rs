@@ -8,6 +8,7 @@ pub mod case;
 pub mod category;
 pub mod location;
 pub mod error;
+pub mod evaluation;
 pub mod org;
 pub mod patrol;
 pub mod policy;

@@ -10,6 +10,7 @@ pub mod openapi;
 mod open311;
 pub mod photo;
 mod refdata;
+pub mod report;
 mod routes;
 pub mod views;
 
@@ -42,11 +43,13 @@ pub struct ServerConfig {
     pub data_dir: Option<PathBuf>,
     /// Outside channels for notices.
     pub notify: jobs::NotifyConfig,
+    /// The weights of the evaluation score (`[evaluation.weights]`), summing to 1.
+    pub weights: civicgrid_domain::evaluation::Weights,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default() }
+        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default(), weights: Default::default() }
     }
 }
 

@@ -11,7 +11,7 @@ use std::fmt::Write;
 use utoipa::openapi::path::Operation;
 use utoipa::OpenApi;
 
-use crate::routes::{admin, attachments, calendar, cases, geo, health, inbox, patrols, reference, session, track};
+use crate::routes::{admin, attachments, calendar, cases, evaluation, geo, health, inbox, patrols, reference, session, track};
 use crate::AppState;
 
 /// The API description.
@@ -32,6 +32,7 @@ use crate::AppState;
         admin::users, admin::create_user, admin::update_user, admin::put_department, admin::put_category,
         patrols::add, patrols::list,
         inbox::list, inbox::read, inbox::read_all,
+        evaluation::show, evaluation::cases, evaluation::export,
     ),
     components(schemas(crate::error::ErrorBody, civicgrid_domain::EventKind)),
     tags((name = "cases", description = "事件/工单: intake, queue, transitions"),
@@ -43,6 +44,7 @@ use crate::AppState;
          (name = "admin", description = "accounts, roles, scopes and departments (admin role)"),
          (name = "geography", description = "网格 grids, area outlines, point → grid, 统一地址库 address library"),
          (name = "inbox", description = "消息: the reader's notices"),
+         (name = "evaluation", description = "考核评价: rates, scores and rankings from the case logs, the cases behind them, Excel export"),
          (name = "health", description = "liveness and readiness"))
 )]
 pub struct ApiDoc;

@@ -4,6 +4,7 @@ pub(crate) mod attachments;
 pub(crate) mod admin;
 pub(crate) mod calendar;
 pub(crate) mod cases;
+pub(crate) mod evaluation;
 pub(crate) mod geo;
 pub(crate) mod health;
 pub(crate) mod inbox;
@@ -54,6 +55,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/inbox", get(inbox::list))
         .route("/api/v1/inbox/read-all", post(inbox::read_all))
         .route("/api/v1/inbox/{id}/read", post(inbox::read))
+        .route("/api/v1/evaluation", get(evaluation::show))
+        .route("/api/v1/evaluation/cases", get(evaluation::cases))
+        .route("/api/v1/evaluation/export.xlsx", get(evaluation::export))
         .route("/api/v1/grids", get(geo::grids))
         .route("/api/v1/grids/import", post(geo::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
         .route("/api/v1/grids/{code}", get(geo::grid))

@@ -1,0 +1,261 @@
+//! 考核评价: the rates, scores and ranking of departments, towns, communities, grids or people
+//! for a period, the cases behind any figure, and the same tables as an Excel workbook.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use civicgrid_domain::evaluation::{self, CaseFacts, EvalBy, Figures, Metric, Outcome, Period, Row, Unit, Weights};
+use civicgrid_domain::{AreaCode, AreaLevel, Case, CaseEvent, CaseState, Role, User};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::SignedIn;
+use crate::views::{AreaRef, CategoryRef};
+use crate::{report, AppState, RefData};
+
+/// Most cases a drill-down lists (newest first); `count` says how many there are in all.
+const DRILL_MAX: usize = 500;
+
+/// An evaluation: the period, the grouping, the weights of the score, a row per unit (best
+/// first) and the total of the rows.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EvaluationView {
+    /// The days evaluated (China time, both included).
+    pub period: Period,
+    /// What the rows are.
+    pub by: EvalBy,
+    /// The area evaluated.
+    pub area: AreaRef,
+    /// The score's weights (summing to 1).
+    pub weights: Weights,
+    /// One per unit, ranked.
+    pub rows: Vec<Row>,
+    /// All rows together.
+    pub total: Figures,
+}
+
+/// A case behind a figure.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EvalCaseView {
+    /// Case id.
+    pub id: Uuid,
+    /// Tracking code.
+    pub code: String,
+    /// Category.
+    pub category: CategoryRef,
+    /// State now.
+    pub state: CaseState,
+    /// Where it lies.
+    pub area: AreaRef,
+    /// When reported.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The cases behind a figure.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EvalCases {
+    /// Newest first, at most 500.
+    pub items: Vec<EvalCaseView>,
+    /// How many in all.
+    pub count: u64,
+}
+
+/// What an evaluation is asked for.
+struct EvalQuery {
+    period: Period,
+    by: EvalBy,
+    area: AreaCode,
+    weights: Weights,
+}
+
+/// The roles that read evaluations: leaders, the command centres and admins.
+fn may_evaluate(role: Role) -> bool {
+    role.is_dispatcher() || matches!(role, Role::Leader | Role::Admin)
+}
+
+/// Parses the shared parameters, leaving the ones in `extra` to the caller; any other is refused.
+fn parse_query<'a>(
+    app: &AppState,
+    user: &User,
+    rd: &RefData,
+    params: &'a HashMap<String, String>,
+    extra: &[&str],
+) -> ApiResult<(EvalQuery, HashMap<&'a str, &'a str>)> {
+    if !may_evaluate(user.role) {
+        return Err(ApiError::forbidden("evaluations are read by leaders, command centres and admins"));
+    }
+    let mut rest = HashMap::new();
+    let (mut from, mut to, mut by, mut area, mut weights) = (None, None, EvalBy::Department, user.scope.clone(), app.config.weights);
+    for (k, v) in params {
+        match k.as_str() {
+            "from" => from = Some(v.as_str()),
+            "to" => to = Some(v.as_str()),
+            "by" => by = v.parse()?,
+            "area" if !v.trim().is_empty() => {
+                let code = AreaCode::parse(v.trim())?;
+                if !rd.areas.contains_key(code.as_str()) {
+                    return Err(ApiError::invalid("area", format!("area: no area with code {code}")));
+                }
+                if !user.scope.contains(&code) {
+                    return Err(ApiError::invalid("area", format!("area: {code} is outside your area {}", user.scope)));
+                }
+                area = code;
+            }
+            "area" => {}
+            "weights" => weights = Weights::parse(v, "weights")?,
+            k if extra.contains(&k) => {
+                rest.insert(k, v.as_str());
+            }
+            other => return Err(ApiError::invalid(other, format!("unknown query parameter `{other}`"))),
+        }
+    }
+    let today = app.now().with_timezone(&civicgrid_domain::calendar::china_time()).date_naive();
+    let period = match (from, to) {
+        (None, None) => Period::month_to_date(today),
+        (Some(f), Some(t)) => Period::parse(f, t)?,
+        (None, Some(_)) => return Err(ApiError::invalid("from", "from: give the first day (YYYY-MM-DD) with `to`")),
+        (Some(_), None) => return Err(ApiError::invalid("to", "to: give the last day (YYYY-MM-DD) with `from`")),
+    };
+    Ok((EvalQuery { period, by, area, weights }, rest))
+}
+
+/// The case logs of the query's area that have an event in the period, with what each says.
+async fn facts(app: &AppState, q: &EvalQuery) -> ApiResult<Vec<(Vec<CaseEvent>, CaseFacts)>> {
+    let logs = app.store.case_logs(&q.area, q.period.start(), q.period.end()).await?;
+    let (period, by, now) = (q.period, q.by, app.now());
+    // Thousands of logs are folded here: off the async threads.
+    tokio::task::spawn_blocking(move || {
+        logs.into_iter()
+            .map(|log| {
+                let f = CaseFacts::of(&log, &period, by, now);
+                (log, f)
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("evaluating: {e}"), None))
+}
+
+/// The units always listed, even without cases: the departments serving the area and its
+/// towns. Communities, grids and people appear as their cases name them.
+fn listed(rd: &RefData, q: &EvalQuery) -> Vec<String> {
+    match q.by {
+        EvalBy::Department => rd
+            .departments
+            .iter()
+            .filter(|d| d.area.contains(&q.area) || q.area.contains(&d.area))
+            .map(|d| d.id.clone())
+            .collect(),
+        EvalBy::Town => match q.area.at_level(AreaLevel::Town) {
+            Some(t) => vec![t.to_string()],
+            None => rd.areas.values().filter(|a| a.level == AreaLevel::Town && q.area.contains(&a.code)).map(|a| a.code.to_string()).collect(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Names for the units of a grouping.
+async fn names(app: &AppState, rd: &RefData, q: &EvalQuery) -> ApiResult<HashMap<String, String>> {
+    Ok(match q.by {
+        EvalBy::Department => rd.departments.iter().map(|d| (d.id.clone(), d.name.clone())).collect(),
+        EvalBy::Town | EvalBy::Community => HashMap::new(),
+        EvalBy::Grid => app.store.grids(Some(&q.area)).await?.into_iter().map(|g| (g.record.code.to_string(), g.record.name)).collect(),
+        EvalBy::Worker => app.store.users().await?.into_iter().map(|u| (u.id, u.display_name)).collect(),
+    })
+}
+
+async fn evaluate(app: &AppState, rd: &RefData, q: &EvalQuery) -> ApiResult<EvaluationView> {
+    let facts = facts(app, q).await?;
+    let tallies = evaluation::tally_units(facts.iter().map(|(_, f)| f), &listed(rd, q));
+    let names = names(app, rd, q).await?;
+    let name = |id: &str| match q.by {
+        EvalBy::Town | EvalBy::Community => AreaCode::parse(id).map(|c| rd.area_name(&c)).unwrap_or_else(|_| id.to_string()),
+        _ => names.get(id).cloned().unwrap_or_else(|| id.to_string()),
+    };
+    let mut units: Vec<(Unit, evaluation::Tally)> = tallies.into_iter().map(|(id, t)| (Unit { name: name(&id), id }, t)).collect();
+    // Ties and unscored units keep this order: by name, then id.
+    units.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    let (rows, total) = evaluation::rank(units, &q.weights);
+    Ok(EvaluationView { period: q.period, by: q.by, area: AreaRef::of(&q.area, rd), weights: q.weights, rows, total })
+}
+
+/// The rates (响应率, 按期办结率, 解决率, 满意率, 重办率, 退单率), average hours per step and the
+/// weighted score of each department, town, community, grid or person for a period, read from
+/// the case logs of the reader's area, ranked by score. See `docs/architecture.md` §15 for how
+/// each figure is counted.
+#[utoipa::path(get, path = "/api/v1/evaluation", tag = "evaluation",
+    params(("from" = Option<String>, Query, description = "first day, YYYY-MM-DD (China time); with `to`; default the 1st of this month"),
+           ("to" = Option<String>, Query, description = "last day, included; default today"),
+           ("by" = Option<EvalBy>, Query, description = "department (default), town, community, grid or worker"),
+           ("area" = Option<String>, Query, description = "an area within the reader's; default the reader's area"),
+           ("weights" = Option<String>, Query, description = "override the configured weights, e.g. on_time:0.5,satisfaction:0.5")),
+    responses((status = 200, body = EvaluationView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn show(State(app): State<AppState>, SignedIn(user): SignedIn, Query(params): Query<HashMap<String, String>>) -> ApiResult<Json<EvaluationView>> {
+    let rd = app.refdata().await?;
+    let (q, _) = parse_query(&app, &user, &rd, &params, &[])?;
+    Ok(Json(evaluate(&app, &rd, &q).await?))
+}
+
+/// The cases behind one unit's figure: for `metric`, those in its numerator (`outcome=hit`),
+/// the rest of its denominator (`miss`) or all of it (`all`).
+#[utoipa::path(get, path = "/api/v1/evaluation/cases", tag = "evaluation",
+    params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("by" = Option<EvalBy>, Query), ("area" = Option<String>, Query),
+           ("unit" = String, Query, description = "the row's unit id"),
+           ("metric" = Metric, Query), ("outcome" = Option<Outcome>, Query, description = "hit, miss or all (default)")),
+    responses((status = 200, body = EvalCases), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn cases(State(app): State<AppState>, SignedIn(user): SignedIn, Query(params): Query<HashMap<String, String>>) -> ApiResult<Json<EvalCases>> {
+    let rd = app.refdata().await?;
+    let (q, rest) = parse_query(&app, &user, &rd, &params, &["unit", "metric", "outcome"])?;
+    let unit = rest.get("unit").filter(|u| !u.trim().is_empty()).ok_or_else(|| ApiError::invalid("unit", "unit: give the unit whose cases to list"))?;
+    let metric: Metric = rest.get("metric").ok_or_else(|| ApiError::invalid("metric", "metric: give the rate, e.g. on_time"))?.parse()?;
+    let outcome: Outcome = rest.get("outcome").map_or(Ok(Outcome::All), |o| o.parse())?;
+    let mut hits: Vec<Case> = facts(&app, &q)
+        .await?
+        .into_iter()
+        .filter(|(_, f)| f.observations.iter().any(|o| o.unit == *unit && o.metric == metric && outcome.takes(o.hit)))
+        .filter_map(|(log, _)| Case::from_events(&log))
+        .collect();
+    hits.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    let count = hits.len() as u64;
+    let items = hits
+        .iter()
+        .take(DRILL_MAX)
+        .map(|c| EvalCaseView {
+            id: c.id,
+            code: c.code.to_string(),
+            category: CategoryRef::of(&c.report.category, &rd),
+            state: c.state,
+            area: AreaRef::of(c.area(), &rd),
+            created_at: c.created_at,
+        })
+        .collect();
+    Ok(Json(EvalCases { items, count }))
+}
+
+/// The same evaluation as an Excel workbook: the ranking (rates in %, hours, score) and the
+/// counts, each with its title, area, period and units.
+#[utoipa::path(get, path = "/api/v1/evaluation/export.xlsx", tag = "evaluation",
+    params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("by" = Option<EvalBy>, Query), ("area" = Option<String>, Query), ("weights" = Option<String>, Query)),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn export(State(app): State<AppState>, SignedIn(user): SignedIn, Query(params): Query<HashMap<String, String>>) -> ApiResult<Response> {
+    let rd = app.refdata().await?;
+    let (q, _) = parse_query(&app, &user, &rd, &params, &[])?;
+    let e = evaluate(&app, &rd, &q).await?;
+    let bytes = report::evaluation_workbook(&e, app.now())
+        .map_err(|err| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("writing the workbook: {err}"), None))?;
+    let file = format!("evaluation-{}-{}-{}.xlsx", e.by, e.period.from, e.period.to);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
