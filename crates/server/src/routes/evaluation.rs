@@ -220,7 +220,7 @@ pub(crate) async fn cases(State(app): State<AppState>, SignedIn(user): SignedIn,
         .filter(|(_, f)| f.observations.iter().any(|o| o.unit == *unit && o.metric == metric && outcome.takes(o.hit)))
         .filter_map(|(log, _)| Case::from_events(&log))
         .collect();
-    hits.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    hits.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.code.as_str().cmp(a.code.as_str())));
     let count = hits.len() as u64;
     let items = hits
         .iter()
