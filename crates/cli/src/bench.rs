@@ -73,6 +73,21 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 2)]
         servers: usize,
     },
+    /// Time of GET /api/v1/evaluation (each grouping) and of the Excel export over a busy period.
+    Evaluation {
+        /// `sqlite` or `postgres`.
+        #[arg(long, default_value = "sqlite")]
+        backend: String,
+        /// Cases reported in the period, each with its generated history.
+        #[arg(long, default_value_t = 100_000)]
+        cases: usize,
+        /// Days of the period (ending now).
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+        /// Requests per grouping.
+        #[arg(long, default_value_t = 5)]
+        repeat: usize,
+    },
     /// Free-text addresses normalised, parsed and matched per second on one thread.
     Addresses {
         /// Standard addresses in the synthetic library.
@@ -87,18 +102,18 @@ pub enum BenchCmd {
     },
 }
 
-fn percentile(sorted: &[StdDuration], p: f64) -> StdDuration {
+pub(crate) fn percentile(sorted: &[StdDuration], p: f64) -> StdDuration {
     if sorted.is_empty() {
         return StdDuration::ZERO;
     }
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-fn ms(d: StdDuration) -> String {
+pub(crate) fn ms(d: StdDuration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-async fn fresh_store(backend: &str, durability: SqliteDurability) -> Result<(Arc<dyn Store>, Option<tempfile::TempDir>)> {
+pub(crate) async fn fresh_store(backend: &str, durability: SqliteDurability) -> Result<(Arc<dyn Store>, Option<tempfile::TempDir>)> {
     let (url, dir) = testing::fresh_url(backend).await;
     let store = civicgrid_store::connect(&url, durability).await?;
     store.migrate().await?;
@@ -106,7 +121,7 @@ async fn fresh_store(backend: &str, durability: SqliteDurability) -> Result<(Arc
     Ok((store, dir))
 }
 
-async fn start(store: Arc<dyn Store>) -> Result<String> {
+pub(crate) async fn start(store: Arc<dyn Store>) -> Result<String> {
     let state = AppState::new(store, Cipher::from_bytes(rand::random()), Default::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = format!("http://{}", listener.local_addr()?);
@@ -123,6 +138,7 @@ pub async fn run(cmd: BenchCmd) -> Result<()> {
         }
         BenchCmd::Addresses { addresses, queries, seed } => crate::bench_address::run(addresses, queries, seed),
         BenchCmd::Timers { backend, cases, servers } => crate::bench_timers::run(&backend, cases, servers).await,
+        BenchCmd::Evaluation { backend, cases, days, repeat } => crate::bench_evaluation::run(&backend, cases, days, repeat.max(1)).await,
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_address;
+mod bench_evaluation;
 mod bench_timers;
 mod config;
 mod demo;

@@ -41,8 +41,11 @@ fn step_name(s: Step) -> &'static str {
     }
 }
 
-/// The counts columns of the second sheet: heading and value.
-const COUNTS: [(&str, fn(&Figures) -> u64); 10] = [
+/// A column of counts: its heading and how to read it.
+type CountColumn = (&'static str, fn(&Figures) -> u64);
+
+/// The counts columns of the second sheet.
+const COUNTS: [CountColumn; 10] = [
     ("派遣", |f| f.counts.dispatched),
     ("响应", |f| f.counts.responded),
     ("退单", |f| f.counts.returned),
