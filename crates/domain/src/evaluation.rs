@@ -743,19 +743,46 @@ pub struct Row {
     pub figures: Figures,
 }
 
-/// The units' tallies for a period: `listed` units always (with empty figures if nothing
-/// happened), others as the logs name them.
-pub fn tally_units<'a>(facts: impl IntoIterator<Item = &'a CaseFacts>, listed: &[String]) -> BTreeMap<String, Tally> {
-    let mut out: BTreeMap<String, Tally> = listed.iter().map(|u| (u.clone(), Tally::default())).collect();
-    for f in facts {
+/// The units' tallies as a period's cases are read (a page at a time, so memory stays bounded).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tallies(BTreeMap<String, Tally>);
+
+impl Tallies {
+    /// Tallies in which the `listed` units are (with empty figures if nothing happened).
+    pub fn listing(listed: &[String]) -> Tallies {
+        Tallies(listed.iter().map(|u| (u.clone(), Tally::default())).collect())
+    }
+
+    /// Adds what one case says, for every unit it names.
+    pub fn add(&mut self, f: &CaseFacts) {
         let mut units: Vec<&str> = f.observations.iter().map(|o| o.unit.as_str()).chain(f.steps.iter().map(|s| s.unit.as_str())).collect();
         units.sort_unstable();
         units.dedup();
         for u in units {
-            out.entry(u.to_string()).or_default().add(f, u);
+            self.0.entry(u.to_string()).or_default().add(f, u);
         }
     }
-    out
+
+    /// Adds the tallies of another page.
+    pub fn merge(&mut self, other: Tallies) {
+        for (u, t) in other.0 {
+            self.0.entry(u).or_default().merge(&t);
+        }
+    }
+
+    /// Each unit's tally, by id.
+    pub fn into_units(self) -> BTreeMap<String, Tally> {
+        self.0
+    }
+}
+
+/// The units' tallies over some cases' facts, `listed` units always among them.
+pub fn tally_units<'a>(facts: impl IntoIterator<Item = &'a CaseFacts>, listed: &[String]) -> BTreeMap<String, Tally> {
+    let mut t = Tallies::listing(listed);
+    for f in facts {
+        t.add(f);
+    }
+    t.into_units()
 }
 
 /// The rows of a ranking, best first (units without a score last, in the order given), and

@@ -70,6 +70,7 @@ pub struct AppState {
     pub server_id: Arc<str>,
     /// The outside channels notices go to.
     pub senders: Arc<Vec<Arc<dyn jobs::Sender>>>,
+    evaluations: Arc<routes::evaluation::Cache>,
 }
 
 impl AppState {
@@ -85,6 +86,7 @@ impl AppState {
             photos: Arc::new(tokio::sync::Semaphore::new(2)),
             server_id: format!("server-{}", uuid::Uuid::new_v4().simple()).into(),
             senders,
+            evaluations: Arc::default(),
         }
     }
 

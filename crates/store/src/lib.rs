@@ -289,9 +289,12 @@ pub trait Store: jobs::JobStore + Send + Sync + 'static {
     fn policy(&self) -> std::sync::Arc<civicgrid_domain::CasePolicy>;
     /// Replaces the policy (a further year's calendar loaded, configured rules).
     fn set_policy(&self, p: std::sync::Arc<civicgrid_domain::CasePolicy>);
-    /// The whole logs of the cases under `area` that have an event in `[from, to)`, each in
-    /// order: what evaluation reads.
-    async fn case_logs(&self, area: &AreaCode, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Vec<CaseEvent>>>;
+    /// The cases under `area` with an event in `[from, to)`, in id order: whose logs an
+    /// evaluation of that period reads.
+    async fn active_case_ids(&self, area: &AreaCode, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Uuid>>;
+    /// The whole logs of these cases (a page of them at a time), each in order, in id order;
+    /// unknown ids are left out.
+    async fn case_logs(&self, ids: &[Uuid]) -> Result<Vec<Vec<CaseEvent>>>;
     /// Rebuilds the `cases` projection from the log.
     async fn rebuild_projections(&self) -> Result<RebuildReport>;
     /// Records that `user_id` read `field` of case `case_id` in clear.

@@ -909,20 +909,33 @@ macro_rules! impl_store {
                 self.policy.set(p)
             }
 
-            async fn case_logs(&self, area: &AreaCode, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Vec<CaseEvent>>> {
-                let rows = sqlx::query(
-                    "SELECT e.case_id, e.payload FROM case_events e JOIN cases c ON c.id = e.case_id
-                     WHERE c.area >= $1 AND c.area < $2
-                       AND e.case_id IN (SELECT case_id FROM case_events WHERE at >= $3 AND at < $4)
-                     ORDER BY e.case_id, e.seq",
+            async fn active_case_ids(&self, area: &AreaCode, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Uuid>> {
+                let rows: Vec<(String,)> = sqlx::query_as(
+                    "SELECT DISTINCT e.case_id FROM case_events e JOIN cases c ON c.id = e.case_id
+                     WHERE e.at >= $1 AND e.at < $2 AND c.area >= $3 AND c.area < $4
+                     ORDER BY e.case_id",
                 )
-                .bind(area.as_str())
-                .bind(prefix_end(area.as_str()))
                 .bind(micros(from))
                 .bind(micros(to))
+                .bind(area.as_str())
+                .bind(prefix_end(area.as_str()))
                 .fetch_all(&self.read)
                 .await?;
-                let mut out: Vec<Vec<CaseEvent>> = Vec::new();
+                rows.into_iter().map(|(id,)| Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt(format!("case id {id}: {e}")))).collect()
+            }
+
+            async fn case_logs(&self, ids: &[Uuid]) -> Result<Vec<Vec<CaseEvent>>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut b = QueryBuilder::<$db>::new("SELECT case_id, payload FROM case_events WHERE case_id IN (");
+                let mut list = b.separated(", ");
+                for id in ids {
+                    list.push_bind(id.to_string());
+                }
+                b.push(") ORDER BY case_id, seq");
+                let rows = b.build().fetch_all(&self.read).await?;
+                let mut out: Vec<Vec<CaseEvent>> = Vec::with_capacity(ids.len());
                 let mut current: Option<String> = None;
                 for r in rows {
                     let id: String = r.try_get("case_id")?;

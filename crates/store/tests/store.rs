@@ -253,3 +253,34 @@ async fn rebuild_restores_a_lost_projection_row() {
         assert_eq!(s.case(c.id).await.unwrap().unwrap(), live, "{b}");
     }
 }
+
+#[tokio::test]
+async fn evaluation_reads_the_whole_logs_of_the_cases_active_in_a_period() {
+    for b in BACKENDS {
+        let (s, _d) = seeded(b).await;
+        // Reported on day 0 and dispatched on day 2; another case in another district on day 0;
+        // a third reported on day 5.
+        let a = report(s.as_ref(), "371002001001", None, t0()).await.case;
+        s.act(a.id, &dispatcher(), Command::Accept { note: None }, t0()).await.unwrap();
+        s.act(a.id, &dispatcher(), dispatch_urban(), t0() + Duration::days(2)).await.unwrap();
+        let other = report(s.as_ref(), "371003001001", None, t0()).await.case;
+        let late = report(s.as_ref(), "371002001001", None, t0() + Duration::days(5)).await.case;
+
+        let day = |d: i64| t0() + Duration::days(d);
+        let ids = s.active_case_ids(&code("371002"), day(1), day(3)).await.unwrap();
+        assert_eq!(ids, [a.id], "{b}: only the dispatch falls in the period, and only under 环翠区");
+        let mut both = s.active_case_ids(&code("3710"), day(0), day(6)).await.unwrap();
+        let mut want = vec![a.id, other.id, late.id];
+        want.sort();
+        both.sort();
+        assert_eq!(both, want, "{b}: the city's, once each");
+
+        let logs = s.case_logs(&[late.id, a.id, uuid::Uuid::now_v7()]).await.unwrap();
+        assert_eq!(logs.len(), 2, "{b}: an unknown id is left out");
+        let by_id = |id| logs.iter().find(|l| l[0].case_id == id).unwrap();
+        assert_eq!(by_id(a.id).iter().map(|e| e.kind.name()).collect::<Vec<_>>(), ["reported", "accepted", "dispatched"], "{b}: the whole log, in order");
+        assert_eq!(by_id(a.id).iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3], "{b}");
+        assert_eq!(by_id(late.id).len(), 1, "{b}");
+        assert!(s.case_logs(&[]).await.unwrap().is_empty(), "{b}");
+    }
+}

@@ -2,13 +2,15 @@
 //! for a period, the cases behind any figure, and the same tables as an Excel workbook.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use civicgrid_domain::evaluation::{self, CaseFacts, EvalBy, Figures, Metric, Outcome, Period, Row, Unit, Weights};
+use civicgrid_domain::evaluation::{self, CaseFacts, EvalBy, Figures, Metric, Outcome, Period, Row, Tallies, Unit, Weights};
 use civicgrid_domain::{AreaCode, AreaLevel, Case, CaseEvent, CaseState, Role, User};
 use serde::Serialize;
 use uuid::Uuid;
@@ -20,6 +22,32 @@ use crate::{report, AppState, RefData};
 
 /// Most cases a drill-down lists (newest first); `count` says how many there are in all.
 const DRILL_MAX: usize = 500;
+
+/// How long an evaluation is answered from memory. A busy month takes a second or more to
+/// fold, and every command-centre screen asks for this month's every half minute.
+const FRESH_FOR: Duration = Duration::from_secs(30);
+
+/// Recent evaluations by question, so that screens, the page and its export share one fold.
+#[derive(Default)]
+pub(crate) struct Cache {
+    slots: Mutex<HashMap<String, (Instant, Arc<EvaluationView>)>>,
+    /// One evaluation is worked out at a time: the screens that ask at once wait for the first
+    /// answer instead of each folding the month, and the other core keeps serving.
+    computing: tokio::sync::Mutex<()>,
+}
+
+impl Cache {
+    fn get(&self, key: &str) -> Option<Arc<EvaluationView>> {
+        let slots = self.slots.lock().expect("not poisoned");
+        slots.get(key).filter(|(at, _)| at.elapsed() < FRESH_FOR).map(|(_, e)| e.clone())
+    }
+
+    fn put(&self, key: String, e: Arc<EvaluationView>) {
+        let mut slots = self.slots.lock().expect("not poisoned");
+        slots.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);
+        slots.insert(key, (Instant::now(), e));
+    }
+}
 
 /// An evaluation: the period, the grouping, the weights of the score, a row per unit (best
 /// first) and the total of the rows.
@@ -124,21 +152,35 @@ fn parse_query<'a>(
     Ok((EvalQuery { period, by, area, weights }, rest))
 }
 
-/// The case logs of the query's area that have an event in the period, with what each says.
-async fn facts(app: &AppState, q: &EvalQuery) -> ApiResult<Vec<(Vec<CaseEvent>, CaseFacts)>> {
-    let logs = app.store.case_logs(&q.area, q.period.start(), q.period.end()).await?;
+/// Cases whose logs are read at once: a year of a big city is millions of events, so they are
+/// folded a page at a time and only the tallies (or the drill-down's hits) are kept.
+const PAGE: usize = 1000;
+
+/// Reads the logs of the cases the question covers a page at a time and hands each page, with
+/// what each case says, to `per_page` off the async threads; answers what it made of each page.
+async fn pages<T, F>(app: &AppState, q: &EvalQuery, per_page: F) -> ApiResult<Vec<T>>
+where
+    T: Send + 'static,
+    F: Fn(Vec<(Vec<CaseEvent>, CaseFacts)>) -> T + Send + Sync + 'static,
+{
+    let ids = app.store.active_case_ids(&q.area, q.period.start(), q.period.end()).await?;
     let (period, by, now) = (q.period, q.by, app.now());
-    // Thousands of logs are folded here: off the async threads.
-    tokio::task::spawn_blocking(move || {
-        logs.into_iter()
-            .map(|log| {
-                let f = CaseFacts::of(&log, &period, by, now);
-                (log, f)
-            })
-            .collect()
-    })
-    .await
-    .map_err(|e| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("evaluating: {e}"), None))
+    let per_page = Arc::new(per_page);
+    let mut out = Vec::with_capacity(ids.len().div_ceil(PAGE));
+    for chunk in ids.chunks(PAGE) {
+        let logs = app.store.case_logs(chunk).await?;
+        let f = per_page.clone();
+        let made = tokio::task::spawn_blocking(move || {
+            f(logs.into_iter().map(|log| {
+                let facts = CaseFacts::of(&log, &period, by, now);
+                (log, facts)
+            }).collect())
+        })
+        .await
+        .map_err(|e| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("evaluating: {e}"), None))?;
+        out.push(made);
+    }
+    Ok(out)
 }
 
 /// The units always listed, even without cases: the departments serving the area and its
@@ -169,15 +211,38 @@ async fn names(app: &AppState, rd: &RefData, q: &EvalQuery) -> ApiResult<HashMap
     })
 }
 
-async fn evaluate(app: &AppState, rd: &RefData, q: &EvalQuery) -> ApiResult<EvaluationView> {
-    let facts = facts(app, q).await?;
-    let tallies = evaluation::tally_units(facts.iter().map(|(_, f)| f), &listed(rd, q));
+/// The evaluation of a question, from memory if asked within the last 30 s.
+async fn evaluate(app: &AppState, rd: &RefData, q: &EvalQuery) -> ApiResult<Arc<EvaluationView>> {
+    let key = format!("{}|{}|{}|{}|{:?}", q.area, q.period.from, q.period.to, q.by, q.weights);
+    if let Some(e) = app.evaluations.get(&key) {
+        return Ok(e);
+    }
+    let _turn = app.evaluations.computing.lock().await;
+    if let Some(e) = app.evaluations.get(&key) {
+        return Ok(e);
+    }
+    let e = Arc::new(compute(app, rd, q).await?);
+    app.evaluations.put(key, e.clone());
+    Ok(e)
+}
+
+async fn compute(app: &AppState, rd: &RefData, q: &EvalQuery) -> ApiResult<EvaluationView> {
+    let mut tallies = Tallies::listing(&listed(rd, q));
+    for page in pages(app, q, |cases| {
+        let mut t = Tallies::default();
+        cases.iter().for_each(|(_, f)| t.add(f));
+        t
+    })
+    .await?
+    {
+        tallies.merge(page);
+    }
     let names = names(app, rd, q).await?;
     let name = |id: &str| match q.by {
         EvalBy::Town | EvalBy::Community => AreaCode::parse(id).map(|c| rd.area_name(&c)).unwrap_or_else(|_| id.to_string()),
         _ => names.get(id).cloned().unwrap_or_else(|| id.to_string()),
     };
-    let mut units: Vec<(Unit, evaluation::Tally)> = tallies.into_iter().map(|(id, t)| (Unit { name: name(&id), id }, t)).collect();
+    let mut units: Vec<(Unit, evaluation::Tally)> = tallies.into_units().into_iter().map(|(id, t)| (Unit { name: name(&id), id }, t)).collect();
     // Ties and unscored units keep this order: by name, then id.
     units.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
     let (rows, total) = evaluation::rank(units, &q.weights);
@@ -187,7 +252,7 @@ async fn evaluate(app: &AppState, rd: &RefData, q: &EvalQuery) -> ApiResult<Eval
 /// The rates (响应率, 按期办结率, 解决率, 满意率, 重办率, 退单率), average hours per step and the
 /// weighted score of each department, town, community, grid or person for a period, read from
 /// the case logs of the reader's area, ranked by score. See `docs/architecture.md` §15 for how
-/// each figure is counted.
+/// each figure is counted. Asked again within 30 s, the same question gets the same answer.
 #[utoipa::path(get, path = "/api/v1/evaluation", tag = "evaluation",
     params(("from" = Option<String>, Query, description = "first day, YYYY-MM-DD (China time); with `to`; default the 1st of this month"),
            ("to" = Option<String>, Query, description = "last day, included; default today"),
@@ -195,7 +260,7 @@ async fn evaluate(app: &AppState, rd: &RefData, q: &EvalQuery) -> ApiResult<Eval
            ("area" = Option<String>, Query, description = "an area within the reader's; default the reader's area"),
            ("weights" = Option<String>, Query, description = "override the configured weights, e.g. on_time:0.5,satisfaction:0.5")),
     responses((status = 200, body = EvaluationView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub(crate) async fn show(State(app): State<AppState>, SignedIn(user): SignedIn, Query(params): Query<HashMap<String, String>>) -> ApiResult<Json<EvaluationView>> {
+pub(crate) async fn show(State(app): State<AppState>, SignedIn(user): SignedIn, Query(params): Query<HashMap<String, String>>) -> ApiResult<Json<Arc<EvaluationView>>> {
     let rd = app.refdata().await?;
     let (q, _) = parse_query(&app, &user, &rd, &params, &[])?;
     Ok(Json(evaluate(&app, &rd, &q).await?))
@@ -214,12 +279,18 @@ pub(crate) async fn cases(State(app): State<AppState>, SignedIn(user): SignedIn,
     let unit = rest.get("unit").filter(|u| !u.trim().is_empty()).ok_or_else(|| ApiError::invalid("unit", "unit: give the unit whose cases to list"))?;
     let metric: Metric = rest.get("metric").ok_or_else(|| ApiError::invalid("metric", "metric: give the rate, e.g. on_time"))?.parse()?;
     let outcome: Outcome = rest.get("outcome").map_or(Ok(Outcome::All), |o| o.parse())?;
-    let mut hits: Vec<Case> = facts(&app, &q)
-        .await?
-        .into_iter()
-        .filter(|(_, f)| f.observations.iter().any(|o| o.unit == *unit && o.metric == metric && outcome.takes(o.hit)))
-        .filter_map(|(log, _)| Case::from_events(&log))
-        .collect();
+    let (unit, metric_, outcome_) = (unit.to_string(), metric, outcome);
+    let mut hits: Vec<Case> = pages(&app, &q, move |cases| {
+        cases
+            .into_iter()
+            .filter(|(_, f)| f.observations.iter().any(|o| o.unit == unit && o.metric == metric_ && outcome_.takes(o.hit)))
+            .filter_map(|(log, _)| Case::from_events(&log))
+            .collect::<Vec<Case>>()
+    })
+    .await?
+    .into_iter()
+    .flatten()
+    .collect();
     hits.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.code.as_str().cmp(a.code.as_str())));
     let count = hits.len() as u64;
     let items = hits
