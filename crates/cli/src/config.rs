@@ -34,6 +34,8 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     /// A time-limit table (`category,priority,step,amount,unit` CSV) replacing the shipped one.
     pub time_limits: Option<PathBuf>,
+    /// The share of a step's time after which it is warned (预警, yellow card): above 0, below 1.
+    pub warn_at: f64,
     /// Supervision and escalation rules (`[rules]`).
     #[serde(default)]
     pub rules: civicgrid_domain::Rules,
@@ -69,6 +71,7 @@ impl Default for Config {
             log: "info".into(),
             data_dir: None,
             time_limits: None,
+            warn_at: 0.8,
             rules: civicgrid_domain::Rules::default(),
             notify: civicgrid_server::jobs::NotifyConfig::default(),
             evaluation: EvaluationConfig::default(),
@@ -134,13 +137,19 @@ impl Config {
     /// The case policy: the shipped calendar (files an admin loaded are added when serving), the
     /// configured time-limit table or the shipped one, and the configured rules.
     pub fn policy(&self) -> Result<civicgrid_domain::CasePolicy> {
-        let limits = match &self.time_limits {
+        let mut limits = match &self.time_limits {
             None => civicgrid_domain::timelimit::TimeLimits::shipped(),
             Some(f) => {
                 let text = std::fs::read_to_string(f).with_context(|| format!("reading time limits {}", f.display()))?;
                 civicgrid_domain::timelimit::TimeLimits::from_csv(&text).with_context(|| format!("time limits {}", f.display()))?
             }
         };
+        anyhow::ensure!(
+            self.warn_at > 0.0 && self.warn_at < 1.0,
+            "warn_at: {} is not a share of the time between 0 and 1 (e.g. 0.8 warns at 80 %)",
+            self.warn_at
+        );
+        limits.warn_at = self.warn_at;
         Ok(civicgrid_domain::CasePolicy { limits, rules: self.rules.clone(), ..civicgrid_domain::CasePolicy::shipped() })
     }
 }
@@ -160,5 +169,22 @@ mod tests {
         assert_eq!(with("postgres://cg@db/cg"), PathBuf::from("./data"));
         let set = Config { data_dir: Some("/srv/photos".into()), ..Config::default() };
         assert_eq!(set.data_dir(), PathBuf::from("/srv/photos"));
+    }
+
+    #[test]
+    fn the_warning_share_and_the_score_weights_are_checked_at_start() {
+        let at = |w: f64| Config { warn_at: w, ..Config::default() }.policy();
+        assert_eq!(at(0.75).unwrap().limits.warn_at, 0.75);
+        for bad in [0.0, 1.0, 1.5, f64::NAN] {
+            let e = at(bad).unwrap_err().to_string();
+            assert!(e.starts_with("warn_at:"), "{bad}: {e}");
+        }
+        let mut c = Config::default();
+        c.evaluation.weights.on_time = -1.0;
+        let e = c.server().unwrap_err().to_string();
+        assert!(e.contains("evaluation.weights") && e.contains("on_time"), "{e}");
+        c.evaluation.weights.on_time = 3.0;
+        let w = c.server().unwrap().weights;
+        assert!((w.on_time - 3.0 / 3.7).abs() < 1e-9, "scaled to sum to 1: {w:?}");
     }
 }
