@@ -289,8 +289,8 @@ pub trait Store: jobs::JobStore + Send + Sync + 'static {
     fn policy(&self) -> std::sync::Arc<civicgrid_domain::CasePolicy>;
     /// Replaces the policy (a further year's calendar loaded, configured rules).
     fn set_policy(&self, p: std::sync::Arc<civicgrid_domain::CasePolicy>);
-    /// The cases under `area` with an event in `[from, to)`, in id order: whose logs an
-    /// evaluation of that period reads.
+    /// The cases under `area` that lived in `[from, to)` (reported before its end, and changed
+    /// or due after its start), in id order: whose logs an evaluation of that period reads.
     async fn active_case_ids(&self, area: &AreaCode, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Uuid>>;
     /// The whole logs of these cases (a page of them at a time), each in order, in id order;
     /// unknown ids are left out.

@@ -910,10 +910,13 @@ macro_rules! impl_store {
             }
 
             async fn active_case_ids(&self, area: &AreaCode, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Uuid>> {
+                // From the projection, not the log: a case changed after the start (its last
+                // event) or due within the period lived in it; nothing else did.
                 let rows: Vec<(String,)> = sqlx::query_as(
-                    "SELECT DISTINCT e.case_id FROM case_events e JOIN cases c ON c.id = e.case_id
-                     WHERE e.at >= $1 AND e.at < $2 AND c.area >= $3 AND c.area < $4
-                     ORDER BY e.case_id",
+                    "SELECT id FROM cases
+                     WHERE area >= $3 AND area < $4 AND created_at < $2
+                       AND (updated_at >= $1 OR (due_at >= $1 AND due_at < $2))
+                     ORDER BY id",
                 )
                 .bind(micros(from))
                 .bind(micros(to))

@@ -269,6 +269,10 @@ async fn evaluation_reads_the_whole_logs_of_the_cases_active_in_a_period() {
         let day = |d: i64| t0() + Duration::days(d);
         let ids = s.active_case_ids(&code("371002"), day(1), day(3)).await.unwrap();
         assert_eq!(ids, [a.id], "{b}: only the dispatch falls in the period, and only under 环翠区");
+        // Nothing happens to `a` on days 8–9, but its handling falls due then (five working days
+        // after Tuesday's dispatch): it lived in those days too.
+        assert_eq!(s.active_case_ids(&code("371002"), day(8), day(10)).await.unwrap(), [a.id], "{b}");
+        assert!(s.active_case_ids(&code("371002"), day(10), day(12)).await.unwrap().is_empty(), "{b}");
         let mut both = s.active_case_ids(&code("3710"), day(0), day(6)).await.unwrap();
         let mut want = vec![a.id, other.id, late.id];
         want.sort();
