@@ -1091,4 +1091,4 @@ impl Case {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -29,7 +29,8 @@ fn actors() -> Vec<Actor> {
     ]
 }
 
-fn category() -> Category {
+/// A normal 0101 subclass handled by towns: the category the domain's tests report in.
+pub(crate) fn category() -> Category {
     Category {
         code: CategoryCode::parse("0101").unwrap(),
         name: "暴露垃圾".into(),

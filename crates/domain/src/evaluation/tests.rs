@@ -1,6 +1,6 @@
 use super::*;
-use crate::case::{DispatchTarget, NewCaseInput, Priority};
-use crate::{Actor, AreaCode, CaseCode, CasePolicy, Category, CategoryCode, Command, NewCase, Role};
+use crate::case::{DispatchTarget, NewCaseInput};
+use crate::{Actor, AreaCode, CaseCode, CasePolicy, Command, NewCase, Role};
 use uuid::Uuid;
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -47,15 +47,8 @@ impl Story {
 
     fn reported_in(village: &str, at: &str) -> Story {
         let policy = CasePolicy::shipped();
-        let category = Category {
-            code: CategoryCode::parse("0101").unwrap(),
-            name: "暴露垃圾".into(),
-            name_en: "Exposed rubbish".into(),
-            parent: CategoryCode::parse("01").ok(),
-            priority: Priority::Normal,
-            handling_level: AreaLevel::Town,
-        };
-        let new = NewCase::validate(NewCaseInput { description: "路边垃圾堆积".into(), ..Default::default() }, &category, code(village)).unwrap();
+        let input = NewCaseInput { description: "路边垃圾堆积".into(), ..Default::default() };
+        let new = NewCase::validate(input, &crate::case::tests::category(), code(village)).unwrap();
         let (case, first) = policy.report(Uuid::now_v7(), CaseCode::new(t(at), 1), new, AreaLevel::Town, &Actor::Public, t(at)).unwrap();
         Story { policy, case, log: vec![first] }
     }

@@ -1,6 +1,6 @@
 use super::*;
-use crate::case::{DispatchTarget, NewCaseInput, Priority};
-use crate::{AreaCode, Category, CategoryCode, CaseState, Role};
+use crate::case::{DispatchTarget, NewCaseInput};
+use crate::{AreaCode, CaseState, Role};
 
 fn code(s: &str) -> AreaCode {
     AreaCode::parse(s).unwrap()
@@ -25,14 +25,7 @@ fn handler() -> Actor {
 /// A normal-priority 0101 case reported on Monday 2025-03-03 09:00 (China) in a village of
 /// town 371002001, which owns it; and its first event.
 fn report(p: &CasePolicy) -> (Case, CaseEvent) {
-    let category = Category {
-        code: CategoryCode::parse("0101").unwrap(),
-        name: "暴露垃圾".into(),
-        name_en: "Exposed rubbish".into(),
-        parent: CategoryCode::parse("01").ok(),
-        priority: Priority::Normal,
-        handling_level: AreaLevel::Town,
-    };
+    let category = crate::case::tests::category();
     let input = NewCaseInput { description: "路边垃圾堆积".into(), ..Default::default() };
     let new = NewCase::validate(input, &category, code("371002001001")).unwrap();
     let at = t("2025-03-03T09:00:00+08:00");
