@@ -307,6 +307,8 @@ export interface EvalRow extends EvalFigures { rank: number | null; unit: { id: 
 export interface Evaluation {
   period: { from: string; to: string }
   by: EvalBy
+  /** The area evaluated: the reader's, or the one asked for inside it. */
+  area?: AreaRef
   weights: Partial<Record<EvalMetric, number>>
   rows: EvalRow[]
   total: EvalFigures
