@@ -200,37 +200,53 @@ async fn intake(backend: &str, clients: usize, cases: usize, durability: &str) -
     Ok(())
 }
 
-async fn list(backend: &str, cases: usize, repeat: usize) -> Result<()> {
-    let (store, _dir) = fresh_store(backend, SqliteDurability::Normal).await?;
+/// A fresh store holding `cases` demo cases with their generated histories (deterministic for
+/// `seed`), reported over the `span` before `end` and loaded 10,000 at a time; and how long
+/// loading took.
+pub(crate) async fn demo_store(
+    backend: &str,
+    cases: usize,
+    span: Duration,
+    end: chrono::DateTime<Utc>,
+    seed: u64,
+) -> Result<(Arc<dyn Store>, Option<tempfile::TempDir>, StdDuration)> {
+    let (store, dir) = fresh_store(backend, SqliteDurability::Normal).await?;
     let users = demo::load_people(store.as_ref()).await?;
     let world = demo::World::load(store.as_ref(), &users).await?;
-    let mut gen = demo::Generator::new(&world, 7);
-    let end = Utc::now();
+    let mut gen = demo::Generator::new(&world, seed);
     let batches = cases.div_ceil(10_000).max(1);
     let started = Instant::now();
-    let span = Duration::days(365);
     for b in 0..batches {
         let from = end - span + span * b as i32 / batches as i32;
         let to = end - span + span * (b as i32 + 1) / batches as i32;
         let n = (cases - b * 10_000).min(10_000);
-        let chunk = gen.batch(n, from, to);
-        store.import_cases(&chunk).await?;
+        store.import_cases(&gen.batch(n, from, to)).await?;
         if b % 10 == 9 {
             eprintln!("  loaded {} cases in {:.0?}", (b + 1) * 10_000, started.elapsed());
         }
     }
     store.optimize().await?;
-    let load = started.elapsed();
-    let addr = start(store.clone()).await?;
-    let client = reqwest::Client::new();
+    Ok((store, dir, started.elapsed()))
+}
+
+/// Signs a demo account in through the API; answers its session token.
+pub(crate) async fn demo_login(client: &reqwest::Client, addr: &str, username: &str) -> Result<String> {
     let login: serde_json::Value = client
         .post(format!("{addr}/api/v1/session"))
-        .json(&serde_json::json!({"username": "dispatcher", "password": demo::PASSWORD}))
+        .json(&serde_json::json!({"username": username, "password": demo::PASSWORD}))
         .send()
         .await?
         .json()
         .await?;
-    let token = login["token"].as_str().context("login answered no token")?.to_string();
+    Ok(login["token"].as_str().context("login answered no token")?.to_string())
+}
+
+async fn list(backend: &str, cases: usize, repeat: usize) -> Result<()> {
+    let end = Utc::now();
+    let (store, _dir, load) = demo_store(backend, cases, Duration::days(365), end, 7).await?;
+    let addr = start(store.clone()).await?;
+    let client = reqwest::Client::new();
+    let token = demo_login(&client, &addr, "dispatcher").await?;
     let week_ago = (end - Duration::days(7)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let shapes: Vec<(&str, String)> = vec![
         ("newest page", String::new()),

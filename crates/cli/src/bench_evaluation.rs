@@ -1,34 +1,23 @@
 //! `civicgrid bench evaluation`: how long an evaluation of a busy month takes through the HTTP
 //! API (read the logs, fold them, rank), per grouping, and the Excel export.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{Duration, Utc};
 use civicgrid_domain::calendar::china_time;
 use std::time::Instant;
 
-use crate::bench::{fresh_store, ms, percentile, start};
+use crate::bench::{demo_login, demo_store, ms, percentile, start};
 use crate::demo;
 
 /// Loads `cases` demo cases reported over the `days` before now, then asks for the evaluation
 /// of those days `repeat` times per grouping as the leader, and once more from memory.
 pub async fn run(backend: &str, cases: usize, days: i64, repeat: usize) -> Result<()> {
-    let (store, _dir) = fresh_store(backend, civicgrid_store::SqliteDurability::Normal).await?;
-    let users = demo::load_people(store.as_ref()).await?;
-    let world = demo::World::load(store.as_ref(), &users).await?;
-    let mut gen = demo::Generator::new(&world, 11);
     let end = Utc::now();
     let from = end - Duration::days(days);
-    let started = Instant::now();
-    let batch = 10_000;
-    for b in 0..cases.div_ceil(batch) {
-        let n = (cases - b * batch).min(batch);
-        let (lo, hi) = (from + (end - from) * b as i32 / cases.div_ceil(batch) as i32, from + (end - from) * (b as i32 + 1) / cases.div_ceil(batch) as i32);
-        store.import_cases(&gen.batch(n, lo, hi)).await?;
-    }
-    store.optimize().await?;
+    let (store, _dir, load) = demo_store(backend, cases, Duration::days(days), end, 11).await?;
     let day = |t: chrono::DateTime<Utc>| t.with_timezone(&china_time()).date_naive();
     println!("civicgrid bench evaluation --backend {backend} --cases {cases} --days {days} --repeat {repeat}");
-    println!("  loaded {cases} cases in {:.1?}", started.elapsed());
+    println!("  loaded {cases} cases in {load:.1?}");
 
     // Where the time goes: reading the logs, then folding them.
     let city = civicgrid_domain::AreaCode::parse(demo::CITY)?;
@@ -52,21 +41,15 @@ pub async fn run(backend: &str, cases: usize, days: i64, repeat: usize) -> Resul
 
     let addr = start(store.clone()).await?;
     let client = reqwest::Client::new();
-    let login: serde_json::Value = client
-        .post(format!("{addr}/api/v1/session"))
-        .json(&serde_json::json!({"username": "leader", "password": demo::PASSWORD}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = login["token"].as_str().context("login answered no token")?.to_string();
+    let token = demo_login(&client, &addr, "leader").await?;
     let period = format!("from={}&to={}", period.from, period.to);
-    // Each cold request asks with other weights, so that none is answered from the 30 s memory;
-    // then the same question once more, answered from it.
+    // Each cold request asks with weights no other request has (reopen for the export, response
+    // for the groupings, never 0, which would make them all equal), so that none is answered
+    // from the 30 s memory; then the same question once more, answered from it.
     for by in ["department", "town", "community", "grid", "worker", "export"] {
         let path = |i: usize| match by {
-            "export" => format!("/api/v1/evaluation/export.xlsx?{period}&by=department&weights=on_time:1,reopen:{i}"),
-            _ => format!("/api/v1/evaluation?{period}&by={by}&weights=on_time:1,response:{i}"),
+            "export" => format!("/api/v1/evaluation/export.xlsx?{period}&by=department&weights=on_time:1,reopen:{}", i + 1),
+            _ => format!("/api/v1/evaluation?{period}&by={by}&weights=on_time:1,response:{}", i + 1),
         };
         let mut cold = vec![];
         let mut info = String::new();

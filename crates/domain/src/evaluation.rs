@@ -341,11 +341,11 @@ fn completes(step: Step, kind: &EventKind) -> bool {
     )
 }
 
-/// Collects one case's observations as they settle.
+/// Collects one case's observations as they settle. Grouped by area, where the case lies is
+/// known only once its log is read to the cutoff: until then the unit is left empty.
 struct Collector<'a> {
     by: EvalBy,
     period: &'a Period,
-    area_unit: Option<String>,
     out: CaseFacts,
 }
 
@@ -354,7 +354,7 @@ impl Collector<'_> {
         match self.by {
             EvalBy::Department => dept.map(str::to_string),
             EvalBy::Worker => worker.map(str::to_string),
-            _ => self.area_unit.clone(),
+            EvalBy::Town | EvalBy::Community | EvalBy::Grid => Some(String::new()),
         }
     }
 
@@ -395,19 +395,8 @@ impl CaseFacts {
         let cutoff = period.end().min(as_of);
         let n = log.iter().take_while(|e| e.at < cutoff).count();
         let log = &log[..n];
-        let Some(mut case) = log.first().and_then(|_| Case::from_events(&log[..1])) else { return CaseFacts::default() };
-        let area_unit = match by {
-            EvalBy::Department | EvalBy::Worker => None,
-            EvalBy::Town | EvalBy::Community | EvalBy::Grid => {
-                let last = Case::from_events(log).expect("starts with a report");
-                match by {
-                    EvalBy::Town => last.area().at_level(AreaLevel::Town).map(|a| a.to_string()),
-                    EvalBy::Community => last.area().at_level(AreaLevel::Village).map(|a| a.to_string()),
-                    _ => last.grid().map(|g| g.to_string()),
-                }
-            }
-        };
-        let mut c = Collector { by, period, area_unit, out: CaseFacts::default() };
+        let Some(mut case) = log.get(..1).and_then(Case::from_events) else { return CaseFacts::default() };
+        let mut c = Collector { by, period, out: CaseFacts::default() };
         let mut dispatch: Option<DispatchOcc> = None;
         let mut handling: Option<HandleOcc> = None;
         let mut closure: Option<Closure> = None;
@@ -529,8 +518,23 @@ impl CaseFacts {
         if let Some(cl) = closure.take() {
             c.closure(cl);
         }
-        // One observation per unit and rate: the worst occasion's.
+        // Grouped by area: the area (or grid) the case lies in at the cutoff; none, no unit.
         let mut out = c.out;
+        let area_unit = match by {
+            EvalBy::Department | EvalBy::Worker => None,
+            EvalBy::Town => Some(case.area().at_level(AreaLevel::Town).map(|a| a.to_string())),
+            EvalBy::Community => Some(case.area().at_level(AreaLevel::Village).map(|a| a.to_string())),
+            EvalBy::Grid => Some(case.grid().map(|g| g.to_string())),
+        };
+        match area_unit {
+            None => {}
+            Some(None) => return CaseFacts::default(),
+            Some(Some(u)) => {
+                out.observations.iter_mut().for_each(|o| o.unit.clone_from(&u));
+                out.steps.iter_mut().for_each(|s| s.unit.clone_from(&u));
+            }
+        }
+        // One observation per unit and rate: the worst occasion's.
         let mut worst: Vec<Observation> = Vec::with_capacity(out.observations.len());
         for o in out.observations {
             match worst.iter_mut().find(|w| w.unit == o.unit && w.metric == o.metric) {
@@ -646,17 +650,17 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Adds what one case says about the unit `unit`.
-    pub fn add(&mut self, facts: &CaseFacts, unit: &str) {
-        for o in facts.observations.iter().filter(|o| o.unit == unit) {
-            self.den[o.metric.index()] += 1;
-            self.num[o.metric.index()] += u64::from(o.hit);
-        }
-        for s in facts.steps.iter().filter(|s| s.unit == unit) {
-            let i = Step::ALL.iter().position(|x| *x == s.step).expect("listed");
-            self.hours[i].0 += s.hours;
-            self.hours[i].1 += 1;
-        }
+    /// Counts one observation.
+    fn observe(&mut self, o: &Observation) {
+        self.den[o.metric.index()] += 1;
+        self.num[o.metric.index()] += u64::from(o.hit);
+    }
+
+    /// Counts one completed step.
+    fn step(&mut self, s: &StepTime) {
+        let i = Step::ALL.iter().position(|x| *x == s.step).expect("listed");
+        self.hours[i].0 += s.hours;
+        self.hours[i].1 += 1;
     }
 
     /// Adds another tally.
@@ -755,12 +759,19 @@ impl Tallies {
 
     /// Adds what one case says, for every unit it names.
     pub fn add(&mut self, f: &CaseFacts) {
-        let mut units: Vec<&str> = f.observations.iter().map(|o| o.unit.as_str()).chain(f.steps.iter().map(|s| s.unit.as_str())).collect();
-        units.sort_unstable();
-        units.dedup();
-        for u in units {
-            self.0.entry(u.to_string()).or_default().add(f, u);
+        for o in &f.observations {
+            self.unit(&o.unit).observe(o);
         }
+        for s in &f.steps {
+            self.unit(&s.unit).step(s);
+        }
+    }
+
+    fn unit(&mut self, id: &str) -> &mut Tally {
+        if !self.0.contains_key(id) {
+            self.0.insert(id.to_string(), Tally::default());
+        }
+        self.0.get_mut(id).expect("inserted above")
     }
 
     /// Adds the tallies of another page.

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use civicgrid_domain::calendar::china_time;
 use civicgrid_domain::evaluation::{EvalBy, Figures, Metric, Row};
+use civicgrid_domain::policy::step_name;
 use civicgrid_domain::Step;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
@@ -29,15 +30,6 @@ fn metric_name(m: Metric) -> &'static str {
         Metric::Satisfaction => "满意率",
         Metric::Reopen => "重办率",
         Metric::Return => "退单率",
-    }
-}
-
-fn step_name(s: Step) -> &'static str {
-    match s {
-        Step::Accept => "受理",
-        Step::Dispatch => "派遣",
-        Step::Handle => "处置",
-        Step::Verify => "核查",
     }
 }
 
