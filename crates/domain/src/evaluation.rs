@@ -787,15 +787,6 @@ impl Tallies {
     }
 }
 
-/// The units' tallies over some cases' facts, `listed` units always among them.
-pub fn tally_units<'a>(facts: impl IntoIterator<Item = &'a CaseFacts>, listed: &[String]) -> BTreeMap<String, Tally> {
-    let mut t = Tallies::listing(listed);
-    for f in facts {
-        t.add(f);
-    }
-    t.into_units()
-}
-
 /// The rows of a ranking, best first (units without a score last, in the order given), and
 /// the total of them all.
 pub fn rank(units: Vec<(Unit, Tally)>, w: &Weights) -> (Vec<Row>, Figures) {

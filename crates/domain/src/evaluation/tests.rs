@@ -100,6 +100,15 @@ impl Story {
     }
 }
 
+/// The units' tallies over some cases' facts, `listed` units always among them.
+fn tally_units<'a>(facts: impl IntoIterator<Item = &'a CaseFacts>, listed: &[String]) -> BTreeMap<String, Tally> {
+    let mut t = Tallies::listing(listed);
+    for f in facts {
+        t.add(f);
+    }
+    t.into_units()
+}
+
 /// The figures of one unit over some stories.
 fn figures(stories: &[&Story], by: EvalBy, period: &Period, unit: &str) -> Figures {
     let facts: Vec<CaseFacts> = stories.iter().map(|s| s.facts(by, period)).collect();
