@@ -13,6 +13,8 @@ CIVICGRID_PG_PORT=${CIVICGRID_PG_PORT:-$((20000 + RANDOM % 20000))}
 export CIVICGRID_PG_DIR CIVICGRID_PG_PORT
 CIVICGRID_TEST_PG=$(scripts/pg-cluster.sh start)
 export CIVICGRID_TEST_PG
+# Here the PostgreSQL half must run: a test that cannot reach it fails instead of skipping.
+export CIVICGRID_REQUIRE_PG=1
 trap 'scripts/pg-cluster.sh stop' EXIT
 if command -v cargo-nextest >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast "$@"

@@ -114,7 +114,7 @@ pub(crate) fn ms(d: StdDuration) -> String {
 }
 
 pub(crate) async fn fresh_store(backend: &str, durability: SqliteDurability) -> Result<(Arc<dyn Store>, Option<tempfile::TempDir>)> {
-    let (url, dir) = testing::fresh_url(backend).await;
+    let (url, dir) = testing::fresh_url(backend.parse().map_err(anyhow::Error::msg)?).await;
     let store = civicgrid_store::connect(&url, durability).await?;
     store.migrate().await?;
     seed::seed_reference(store.as_ref()).await?;

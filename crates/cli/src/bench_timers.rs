@@ -12,7 +12,7 @@ use std::time::Instant;
 /// all with `servers` stores racing (SQLite: one), and prints the rate.
 pub async fn run(backend: &str, cases: usize, servers: usize) -> Result<()> {
     let servers = if backend == "sqlite" { 1 } else { servers.max(1) };
-    let (url, _dir) = testing::fresh_url(backend).await;
+    let (url, _dir) = testing::fresh_url(backend.parse().map_err(anyhow::Error::msg)?).await;
     let open = || async {
         let s = civicgrid_store::connect(&url, SqliteDurability::Full).await?;
         s.migrate().await?;

@@ -1,7 +1,7 @@
 //! Killing the server with SIGKILL while cases are being created loses no case whose create
 //! was acknowledged, on SQLite (synchronous=FULL) and PostgreSQL.
 
-use civicgrid_store::testing::{fresh_url, BACKENDS};
+use civicgrid_store::testing::{backends, fresh_url};
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -35,7 +35,7 @@ async fn wait_ready(client: &reqwest::Client, base: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_loses_no_acknowledged_case() {
-    for backend in BACKENDS {
+    for backend in backends() {
         let dir = tempfile::tempdir().unwrap();
         let (url, _db_dir) = fresh_url(backend).await;
         let config = dir.path().join("civicgrid.toml");

@@ -23,6 +23,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Structured detail, e.g. every problem of a refused import.
     pub details: Option<serde_json::Value>,
+    /// For a 500: the id under which the cause was logged; the cause itself stays in the log.
+    pub incident: Option<String>,
 }
 
 /// The JSON body of an error.
@@ -49,12 +51,15 @@ pub struct ErrorDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
+    /// For `internal`: the id under which the server logged the cause, to quote to its operator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident: Option<String>,
 }
 
 impl ApiError {
     /// An error with every part given.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>, field: Option<&str>) -> Self {
-        ApiError { status, code, message: message.into(), field: field.map(Into::into), details: None }
+        ApiError { status, code, message: message.into(), field: field.map(Into::into), details: None, incident: None }
     }
 
     /// 422 `invalid_file`: an uploaded file was refused as a whole, with every problem found.
@@ -79,6 +84,16 @@ impl ApiError {
         Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "sign in first", None)
     }
 
+    /// 500: logs `cause` under a new incident id and answers only that id, never the cause: a
+    /// database's error text can name tables, columns and values.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let incident = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+        tracing::error!(incident = %incident, cause = %cause, "internal error");
+        let mut e = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("内部错误 internal error; incident {incident}"), None);
+        e.incident = Some(incident);
+        e
+    }
+
     /// 403.
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", message, None)
@@ -87,10 +102,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if self.status.is_server_error() {
+        if self.status.is_server_error() && self.incident.is_none() {
             tracing::error!(code = self.code, message = %self.message, "request failed");
         }
-        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, field: self.field, details: self.details } };
+        let body = ErrorBody {
+            error: ErrorDetail { code: self.code, message: self.message, field: self.field, details: self.details, incident: self.incident },
+        };
         (self.status, Json(body)).into_response()
     }
 }
@@ -121,7 +138,7 @@ impl From<StoreError> for ApiError {
             StoreError::Db(sqlx_err) if matches!(sqlx_err, sqlx::Error::PoolTimedOut) => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the database is busy; retry", None)
             }
-            other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", other.to_string(), None),
+            other => ApiError::internal(other),
         }
     }
 }

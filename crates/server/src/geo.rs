@@ -121,7 +121,7 @@ async fn build_snapshot(store: &dyn Store, rd: &RefData, rev: i64) -> Result<Geo
 }
 
 fn internal(message: String) -> ApiError {
-    ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal", message, None)
+    ApiError::internal(message)
 }
 
 /// The stored grids as features, read back through the same reader as an import.

@@ -11,7 +11,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{Case, CasePolicy};
-use civicgrid_store::jobs::{Delivery, DeliveryOutcome, FireReport};
+use civicgrid_store::{Delivery, DeliveryOutcome, FireReport};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;

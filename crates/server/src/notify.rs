@@ -2,7 +2,7 @@
 //! 退回, 升级, 结案, 评价, 重办), for whom, and in what words.
 
 use civicgrid_domain::{Assignee, Case, CaseEvent, EventKind, Rating, Role, User};
-use civicgrid_store::jobs::{NewDelivery, Notice};
+use civicgrid_store::{NewDelivery, Notice};
 
 use crate::RefData;
 

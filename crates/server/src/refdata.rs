@@ -90,7 +90,7 @@ impl Cache {
                     Ok::<_, civicgrid_store::StoreError>(data)
                 });
                 let data = task.await.map_err(|e| {
-                    ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("loading reference data: {e}"), None)
+                    ApiError::internal(format!("loading reference data: {e}"))
                 })??;
                 Ok(data)
             }

@@ -1,19 +1,18 @@
 //! Administration over HTTP on both backends: accounts with roles, scopes, departments and
 //! passwords, and departments; every refusal names its field and writes nothing.
 
+use civicgrid_store::backend_test;
 use civicgrid_domain::Role;
 use civicgrid_server::{router, AppState, ServerConfig};
 use civicgrid_store::crypto::Cipher;
-use civicgrid_store::testing::BACKENDS;
 use serde_json::{json, Value};
 
 mod support;
 
 use support::{call, login};
 
-#[tokio::test]
-async fn admins_manage_accounts_and_departments_within_their_scope() {
-    for b in BACKENDS {
+backend_test! {
+    async fn admins_manage_accounts_and_departments_within_their_scope(b: Backend) {
         let accounts = [("admin", Role::Admin, "371002", None), ("dispatcher", Role::DistrictDispatcher, "3710", None)];
         let (store, _dir) = support::seeded_store(b, &accounts).await;
         let app = router(AppState::new(store, Cipher::from_bytes([3; 32]), ServerConfig::default()));

@@ -1,11 +1,12 @@
 //! The HTTP API end to end (router in process, real store), on SQLite and PostgreSQL.
 
+use civicgrid_store::backend_test;
+use civicgrid_store::testing::Backend;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use civicgrid_domain::Role;
 use civicgrid_server::{router, AppState, ServerConfig};
 use civicgrid_store::crypto::Cipher;
-use civicgrid_store::testing::BACKENDS;
 use civicgrid_store::Store;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -29,7 +30,7 @@ struct Res {
 }
 
 impl Api {
-    async fn new(backend: &str) -> Api {
+    async fn new(backend: civicgrid_store::testing::Backend) -> Api {
         let accounts = [
             ("dispatcher", Role::DistrictDispatcher, "3710", None),
             ("community_a", Role::CommunityAdmin, A, None),
@@ -96,9 +97,8 @@ fn error_of(r: &Res) -> (&str, &str) {
     (r.body["error"]["code"].as_str().unwrap_or("?"), r.body["error"]["field"].as_str().unwrap_or(""))
 }
 
-#[tokio::test]
-async fn report_to_rating_over_http() {
-    for b in BACKENDS {
+backend_test! {
+    async fn report_to_rating_over_http(b: Backend) {
         let api = Api::new(b).await;
         let created = api.report(A).await;
         let (id, code, receipt) = (created["id"].as_str().unwrap(), created["code"].as_str().unwrap(), created["receipt"].as_str().unwrap());
@@ -140,9 +140,8 @@ async fn report_to_rating_over_http() {
     }
 }
 
-#[tokio::test]
-async fn a_community_never_sees_another_communitys_case() {
-    for b in BACKENDS {
+backend_test! {
+    async fn a_community_never_sees_another_communitys_case(b: Backend) {
         let api = Api::new(b).await;
         let in_a = api.report(A).await;
         let id = in_a["id"].as_str().unwrap();
@@ -164,9 +163,8 @@ async fn a_community_never_sees_another_communitys_case() {
     }
 }
 
-#[tokio::test]
-async fn bad_input_names_the_field_and_writes_nothing() {
-    for b in BACKENDS {
+backend_test! {
+    async fn bad_input_names_the_field_and_writes_nothing(b: Backend) {
         let api = Api::new(b).await;
         let d = api.login("dispatcher").await;
         let case = api.report(A).await;
@@ -216,9 +214,8 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     }
 }
 
-#[tokio::test]
-async fn login_errors_and_lockout() {
-    for b in BACKENDS {
+backend_test! {
+    async fn login_errors_and_lockout(b: Backend) {
         let api = Api::new(b).await;
         let r = api.post("/api/v1/session", None, json!({"username": "nobody", "password": "x"})).await;
         assert_eq!((r.status, error_of(&r)), (StatusCode::UNAUTHORIZED, ("invalid_credentials", "password")), "{b}");
@@ -242,9 +239,8 @@ async fn login_errors_and_lockout() {
     }
 }
 
-#[tokio::test]
-async fn idempotency_contact_and_reference() {
-    for b in BACKENDS {
+backend_test! {
+    async fn idempotency_contact_and_reference(b: Backend) {
         let api = Api::new(b).await;
         let body = json!({"category": "0102", "description": "x", "area": A, "reporter_phone": "13912345678"}).to_string();
         let first = api.call("POST", "/api/v1/cases", None, Some(&body), &[("idempotency-key", "abc")]).await;
@@ -285,7 +281,7 @@ async fn idempotency_contact_and_reference() {
 
 #[tokio::test]
 async fn health_openapi_and_docs() {
-    let api = Api::new("sqlite").await;
+    let api = Api::new(Backend::Sqlite).await;
     assert_eq!(api.get("/healthz", None).await.status, StatusCode::OK);
     assert_eq!(api.get("/readyz", None).await.status, StatusCode::OK);
     let doc = api.get("/api/v1/openapi.json", None).await;

@@ -1,12 +1,12 @@
 //! Photo attachments end to end (router in process, real store, files in a temporary data
 //! folder), on SQLite and PostgreSQL: upload, checks, the photo with its case, who may see it.
 
+use civicgrid_store::backend_test;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use civicgrid_domain::Role;
 use civicgrid_server::{router, AppState, ServerConfig};
 use civicgrid_store::crypto::Cipher;
-use civicgrid_store::testing::BACKENDS;
 use civicgrid_store::Store;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use serde_json::{json, Value};
@@ -50,7 +50,7 @@ impl Res {
 }
 
 impl Api {
-    async fn new(backend: &str, with_data_dir: bool) -> Api {
+    async fn new(backend: civicgrid_store::testing::Backend, with_data_dir: bool) -> Api {
         let accounts = [
             ("dispatcher", Role::DistrictDispatcher, "3710", None),
             ("community_a", Role::CommunityAdmin, A, None),
@@ -138,9 +138,8 @@ fn size_of(bytes: &[u8], format: ImageFormat) -> (u32, u32) {
     (img.width(), img.height())
 }
 
-#[tokio::test]
-async fn a_photo_goes_with_its_case_and_only_its_readers_see_it() {
-    for b in BACKENDS {
+backend_test! {
+    async fn a_photo_goes_with_its_case_and_only_its_readers_see_it(b: Backend) {
         let api = Api::new(b, true).await;
         let png = encoded(&picture(800, 600), ImageFormat::Png);
 
@@ -224,9 +223,8 @@ async fn a_photo_goes_with_its_case_and_only_its_readers_see_it() {
     }
 }
 
-#[tokio::test]
-async fn uploads_are_checked_and_refusals_leave_nothing() {
-    for b in BACKENDS {
+backend_test! {
+    async fn uploads_are_checked_and_refusals_leave_nothing(b: Backend) {
         let api = Api::new(b, true).await;
         let png = encoded(&picture(64, 48), ImageFormat::Png);
         let refused = |r: &Res| (r.status, r.error().0, r.error().1);
@@ -276,9 +274,8 @@ async fn uploads_are_checked_and_refusals_leave_nothing() {
     }
 }
 
-#[tokio::test]
-async fn references_are_photo_ids_or_urls() {
-    for b in BACKENDS {
+backend_test! {
+    async fn references_are_photo_ids_or_urls(b: Backend) {
         let api = Api::new(b, true).await;
         let unknown = uuid::Uuid::new_v4().to_string();
         for (refs, field) in [

@@ -24,7 +24,7 @@ fn assert_invalid(status: StatusCode, body: &Value, field: &str) {
 
 #[tokio::test]
 async fn deadline_endpoint() {
-    let (store, _dir) = fresh("sqlite").await;
+    let (store, _dir) = fresh(civicgrid_store::testing::Backend::Sqlite).await;
     let app = router(AppState::new(store, Cipher::from_bytes([9; 32]), ServerConfig::default()));
 
     // 5 working days from the Friday before Spring Festival 2025 (调休 Sunday 01-26 counts).

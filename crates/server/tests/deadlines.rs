@@ -2,6 +2,7 @@
 //! firing through the server's job, notices reaching the inbox and a webhook with retries, and
 //! an admin loading next year's calendar.
 
+use civicgrid_store::backend_test;
 use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, Utc};
@@ -9,7 +10,7 @@ use civicgrid_domain::{Actor, AreaCode, AreaLevel, CaseCode, Command, NewCase, N
 use civicgrid_server::jobs::{self, NotifyConfig, WebhookConfig};
 use civicgrid_server::{router, AppState, ServerConfig};
 use civicgrid_store::crypto::Cipher;
-use civicgrid_store::testing::{fresh_url, BACKENDS};
+use civicgrid_store::testing::fresh_url;
 use serde_json::{json, Value};
 
 mod support;
@@ -30,9 +31,8 @@ async fn report(app: &axum::Router, token: &str) -> Value {
     c
 }
 
-#[tokio::test]
-async fn cases_carry_deadlines_cards_and_fire_their_timers() {
-    for b in BACKENDS {
+backend_test! {
+    async fn cases_carry_deadlines_cards_and_fire_their_timers(b: Backend) {
         let (store, _dir) = support::seeded_store(b, &ACCOUNTS).await;
         let state = AppState::new(store.clone(), Cipher::from_bytes([5; 32]), ServerConfig::default());
         let app = router(state.clone());
@@ -102,9 +102,8 @@ async fn receiver(fail: usize) -> (String, Arc<Mutex<Vec<(String, Value)>>>) {
     (url, seen)
 }
 
-#[tokio::test]
-async fn notices_reach_the_inbox_once_and_a_webhook_at_least_once() {
-    for b in BACKENDS {
+backend_test! {
+    async fn notices_reach_the_inbox_once_and_a_webhook_at_least_once(b: Backend) {
         let (store, _dir) = support::seeded_store(b, &ACCOUNTS).await;
         let (url, seen) = receiver(2).await;
         let config = ServerConfig { notify: NotifyConfig { log: true, webhooks: vec![WebhookConfig { name: "sms".into(), url }] }, ..ServerConfig::default() };
@@ -158,9 +157,8 @@ async fn notices_reach_the_inbox_once_and_a_webhook_at_least_once() {
 
 const YEAR_2027: &str = "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n2027-01-03,holiday,元旦\n";
 
-#[tokio::test]
-async fn an_admin_loads_next_years_calendar_and_every_server_counts_with_it() {
-    for b in BACKENDS {
+backend_test! {
+    async fn an_admin_loads_next_years_calendar_and_every_server_counts_with_it(b: Backend) {
         let (url, _dir) = fresh_url(b).await;
         let open = || async {
             let s = civicgrid_store::connect(&url, civicgrid_store::SqliteDurability::Normal).await.unwrap();

@@ -2,6 +2,7 @@
 //! department, town and person; the cases behind a figure; the Excel export carrying the
 //! figures the API shows; and the refusals.
 
+use civicgrid_store::backend_test;
 use std::collections::HashMap;
 use std::io::Cursor;
 
@@ -10,7 +11,7 @@ use chrono::{DateTime, Utc};
 use civicgrid_domain::{Actor, AreaCode, AreaLevel, Case, CaseCode, CaseEvent, Command, Department, DispatchTarget, NewCase, NewCaseInput, Rating, Role};
 use civicgrid_server::{router, AppState, ServerConfig};
 use civicgrid_store::crypto::Cipher;
-use civicgrid_store::testing::BACKENDS;
+use civicgrid_store::testing::backends;
 use civicgrid_store::Store;
 use serde_json::{json, Value};
 
@@ -142,7 +143,7 @@ fn close(a: Option<f64>, b: f64) -> bool {
 
 #[tokio::test]
 async fn the_fixture_month_gives_the_hand_computed_figures() {
-    for b in BACKENDS {
+    for b in backends() {
         let (store, _dir) = support::seeded_store(b, &ACCOUNTS).await;
         store
             .put_department(&Department { id: "water".into(), name: "水务集团".into(), name_en: "Water".into(), area: AreaCode::parse("3710").unwrap(), categories: vec![] })
@@ -289,9 +290,8 @@ fn check_workbook(bytes: &[u8], e: &Value) {
     }
 }
 
-#[tokio::test]
-async fn a_wrong_question_is_refused_naming_what_is_wrong() {
-    for b in BACKENDS {
+backend_test! {
+    async fn a_wrong_question_is_refused_naming_what_is_wrong(b: Backend) {
         let (store, _dir) = support::seeded_store(b, &ACCOUNTS).await;
         let app = router(AppState::new(store.clone(), Cipher::from_bytes([5; 32]), ServerConfig::default()));
         let (leader, town, handler) = (

@@ -2,13 +2,13 @@
 //! failure refused whole, the grid history, point → grid in every coordinate system (borders,
 //! holes in the coverage, far away), addresses → grid, and a dispatcher placing a case.
 
+use civicgrid_store::backend_test;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use civicgrid_domain::Role;
 use civicgrid_geo::{from_wgs84, Crs};
 use civicgrid_server::{router, AppState, ServerConfig};
 use civicgrid_store::crypto::Cipher;
-use civicgrid_store::testing::BACKENDS;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -55,7 +55,7 @@ fn good_grids() -> String {
 }
 
 impl Api {
-    async fn new(backend: &str) -> Api {
+    async fn new(backend: civicgrid_store::testing::Backend) -> Api {
         let accounts = [
             ("admin", Role::Admin, "3710", None),
             ("dispatcher", Role::DistrictDispatcher, "3710", None),
@@ -107,7 +107,7 @@ impl Api {
     }
 
     /// Outlines of A, B and the town, then the three good grids.
-    async fn with_grids(backend: &str) -> Api {
+    async fn with_grids(backend: civicgrid_store::testing::Backend) -> Api {
         let api = Api::new(backend).await;
         let outlines = fc(vec![
             json!({"type": "Feature", "properties": {"code": A}, "geometry": square(122.00, 37.00, 122.02, 37.02)}),
@@ -141,9 +141,8 @@ async fn refused(api: &Api, what: &str, body: String, kind: &str, needle: &str) 
     assert_eq!(api.grid_codes(TOWN).await, before, "{kind}: a refused import writes nothing");
 }
 
-#[tokio::test]
-async fn every_validation_failure_refuses_the_whole_file() {
-    for b in BACKENDS {
+backend_test! {
+    async fn every_validation_failure_refuses_the_whole_file(b: Backend) {
         let api = Api::with_grids(b).await;
         let good = feature(&format!("{B}002"), square(122.03, 37.00, 122.04, 37.005));
         let open_ring = json!({"type": "Polygon", "coordinates": [[[122.0, 37.0], [122.01, 37.0], [122.01, 37.01], [122.0, 37.01]]]});
@@ -179,9 +178,8 @@ async fn every_validation_failure_refuses_the_whole_file() {
     }
 }
 
-#[tokio::test]
-async fn grids_answer_as_geojson_with_their_history() {
-    for b in BACKENDS {
+backend_test! {
+    async fn grids_answer_as_geojson_with_their_history(b: Backend) {
         let api = Api::with_grids(b).await;
         let r = api.call("GET", &format!("/api/v1/grids?area={A}"), None, None).await;
         let features = r.body["features"].as_array().unwrap();
@@ -212,9 +210,8 @@ async fn grids_answer_as_geojson_with_their_history() {
     }
 }
 
-#[tokio::test]
-async fn a_point_in_any_coordinate_system_lands_in_its_grid() {
-    for b in BACKENDS {
+backend_test! {
+    async fn a_point_in_any_coordinate_system_lands_in_its_grid(b: Backend) {
         let api = Api::with_grids(b).await;
         let report = |lon: f64, lat: f64, crs: &str, area: Option<&str>| {
             let mut body = json!({"category": "0102", "description": "垃圾桶满溢", "location": {"lon": lon, "lat": lat, "crs": crs}});
@@ -297,9 +294,8 @@ const SHEET: &str = "区县,街道,社区,道路,门牌号,小区,楼栋,单元,
 环翠区,环翠楼街道,东北村居委会,新威路,16号,金海湾小区,1号楼,1单元,122.005,37.015,WGS84
 ";
 
-#[tokio::test]
-async fn an_address_alone_finds_its_grid() {
-    for b in BACKENDS {
+backend_test! {
+    async fn an_address_alone_finds_its_grid(b: Backend) {
         let api = Api::with_grids(b).await;
         // A sheet with a bad row is refused whole, naming row, column and reason.
         for (bad_row, column, reason) in [
@@ -353,9 +349,8 @@ async fn an_address_alone_finds_its_grid() {
     }
 }
 
-#[tokio::test]
-async fn the_patrol_log_places_each_entry_in_its_grid() {
-    for b in BACKENDS {
+backend_test! {
+    async fn the_patrol_log_places_each_entry_in_its_grid(b: Backend) {
         let api = Api::with_grids(b).await;
         let worker = api.login("worker1").await;
         let json_body = |v: Value| Some(("application/json", v.to_string()));

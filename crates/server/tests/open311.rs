@@ -2,13 +2,13 @@
 //! Every JSON answer is validated against the official schemas in `fixtures/open311/`; every
 //! XML answer is parsed and checked field by field.
 
+use civicgrid_store::backend_test;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use civicgrid_domain::attributes::{AttributeDef, AttributeOption, AttributeValue, Datatype};
 use civicgrid_domain::{AreaCode, CategoryCode, Channel, Role};
 use civicgrid_server::{router, AppState, ServerConfig};
 use civicgrid_store::crypto::{token_hash, Cipher};
-use civicgrid_store::testing::BACKENDS;
 use civicgrid_store::{KeySelector, NewApiKey, Store};
 use quick_xml::events::Event;
 use serde_json::{json, Value};
@@ -175,7 +175,7 @@ fn attr(code: &str, datatype: Datatype, required: bool, order: i64, keys: &[(&st
 }
 
 impl Api {
-    async fn new(backend: &str) -> Api {
+    async fn new(backend: civicgrid_store::testing::Backend) -> Api {
         let accounts = [("dispatcher", Role::DistrictDispatcher, "3710", None), ("handler", Role::DepartmentHandler, "3710", Some("urban"))];
         let (store, dir) = support::seeded_store(backend, &accounts).await;
         let now = chrono::Utc::now();
@@ -271,9 +271,8 @@ fn with(mut pairs: Vec<(&'static str, &'static str)>, key: &'static str, value: 
 
 // ---------------------------------------------------------------- tests
 
-#[tokio::test]
-async fn discovery_services_and_definitions() {
-    for b in BACKENDS {
+backend_test! {
+    async fn discovery_services_and_definitions(b: Backend) {
         let api = Api::new(b).await;
 
         let r = api.get("/open311/v2/discovery.json").await;
@@ -360,9 +359,8 @@ async fn discovery_services_and_definitions() {
     }
 }
 
-#[tokio::test]
-async fn post_token_request_and_the_dispatchers_queue() {
-    for b in BACKENDS {
+backend_test! {
+    async fn post_token_request_and_the_dispatchers_queue(b: Backend) {
         let api = Api::new(b).await;
         let r = api.post("/open311/v2/requests.json", &full_post()).await;
         assert_eq!(r.status, 200, "{b}: {}", r.text);
@@ -480,9 +478,8 @@ async fn post_token_request_and_the_dispatchers_queue() {
     }
 }
 
-#[tokio::test]
-async fn posting_in_xml_and_minimal_requests() {
-    for b in BACKENDS {
+backend_test! {
+    async fn posting_in_xml_and_minimal_requests(b: Backend) {
         let api = Api::new(b).await;
         // XML answer; only the key, the service, a location and the required attribute. The
         // area comes from the key's default area.
@@ -515,9 +512,8 @@ async fn posting_in_xml_and_minimal_requests() {
     }
 }
 
-#[tokio::test]
-async fn every_error_case() {
-    for b in BACKENDS {
+backend_test! {
+    async fn every_error_case(b: Backend) {
         let api = Api::new(b).await;
         let before = api.store.count_by_state(&Default::default()).await.unwrap().len();
         let p = "/open311/v2/requests.json";

@@ -1,8 +1,9 @@
 //! Photo records and their link to cases, on SQLite and on PostgreSQL alike.
 
+use civicgrid_store::backend_test;
 use chrono::{DateTime, Duration, Utc};
 use civicgrid_domain::*;
-use civicgrid_store::testing::{fresh, BACKENDS};
+use civicgrid_store::testing::fresh;
 use civicgrid_store::*;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -16,18 +17,30 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn dispatcher() -> Actor {
-    Actor::User { id: "u-city".into(), username: "dispatcher".into(), role: Role::DistrictDispatcher, scope: code("3710"), department: None }
+    Actor::User {
+        id: "u-city".into(),
+        username: "dispatcher".into(),
+        role: Role::DistrictDispatcher,
+        scope: code("3710"),
+        department: None,
+    }
 }
 
 fn handler() -> Actor {
-    Actor::User { id: "u-h".into(), username: "handler".into(), role: Role::DepartmentHandler, scope: code("3710"), department: Some("urban".into()) }
+    Actor::User {
+        id: "u-h".into(),
+        username: "handler".into(),
+        role: Role::DepartmentHandler,
+        scope: code("3710"),
+        department: Some("urban".into()),
+    }
 }
 
 fn worker() -> Actor {
     Actor::User { id: "u-w".into(), username: "worker".into(), role: Role::GridWorker, scope: code("371002001001"), department: None }
 }
 
-async fn seeded(backend: &str) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
+async fn seeded(backend: civicgrid_store::testing::Backend) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
     let (s, d) = fresh(backend).await;
     seed::seed_reference(s.as_ref()).await.unwrap();
     (s, d)
@@ -62,8 +75,14 @@ async fn report(s: &dyn Store, attachments: &[String], key: Option<&str>) -> Res
         ..Default::default()
     };
     let new = NewCase::validate(input, &cat, code("371002001001")).unwrap();
-    s.create_case(CreateCase { new, handling_level: cat.handling_level, actor: Actor::Public, idempotency_key: key.map(Into::into), now: t0() })
-        .await
+    s.create_case(CreateCase {
+        new,
+        handling_level: cat.handling_level,
+        actor: Actor::Public,
+        idempotency_key: key.map(Into::into),
+        now: t0(),
+    })
+    .await
 }
 
 fn refused_field(e: &StoreError) -> (&str, String) {
@@ -77,9 +96,8 @@ async fn case_total(s: &dyn Store) -> u64 {
     s.count_by_state(&Default::default()).await.unwrap().iter().map(|(_, n)| n).sum()
 }
 
-#[tokio::test]
-async fn a_report_links_its_photos_and_a_photo_belongs_to_one_case() {
-    for b in BACKENDS {
+backend_test! {
+    async fn a_report_links_its_photos_and_a_photo_belongs_to_one_case(b: Backend) {
         let (s, _d) = seeded(b).await;
         let a1 = photo(s.as_ref(), None).await;
         let a2 = photo(s.as_ref(), Some("u-w")).await;
@@ -111,9 +129,8 @@ async fn a_report_links_its_photos_and_a_photo_belongs_to_one_case() {
     }
 }
 
-#[tokio::test]
-async fn actions_link_their_photos_in_their_transaction() {
-    for b in BACKENDS {
+backend_test! {
+    async fn actions_link_their_photos_in_their_transaction(b: Backend) {
         let (s, _d) = seeded(b).await;
         let c = report(s.as_ref(), &[], None).await.unwrap().case;
         let now = t0() + Duration::minutes(5);
@@ -148,9 +165,8 @@ async fn actions_link_their_photos_in_their_transaction() {
     }
 }
 
-#[tokio::test]
-async fn link_attachments_is_all_or_nothing() {
-    for b in BACKENDS {
+backend_test! {
+    async fn link_attachments_is_all_or_nothing(b: Backend) {
         let (s, _d) = seeded(b).await;
         let c = report(s.as_ref(), &[], None).await.unwrap().case;
         let a = photo(s.as_ref(), None).await;
@@ -164,9 +180,8 @@ async fn link_attachments_is_all_or_nothing() {
     }
 }
 
-#[tokio::test]
-async fn a_bad_reference_costs_no_other_report_its_case() {
-    for b in BACKENDS {
+backend_test! {
+    async fn a_bad_reference_costs_no_other_report_its_case(b: Backend) {
         let (s, _d) = seeded(b).await;
         let taken = photo(s.as_ref(), None).await;
         report(s.as_ref(), &[taken.id.to_string()], None).await.unwrap();

@@ -1,9 +1,10 @@
 //! Storage of grids (with their history), area outlines and the address library, on SQLite and
 //! PostgreSQL alike.
 
+use civicgrid_store::backend_test;
 use chrono::{DateTime, Duration, Utc};
 use civicgrid_domain::*;
-use civicgrid_store::testing::{fresh, BACKENDS};
+use civicgrid_store::testing::fresh;
 use civicgrid_store::*;
 
 fn t0() -> DateTime<Utc> {
@@ -45,14 +46,20 @@ fn address(text: &str, community: &str, grid: Option<&str>) -> AddressRecord {
     }
 }
 
-#[tokio::test]
-async fn grids_keep_every_version_they_had() {
-    for b in BACKENDS {
+backend_test! {
+    async fn grids_keep_every_version_they_had(b: Backend) {
         let (s, _d) = fresh(b).await;
         assert_eq!(s.geo_revision().await.unwrap(), 0, "{b}");
         let first = GeoImport {
-            grids: vec![grid("371002001001001", "第1网格", square(122.0, 37.0, 0.01)), grid("371002001002001", "第1网格", square(122.01, 37.0, 0.01))],
-            boundaries: vec![BoundaryRecord { area: AreaCode::parse("371002001001").unwrap(), name: Some("社区".into()), geometry: square(122.0, 37.0, 0.01) }],
+            grids: vec![
+                grid("371002001001001", "第1网格", square(122.0, 37.0, 0.01)),
+                grid("371002001002001", "第1网格", square(122.01, 37.0, 0.01)),
+            ],
+            boundaries: vec![BoundaryRecord {
+                area: AreaCode::parse("371002001001").unwrap(),
+                name: Some("社区".into()),
+                geometry: square(122.0, 37.0, 0.01),
+            }],
         };
         let sum = s.import_geo(&first, "admin", t0()).await.unwrap();
         assert_eq!((sum.added, sum.changed, sum.unchanged, sum.boundaries), (2, 0, 0, 1), "{b}");
@@ -83,14 +90,11 @@ async fn grids_keep_every_version_they_had() {
     }
 }
 
-#[tokio::test]
-async fn an_address_import_is_all_or_nothing() {
-    for b in BACKENDS {
+backend_test! {
+    async fn an_address_import_is_all_or_nothing(b: Backend) {
         let (s, _d) = fresh(b).await;
-        let rows = vec![
-            address("环翠区统一路1号", "371002001001", Some("371002001001001")),
-            address("环翠区统一路2号", "371002001001", None),
-        ];
+        let rows =
+            vec![address("环翠区统一路1号", "371002001001", Some("371002001001001")), address("环翠区统一路2号", "371002001001", None)];
         assert_eq!(s.import_addresses(&rows, t0()).await.unwrap(), 2, "{b}");
         let rev = s.geo_revision().await.unwrap();
         // A batch with one standard address already in the library writes none of its rows.

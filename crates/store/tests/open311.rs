@@ -1,10 +1,11 @@
 //! Storage of Open311 client keys and service attributes, on SQLite and PostgreSQL alike.
 
+use civicgrid_store::backend_test;
 use chrono::{DateTime, Duration, Utc};
 use civicgrid_domain::attributes::{AttributeDef, AttributeOption, AttributeValue, Datatype};
 use civicgrid_domain::*;
 use civicgrid_store::crypto::{token_hash, Cipher};
-use civicgrid_store::testing::{fresh, BACKENDS};
+use civicgrid_store::testing::fresh;
 use civicgrid_store::*;
 
 fn t0() -> DateTime<Utc> {
@@ -27,9 +28,8 @@ fn attr(category: &str, code: &str, datatype: Datatype, order: i64, keys: &[&str
     .unwrap()
 }
 
-#[tokio::test]
-async fn api_keys_are_kept_by_hash_and_revocable() {
-    for b in BACKENDS {
+backend_test! {
+    async fn api_keys_are_kept_by_hash_and_revocable(b: Backend) {
         let (s, _d) = fresh(b).await;
         let new = |key: &str, client: &str, area: Option<&str>| NewApiKey {
             key_hash: token_hash(key),
@@ -65,9 +65,8 @@ async fn api_keys_are_kept_by_hash_and_revocable() {
     }
 }
 
-#[tokio::test]
-async fn category_attributes_put_list_replace_delete() {
-    for b in BACKENDS {
+backend_test! {
+    async fn category_attributes_put_list_replace_delete(b: Backend) {
         let (s, _d) = fresh(b).await;
         let cat = CategoryCode::parse("0102").unwrap();
         s.put_category_attribute(&attr("0102", "size", Datatype::Singlevaluelist, 1, &["small", "large"])).await.unwrap();
@@ -95,9 +94,8 @@ async fn category_attributes_put_list_replace_delete() {
     }
 }
 
-#[tokio::test]
-async fn reports_keep_attributes_and_encrypted_contact() {
-    for b in BACKENDS {
+backend_test! {
+    async fn reports_keep_attributes_and_encrypted_contact(b: Backend) {
         let (s, _d) = fresh(b).await;
         seed::seed_reference(s.as_ref()).await.unwrap();
         let cat = s.categories().await.unwrap().into_iter().find(|c| c.code.as_str() == "0102").unwrap();

@@ -1,8 +1,10 @@
 //! Storage behaviour, run on SQLite and on PostgreSQL alike.
 
+use civicgrid_store::backend_test;
+use civicgrid_store::testing::Backend;
 use chrono::{DateTime, Duration, Utc};
 use civicgrid_domain::*;
-use civicgrid_store::testing::{self, fresh, BACKENDS};
+use civicgrid_store::testing::{self, backends, fresh};
 use civicgrid_store::*;
 use std::sync::Arc;
 
@@ -15,14 +17,26 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn dispatcher() -> Actor {
-    Actor::User { id: "u-city".into(), username: "dispatcher".into(), role: Role::DistrictDispatcher, scope: code("3710"), department: None }
+    Actor::User {
+        id: "u-city".into(),
+        username: "dispatcher".into(),
+        role: Role::DistrictDispatcher,
+        scope: code("3710"),
+        department: None,
+    }
 }
 
 fn handler() -> Actor {
-    Actor::User { id: "u-h".into(), username: "handler".into(), role: Role::DepartmentHandler, scope: code("3710"), department: Some("urban".into()) }
+    Actor::User {
+        id: "u-h".into(),
+        username: "handler".into(),
+        role: Role::DepartmentHandler,
+        scope: code("3710"),
+        department: Some("urban".into()),
+    }
 }
 
-async fn seeded(backend: &str) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
+async fn seeded(backend: civicgrid_store::testing::Backend) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
     let (s, d) = fresh(backend).await;
     seed::seed_reference(s.as_ref()).await.unwrap();
     (s, d)
@@ -41,9 +55,8 @@ fn dispatch_urban() -> Command {
     Command::Dispatch { to: DispatchTarget::Department { id: "urban".into(), area: code("3710") }, instructions: None }
 }
 
-#[tokio::test]
-async fn full_loop_is_logged_and_rebuilds() {
-    for b in BACKENDS {
+backend_test! {
+    async fn full_loop_is_logged_and_rebuilds(b: Backend) {
         let (s, _d) = seeded(b).await;
         let c = report(s.as_ref(), "371002001001", None, t0()).await.case;
         assert_eq!(c.code.as_str(), "20261123000001", "{b}: first code of the day (China time)");
@@ -67,9 +80,8 @@ async fn full_loop_is_logged_and_rebuilds() {
     }
 }
 
-#[tokio::test]
-async fn refused_commands_write_nothing() {
-    for b in BACKENDS {
+backend_test! {
+    async fn refused_commands_write_nothing(b: Backend) {
         let (s, _d) = seeded(b).await;
         let c = report(s.as_ref(), "371002001001", None, t0()).await.case;
         let err = s.act(c.id, &handler(), Command::Claim, t0()).await.unwrap_err();
@@ -82,9 +94,8 @@ async fn refused_commands_write_nothing() {
     }
 }
 
-#[tokio::test]
-async fn idempotency_key_answers_the_first_case() {
-    for b in BACKENDS {
+backend_test! {
+    async fn idempotency_key_answers_the_first_case(b: Backend) {
         let (s, _d) = seeded(b).await;
         let first = report(s.as_ref(), "371002001001", Some("public:k1"), t0()).await;
         assert!(!first.replayed);
@@ -108,9 +119,8 @@ async fn idempotency_key_answers_the_first_case() {
     }
 }
 
-#[tokio::test]
-async fn concurrent_claims_let_exactly_one_through() {
-    for b in BACKENDS {
+backend_test! {
+    async fn concurrent_claims_let_exactly_one_through(b: Backend) {
         let (s, _d) = seeded(b).await;
         let c = report(s.as_ref(), "371002001001", None, t0()).await.case;
         s.act(c.id, &dispatcher(), Command::Accept { note: None }, t0()).await.unwrap();
@@ -129,9 +139,8 @@ async fn concurrent_claims_let_exactly_one_through() {
     }
 }
 
-#[tokio::test]
-async fn listing_filters_scopes_and_pages() {
-    for b in BACKENDS {
+backend_test! {
+    async fn listing_filters_scopes_and_pages(b: Backend) {
         let (s, _d) = seeded(b).await;
         for i in 0..7 {
             let area = if i % 2 == 0 { "371002001001" } else { "371003001001" };
@@ -149,7 +158,10 @@ async fn listing_filters_scopes_and_pages() {
         assert_eq!(s.list_cases(&all).await.unwrap().items.len(), 7);
         let one = s.list_cases(&CaseQuery { states: vec![CaseState::Accepted], ..all.clone() }).await.unwrap();
         assert!(one.items.is_empty());
-        let cat = s.list_cases(&CaseQuery { category: CategoryCode::parse("01").ok(), channel: Some(Channel::Hotline), ..all.clone() }).await.unwrap();
+        let cat = s
+            .list_cases(&CaseQuery { category: CategoryCode::parse("01").ok(), channel: Some(Channel::Hotline), ..all.clone() })
+            .await
+            .unwrap();
         assert_eq!(cat.items.len(), 7, "{b}: main class matches its subclasses");
         let none = s.list_cases(&CaseQuery { category: CategoryCode::parse("02").ok(), ..all.clone() }).await.unwrap();
         assert!(none.items.is_empty());
@@ -160,9 +172,8 @@ async fn listing_filters_scopes_and_pages() {
     }
 }
 
-#[tokio::test]
-async fn users_sessions_and_lockout() {
-    for b in BACKENDS {
+backend_test! {
+    async fn users_sessions_and_lockout(b: Backend) {
         let (s, _d) = seeded(b).await;
         let nu = || NewUser {
             username: "town".into(),
@@ -194,9 +205,8 @@ async fn users_sessions_and_lockout() {
     }
 }
 
-#[tokio::test]
-async fn reference_data() {
-    for b in BACKENDS {
+backend_test! {
+    async fn reference_data(b: Backend) {
         let (s, _d) = seeded(b).await;
         let town = s.area(&code("371002001")).await.unwrap().unwrap();
         assert_eq!(town.name, "环翠楼街道", "{b}");
@@ -204,15 +214,22 @@ async fn reference_data() {
         let kids = s.area_children(&code("3710")).await.unwrap();
         assert!(kids.iter().any(|a| a.name == "环翠区"), "{b}");
         assert_eq!(seed::areas().unwrap().len() as u64, 0 + s.seed_areas(&[]).await.unwrap() + seed::areas().unwrap().len() as u64);
-        s.put_department(&Department { id: "urban".into(), name: "综合行政执法局".into(), name_en: "Urban management".into(), area: code("3710"), categories: vec![CategoryCode::parse("01").unwrap()] }).await.unwrap();
+        s.put_department(&Department {
+            id: "urban".into(),
+            name: "综合行政执法局".into(),
+            name_en: "Urban management".into(),
+            area: code("3710"),
+            categories: vec![CategoryCode::parse("01").unwrap()],
+        })
+        .await
+        .unwrap();
         let d = s.departments().await.unwrap();
         assert!(d[0].handles(&CategoryCode::parse("0102").unwrap()), "{b}");
     }
 }
 
-#[tokio::test]
-async fn concurrent_intake_gets_distinct_gapless_codes() {
-    for b in BACKENDS {
+backend_test! {
+    async fn concurrent_intake_gets_distinct_gapless_codes(b: Backend) {
         let (s, _d) = seeded(b).await;
         let mut tasks = vec![];
         for _ in 0..200 {
@@ -231,7 +248,7 @@ async fn concurrent_intake_gets_distinct_gapless_codes() {
 #[tokio::test]
 async fn rebuild_restores_a_lost_projection_row() {
     use sqlx::Connection;
-    for b in BACKENDS {
+    for b in backends() {
         let (url, _d) = testing::fresh_url(b).await;
         let s = connect(&url, SqliteDurability::Normal).await.unwrap();
         s.migrate().await.unwrap();
@@ -240,7 +257,7 @@ async fn rebuild_restores_a_lost_projection_row() {
         s.act(c.id, &dispatcher(), Command::Accept { note: None }, t0()).await.unwrap();
         let live = s.case(c.id).await.unwrap().unwrap();
         // Lose the projection behind the store's back; the log still has everything.
-        if b == "sqlite" {
+        if b == Backend::Sqlite {
             let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
             sqlx::query("DELETE FROM cases").execute(&mut conn).await.unwrap();
         } else {
@@ -254,9 +271,8 @@ async fn rebuild_restores_a_lost_projection_row() {
     }
 }
 
-#[tokio::test]
-async fn evaluation_reads_the_whole_logs_of_the_cases_active_in_a_period() {
-    for b in BACKENDS {
+backend_test! {
+    async fn evaluation_reads_the_whole_logs_of_the_cases_active_in_a_period(b: Backend) {
         let (s, _d) = seeded(b).await;
         // Reported on day 0 and dispatched on day 2; another case in another district on day 0;
         // a third reported on day 5.
@@ -282,7 +298,11 @@ async fn evaluation_reads_the_whole_logs_of_the_cases_active_in_a_period() {
         let logs = s.case_logs(&[late.id, a.id, uuid::Uuid::now_v7()]).await.unwrap();
         assert_eq!(logs.len(), 2, "{b}: an unknown id is left out");
         let by_id = |id| logs.iter().find(|l| l[0].case_id == id).unwrap();
-        assert_eq!(by_id(a.id).iter().map(|e| e.kind.name()).collect::<Vec<_>>(), ["reported", "accepted", "dispatched"], "{b}: the whole log, in order");
+        assert_eq!(
+            by_id(a.id).iter().map(|e| e.kind.name()).collect::<Vec<_>>(),
+            ["reported", "accepted", "dispatched"],
+            "{b}: the whole log, in order"
+        );
         assert_eq!(by_id(a.id).iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3], "{b}");
         assert_eq!(by_id(late.id).len(), 1, "{b}");
         assert!(s.case_logs(&[]).await.unwrap().is_empty(), "{b}");

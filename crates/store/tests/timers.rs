@@ -1,10 +1,12 @@
 //! Deadlines, durable timers and the inbox, on SQLite and on PostgreSQL alike.
 
+use civicgrid_store::backend_test;
+use civicgrid_store::testing::Backend;
 use chrono::{DateTime, Duration, Utc};
 use civicgrid_domain::*;
-use civicgrid_store::jobs::{Notice, NewDelivery, DeliveryOutcome};
-use civicgrid_store::testing::{fresh_url, BACKENDS};
+use civicgrid_store::testing::{backends, fresh_url};
 use civicgrid_store::*;
+use civicgrid_store::{DeliveryOutcome, NewDelivery, Notice};
 use std::sync::Arc;
 
 fn code(s: &str) -> AreaCode {
@@ -21,7 +23,13 @@ fn dispatcher() -> Actor {
 }
 
 fn handler() -> Actor {
-    Actor::User { id: "u-h".into(), username: "handler".into(), role: Role::DepartmentHandler, scope: code("3710"), department: Some("urban".into()) }
+    Actor::User {
+        id: "u-h".into(),
+        username: "handler".into(),
+        role: Role::DepartmentHandler,
+        scope: code("3710"),
+        department: Some("urban".into()),
+    }
 }
 
 async fn open(url: &str) -> Arc<dyn Store> {
@@ -43,9 +51,8 @@ fn kinds(events: &[CaseEvent]) -> Vec<&'static str> {
     events.iter().map(|e| e.kind.name()).collect()
 }
 
-#[tokio::test]
-async fn a_timer_due_during_a_restart_fires_once_after_it() {
-    for b in BACKENDS {
+backend_test! {
+    async fn a_timer_due_during_a_restart_fires_once_after_it(b: Backend) {
         let (url, _dir) = fresh_url(b).await;
         let s = open(&url).await;
         let c = report(s.as_ref(), "0102", t0()).await;
@@ -66,7 +73,7 @@ async fn a_timer_due_during_a_restart_fires_once_after_it() {
         let case = s.case(c.id).await.unwrap().unwrap();
         assert!(case.supervised, "{b}");
         // Once fired, never again: not on the next round, not after another restart.
-        assert_eq!(s.fire_due_timers("two", t0() + Duration::hours(4), 100).await.unwrap(), jobs::FireReport::default(), "{b}");
+        assert_eq!(s.fire_due_timers("two", t0() + Duration::hours(4), 100).await.unwrap(), civicgrid_store::FireReport::default(), "{b}");
         drop(s);
         let s = open(&url).await;
         assert_eq!(s.fire_due_timers("three", t0() + Duration::hours(5), 100).await.unwrap().claimed, 0, "{b}");
@@ -78,7 +85,7 @@ async fn a_timer_due_during_a_restart_fires_once_after_it() {
 #[tokio::test]
 async fn two_servers_on_one_postgresql_never_fire_the_same_timer_twice() {
     // Several servers share a database only on PostgreSQL; SQLite has one writer process.
-    for b in ["postgres"] {
+    for b in backends().into_iter().filter(|b| *b == Backend::Postgres) {
         let (url, _dir) = fresh_url(b).await;
         let first = open(&url).await;
         let second = open(&url).await;
@@ -110,15 +117,15 @@ async fn two_servers_on_one_postgresql_never_fire_the_same_timer_twice() {
     }
 }
 
-#[tokio::test]
-async fn extensions_suspensions_and_closing_move_the_timers() {
-    for b in BACKENDS {
+backend_test! {
+    async fn extensions_suspensions_and_closing_move_the_timers(b: Backend) {
         let (url, _dir) = fresh_url(b).await;
         let s = open(&url).await;
         let c = report(s.as_ref(), "0102", t0()).await;
         let at = |m: i64| t0() + Duration::minutes(m);
         s.act(c.id, &dispatcher(), Command::Accept { note: None }, at(10)).await.unwrap();
-        let dispatch = Command::Dispatch { to: DispatchTarget::Department { id: "urban".into(), area: code("371002001") }, instructions: None };
+        let dispatch =
+            Command::Dispatch { to: DispatchTarget::Department { id: "urban".into(), area: code("371002001") }, instructions: None };
         let c2 = s.act(c.id, &dispatcher(), dispatch, at(20)).await.unwrap();
         let due = c2.deadline.as_ref().unwrap().due;
         assert_eq!(due, at(20) + Duration::days(7), "{b}: 5 working days from a Monday");
@@ -143,16 +150,17 @@ async fn extensions_suspensions_and_closing_move_the_timers() {
         assert_eq!(s.count_by_card(&CaseQuery::default(), at(60)).await.unwrap(), (0, 0), "{b}");
 
         s.act(c.id, &handler(), Command::Claim, at(70) + Duration::days(1)).await.unwrap();
-        s.act(c.id, &handler(), Command::Handle { feedback: "已清运".into(), attachments: vec![] }, at(80) + Duration::days(1)).await.unwrap();
+        s.act(c.id, &handler(), Command::Handle { feedback: "已清运".into(), attachments: vec![] }, at(80) + Duration::days(1))
+            .await
+            .unwrap();
         s.act(c.id, &dispatcher(), Command::Verify { passed: true, comment: None }, at(90) + Duration::days(1)).await.unwrap();
         assert!(s.pending_timers(c.id).await.unwrap().is_empty(), "{b}: a closed case has no timers");
         assert_eq!(s.count_by_card(&CaseQuery::default(), until + Duration::days(30)).await.unwrap(), (0, 0), "{b}");
     }
 }
 
-#[tokio::test]
-async fn the_outbox_reaches_the_inbox_once() {
-    for b in BACKENDS {
+backend_test! {
+    async fn the_outbox_reaches_the_inbox_once(b: Backend) {
         let (url, _dir) = fresh_url(b).await;
         let s = open(&url).await;
         let c = report(s.as_ref(), "0102", t0()).await;
@@ -169,7 +177,8 @@ async fn the_outbox_reaches_the_inbox_once() {
             title: "新事件".into(),
             body: "待受理".into(),
         };
-        let delivery = NewDelivery { message_id: msgs[0].message_id(), channel: "log".into(), recipient: "town".into(), payload: "{}".into() };
+        let delivery =
+            NewDelivery { message_id: msgs[0].message_id(), channel: "log".into(), recipient: "town".into(), payload: "{}".into() };
         // Delivered twice (a relay died after writing, before its lease ran out): one notice.
         for _ in 0..2 {
             s.deliver_outbox(msgs[0].id, std::slice::from_ref(&notice), std::slice::from_ref(&delivery), t0()).await.unwrap();
@@ -183,7 +192,9 @@ async fn the_outbox_reaches_the_inbox_once() {
 
         let due = s.claim_deliveries("one", t0(), 10).await.unwrap();
         assert_eq!(due.len(), 1, "{b}");
-        s.delivery_result(&due[0].id, &DeliveryOutcome::Retry { at: t0() + Duration::minutes(1), error: "503".into() }, t0()).await.unwrap();
+        s.delivery_result(&due[0].id, &DeliveryOutcome::Retry { at: t0() + Duration::minutes(1), error: "503".into() }, t0())
+            .await
+            .unwrap();
         assert!(s.claim_deliveries("one", t0() + Duration::seconds(30), 10).await.unwrap().is_empty(), "{b}: waits for its back-off");
         let again = s.claim_deliveries("one", t0() + Duration::minutes(2), 10).await.unwrap();
         assert_eq!(again[0].attempts, 1, "{b}");
@@ -197,7 +208,7 @@ trait IntoPair {
     fn into_pair(self) -> (usize, u64);
 }
 
-impl IntoPair for (Vec<jobs::Notification>, u64) {
+impl IntoPair for (Vec<civicgrid_store::Notification>, u64) {
     fn into_pair(self) -> (usize, u64) {
         (self.0.len(), self.1)
     }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Datelike;
 use civicgrid_domain::text::limits;
-use civicgrid_store::attachment::attachment_id;
+use civicgrid_store::case::attachment_id;
 use civicgrid_store::Attachment;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -123,16 +123,16 @@ pub(crate) async fn upload(
         Ok::<_, UploadError>(p)
     })
     .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("processing the photo: {e}"), None))?;
+    .map_err(|e| ApiError::internal(format!("processing the photo: {e}")))?;
     let p = match done {
         Ok(p) => p,
         Err(UploadError::Photo(e @ PhotoError::Thumbnail(_))) => {
-            return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string(), None))
+            return Err(ApiError::internal(e.to_string()))
         }
         Err(UploadError::Photo(e)) => return Err(ApiError::invalid("body", format!("body: {e}"))),
         Err(UploadError::Io(e)) => {
             remove_files(&dir, &[&path, &thumb_path]).await;
-            return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("storing the photo: {e}"), None));
+            return Err(ApiError::internal(format!("storing the photo: {e}")));
         }
     };
     let record = Attachment {
@@ -196,7 +196,7 @@ async fn file(app: &AppState, rel: &str, content_type: &str) -> ApiResult<Respon
     let dir = data_dir(app)?;
     // Stored paths are written by this server; a `..` would mean the row was tampered with.
     if rel.split('/').any(|part| part == ".." || part.is_empty()) {
-        return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("attachment path `{rel}` is not a plain path"), None));
+        return Err(ApiError::internal(format!("attachment path `{rel}` is not a plain path")));
     }
     let bytes = match tokio::fs::read(dir.join(rel)).await {
         Ok(b) => b,
@@ -204,7 +204,7 @@ async fn file(app: &AppState, rel: &str, content_type: &str) -> ApiResult<Respon
             tracing::warn!(path = %rel, "an attachment's file is missing from the data folder");
             return Err(ApiError::not_found("attachment"));
         }
-        Err(e) => return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("reading {rel}: {e}"), None)),
+        Err(e) => return Err(ApiError::internal(format!("reading {rel}: {e}"))),
     };
     let mut res = bytes.into_response();
     let h = res.headers_mut();

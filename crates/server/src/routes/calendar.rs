@@ -8,7 +8,7 @@ use axum::Json;
 use chrono::DateTime;
 use civicgrid_domain::calendar::{Deadline, TimeLimit, TimeUnit, WorkCalendar};
 use civicgrid_domain::{AreaLevel, Role};
-use civicgrid_store::jobs::CalendarFile;
+use civicgrid_store::CalendarFile;
 use serde::Serialize;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};

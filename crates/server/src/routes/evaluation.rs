@@ -177,7 +177,7 @@ where
             }).collect())
         })
         .await
-        .map_err(|e| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("evaluating: {e}"), None))?;
+        .map_err(|e| ApiError::internal(format!("evaluating: {e}")))?;
         out.push(made);
     }
     Ok(out)
@@ -319,7 +319,7 @@ pub(crate) async fn export(State(app): State<AppState>, SignedIn(user): SignedIn
     let (q, _) = parse_query(&app, &user, &rd, &params, &[])?;
     let e = evaluate(&app, &rd, &q).await?;
     let bytes = report::evaluation_workbook(&e, app.now())
-        .map_err(|err| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("writing the workbook: {err}"), None))?;
+        .map_err(|err| ApiError::internal(format!("writing the workbook: {err}")))?;
     let file = format!("evaluation-{}-{}-{}.xlsx", e.by, e.period.from, e.period.to);
     Ok((
         [

@@ -18,7 +18,7 @@ use crate::AppState;
 pub struct InboxView {
     /// Newest first.
     #[schema(value_type = Vec<Object>)]
-    pub items: Vec<civicgrid_store::jobs::Notification>,
+    pub items: Vec<civicgrid_store::Notification>,
     /// Unread notices in all.
     pub unread: u64,
 }

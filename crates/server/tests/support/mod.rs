@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 pub type Account<'a> = (&'a str, Role, &'a str, Option<&'a str>);
 
 /// A seeded store on `backend` with `accounts`, and the guard that keeps its files alive.
-pub async fn seeded_store(backend: &str, accounts: &[Account<'_>]) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
+pub async fn seeded_store(backend: civicgrid_store::testing::Backend, accounts: &[Account<'_>]) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
     static HASH: OnceLock<String> = OnceLock::new();
     let (store, dir) = fresh(backend).await;
     seed::seed_reference(store.as_ref()).await.unwrap();

@@ -3,11 +3,12 @@
 
 use civicgrid_domain::{AreaCode, Category, CategoryCode, DomainError};
 
-use crate::{Area, Result, Store, StoreError};
+use crate::prelude::*;
+use crate::{Area, Result, StoreError};
 
 /// The shipped area table (`data/areas/areas.csv`: `code,name,level,parent`).
-pub const AREAS_CSV: &str = include_str!("../../../data/areas/areas.csv");
-const CATEGORIES_CSV: &str = include_str!("../../../data/categories.csv");
+pub const AREAS_CSV: &str = include_str!("../../../../data/areas/areas.csv");
+const CATEGORIES_CSV: &str = include_str!("../../../../data/categories.csv");
 
 /// Splits one CSV line; the shipped files quote only fields with commas and no quotes inside.
 fn fields(line: &str) -> Vec<String> {
@@ -37,7 +38,9 @@ fn rows<T>(file: &str, text: &str, row: impl Fn(&[String]) -> Result<T, String>)
 /// The shipped area tree (four seed cities with their provinces).
 pub fn areas() -> Result<Vec<Area>> {
     rows("areas.csv", AREAS_CSV, |f| {
-        let [code, name, level, parent] = f else { return Err("expected 4 fields".into()) };
+        let [code, name, level, parent] = f else {
+            return Err("expected 4 fields".into());
+        };
         Ok(Area {
             code: AreaCode::parse(code).map_err(|e| e.to_string())?,
             name: name.clone(),
@@ -50,7 +53,9 @@ pub fn areas() -> Result<Vec<Area>> {
 /// The default category catalogue.
 pub fn categories() -> Result<Vec<Category>> {
     rows("categories.csv", CATEGORIES_CSV, |f| {
-        let [code, name, name_en, priority, level] = f else { return Err("expected 5 fields".into()) };
+        let [code, name, name_en, priority, level] = f else {
+            return Err("expected 5 fields".into());
+        };
         let code = CategoryCode::parse(code).map_err(|e| e.to_string())?;
         Ok(Category {
             parent: code.parent(),

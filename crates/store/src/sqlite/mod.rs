@@ -31,8 +31,8 @@ impl SqliteDurability {
 pub struct SqliteStore {
     read: SqlitePool,
     write: SqlitePool,
-    intake: tokio::sync::mpsc::Sender<crate::shared::IntakeJob>,
-    policy: crate::shared::PolicyCell,
+    intake: tokio::sync::mpsc::Sender<crate::case::intake::IntakeJob>,
+    policy: crate::kit::PolicyCell,
 }
 
 impl SqliteStore {
@@ -50,8 +50,8 @@ impl SqliteStore {
             .pragma("cache_size", "-65536");
         let write = SqlitePoolOptions::new().max_connections(1).min_connections(1).connect_with(opts.clone()).await?;
         let read = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await?;
-        let policy = crate::shared::PolicyCell::shipped();
-        let intake = spawn_intake(write.clone(), 1, policy.clone());
+        let policy = crate::kit::PolicyCell::shipped();
+        let intake = case::intake::spawn_intake(write.clone(), 1, policy.clone());
         Ok(SqliteStore { read, write, intake, policy })
     }
 
@@ -64,5 +64,48 @@ impl SqliteStore {
     }
 }
 
-crate::shared::impl_store!(SqliteStore, sqlx::Sqlite, "sqlite", "");
-crate::jobs::impl_jobs!(SqliteStore, sqlx::Sqlite, "");
+/// The database the mounted SQL files below are written against.
+type Db = sqlx::Sqlite;
+/// A transaction of this backend.
+type Tx<'a> = sqlx::Transaction<'a, Db>;
+/// The store the mounted SQL files implement every module's trait for.
+type Backend = SqliteStore;
+/// The backend's name, as `MaintenanceStore::backend` answers it.
+const BACKEND: &str = "sqlite";
+
+// The dialect's differences, as string literals for `concat!`: SQLite serialises writers and has no row locks.
+/// Ends a SELECT that loads a row for change.
+macro_rules! for_update {
+    () => {
+        ""
+    };
+}
+/// Ends the SELECT that picks rows to lease.
+macro_rules! skip_locked {
+    () => {
+        ""
+    };
+}
+
+// Every module's SQL, written once for both backends and mounted here: in these files `super`
+// is this backend. A new module adds one line.
+#[path = "../accounts/sql.rs"]
+mod accounts;
+#[path = "../case/sql/mod.rs"]
+mod case;
+#[path = "../evaluation/sql.rs"]
+mod evaluation;
+#[path = "../geo/sql.rs"]
+mod geo;
+#[path = "../inbox/sql.rs"]
+mod inbox;
+#[path = "../kit/sql/mod.rs"]
+mod kit;
+#[path = "../open311/sql.rs"]
+mod open311;
+#[path = "../patrol/sql.rs"]
+mod patrol;
+#[path = "../reference/sql.rs"]
+mod reference;
+#[path = "../timelimit/sql.rs"]
+mod timelimit;

@@ -31,12 +31,9 @@ impl std::fmt::Debug for Cipher {
 impl Cipher {
     /// Builds the cipher from a base64-encoded 32-byte key.
     pub fn from_base64(key: &str) -> Result<Self> {
-        let bytes = STANDARD
-            .decode(key.trim())
-            .map_err(|e| StoreError::Crypto(format!("data key is not base64: {e}")))?;
-        let bytes: [u8; 32] = bytes
-            .try_into()
-            .map_err(|v: Vec<u8>| StoreError::Crypto(format!("data key must be 32 bytes, got {}", v.len())))?;
+        let bytes = STANDARD.decode(key.trim()).map_err(|e| StoreError::Crypto(format!("data key is not base64: {e}")))?;
+        let bytes: [u8; 32] =
+            bytes.try_into().map_err(|v: Vec<u8>| StoreError::Crypto(format!("data key must be 32 bytes, got {}", v.len())))?;
         Ok(Self::from_bytes(bytes))
     }
 
@@ -100,10 +97,7 @@ impl Cipher {
 /// Hashes a password with Argon2id and a random salt.
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| StoreError::Crypto(e.to_string()))
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| StoreError::Crypto(e.to_string()))
 }
 
 /// Checks a password against its stored hash.

@@ -2,7 +2,7 @@
 //! are domain types, [`civicgrid_domain::attributes::AttributeDef`].)
 
 use chrono::{DateTime, Utc};
-use civicgrid_domain::{AreaCode, Channel};
+use civicgrid_domain::{AreaCode, CategoryCode, Channel};
 
 /// An Open311 client's key as stored: the key itself is never kept, only its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,4 +50,26 @@ pub enum KeySelector {
     Hash(String),
     /// Every key of a client.
     Client(String),
+}
+
+use crate::Result;
+use async_trait::async_trait;
+
+/// Open311: client keys and the service attributes of categories.
+#[async_trait]
+pub trait Open311Store: Send + Sync {
+    /// Issues an Open311 client key (stored by hash); a hash already present is `Duplicate`.
+    async fn create_api_key(&self, k: &NewApiKey, now: DateTime<Utc>) -> Result<ApiKey>;
+    /// The key with this hash, revoked or not.
+    async fn api_key(&self, key_hash: &str) -> Result<Option<ApiKey>>;
+    /// Every key, oldest first.
+    async fn api_keys(&self) -> Result<Vec<ApiKey>>;
+    /// Revokes the live keys `sel` names; answers how many were revoked.
+    async fn revoke_api_keys(&self, sel: &KeySelector, now: DateTime<Utc>) -> Result<u64>;
+    /// Inserts or replaces one service attribute of a category (already validated).
+    async fn put_category_attribute(&self, a: &civicgrid_domain::attributes::AttributeDef) -> Result<()>;
+    /// Deletes one service attribute; answers whether it existed.
+    async fn delete_category_attribute(&self, category: &CategoryCode, code: &str) -> Result<bool>;
+    /// The service attributes of one category (or of all), by category, order and code.
+    async fn category_attributes(&self, category: Option<&CategoryCode>) -> Result<Vec<civicgrid_domain::attributes::AttributeDef>>;
 }

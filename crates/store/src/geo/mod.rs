@@ -116,3 +116,28 @@ pub struct AddressRecord {
     /// The grid the point lies in.
     pub grid: Option<GridCode>,
 }
+
+use crate::Result;
+use async_trait::async_trait;
+
+/// Geography: grids and their versions, area outlines, the address library.
+#[async_trait]
+pub trait GeoStore: Send + Sync {
+    /// Writes grids and area outlines in one transaction: a changed grid closes its current
+    /// version and opens the next, so a case keeps the grid it was reported in. Bumps the
+    /// geography revision.
+    async fn import_geo(&self, import: &GeoImport, by: &str, now: DateTime<Utc>) -> Result<GeoImportSummary>;
+    /// The grids in force under `area` (all when `None`), by code.
+    async fn grids(&self, area: Option<&AreaCode>) -> Result<Vec<StoredGrid>>;
+    /// Every version of one grid, oldest first.
+    async fn grid_history(&self, code: &GridCode) -> Result<Vec<GridVersion>>;
+    /// The area outlines, by code.
+    async fn boundaries(&self) -> Result<Vec<BoundaryRecord>>;
+    /// Adds standard addresses in one transaction (all or nothing; a standard form already in
+    /// the library is a `Duplicate`). Bumps the geography revision.
+    async fn import_addresses(&self, rows: &[AddressRecord], now: DateTime<Utc>) -> Result<u64>;
+    /// The whole address library, by id.
+    async fn addresses(&self) -> Result<Vec<AddressRecord>>;
+    /// A counter bumped by every change to grids, outlines or addresses.
+    async fn geo_revision(&self) -> Result<i64>;
+}

@@ -1,0 +1,160 @@
+//! Accounts, logins and sessions.
+//!
+//! Mounted by each backend (`sqlite/mod.rs`, `postgres/mod.rs`): `super` is the backend, which
+//! names its `Db`, its store type `Backend` and its dialect macros.
+
+#[allow(unused_imports)]
+use super::{Backend, Db, Tx};
+use crate::accounts::{Credentials, NewUser};
+#[allow(unused_imports)]
+use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
+#[allow(unused_imports)]
+use crate::{Result, StoreError};
+#[allow(unused_imports)]
+use chrono::{DateTime, Utc};
+use civicgrid_domain::{AreaCode, DomainError, User};
+#[allow(unused_imports)]
+use sqlx::{QueryBuilder, Row};
+#[allow(unused_imports)]
+use uuid::Uuid;
+
+pub(crate) fn user_from_row(r: &<Db as sqlx::Database>::Row) -> Result<User> {
+    let role: String = r.try_get("role")?;
+    let scope: String = r.try_get("scope")?;
+    Ok(User {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        role: role.parse().map_err(|e: DomainError| StoreError::Corrupt(e.to_string()))?,
+        scope: AreaCode::parse(&scope).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        department: r.try_get("department_id")?,
+    })
+}
+
+#[async_trait::async_trait]
+impl crate::accounts::AccountStore for Backend {
+    async fn create_user(&self, u: NewUser, now: DateTime<Utc>) -> Result<User> {
+        let id = Uuid::now_v7().to_string();
+        let res = sqlx::query(
+            "INSERT INTO users (id, username, display_name, password_hash, role, scope, department_id, created_at)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+        )
+        .bind(&id)
+        .bind(&u.username)
+        .bind(&u.display_name)
+        .bind(&u.password_hash)
+        .bind(u.role.as_str())
+        .bind(u.scope.as_str())
+        .bind(u.department.as_deref())
+        .bind(micros(now))
+        .execute(&self.write)
+        .await;
+        match res {
+            Err(e) if is_unique_violation(&e) => return Err(StoreError::Duplicate { field: "username".into(), value: u.username }),
+            other => other?,
+        };
+        Ok(User { id, username: u.username, display_name: u.display_name, role: u.role, scope: u.scope, department: u.department })
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query("SELECT id, username, display_name, role, scope, department_id FROM users ORDER BY username")
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    async fn update_user(&self, u: &User, password_hash: Option<&str>) -> Result<()> {
+        let res = sqlx::query(
+            "UPDATE users SET display_name = $2, role = $3, scope = $4, department_id = $5,
+                password_hash = COALESCE($6, password_hash),
+                failed_logins = CASE WHEN $6 IS NULL THEN failed_logins ELSE 0 END,
+                locked_until = CASE WHEN $6 IS NULL THEN locked_until ELSE NULL END
+             WHERE id = $1",
+        )
+        .bind(&u.id)
+        .bind(&u.display_name)
+        .bind(u.role.as_str())
+        .bind(u.scope.as_str())
+        .bind(u.department.as_deref())
+        .bind(password_hash)
+        .execute(&self.write)
+        .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::NotFound("user".into()));
+        }
+        Ok(())
+    }
+
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+        // Read from the writer so a lockout just recorded is seen at once.
+        let row = sqlx::query(
+            "SELECT id, username, display_name, role, scope, department_id, password_hash, failed_logins, locked_until
+             FROM users WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.write)
+        .await?;
+        row.map(|r| {
+            Ok(Credentials {
+                user: user_from_row(&r)?,
+                password_hash: r.try_get("password_hash")?,
+                failed_logins: r.try_get("failed_logins")?,
+                locked_until: r.try_get::<Option<i64>, _>("locked_until")?.map(from_micros),
+            })
+        })
+        .transpose()
+    }
+
+    async fn login_failed(&self, user_id: &str, max_failures: i64, lock_until: DateTime<Utc>, now: DateTime<Utc>) -> Result<i64> {
+        let n: i64 = sqlx::query_scalar(
+            "UPDATE users SET
+                failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $4 THEN 1 ELSE failed_logins + 1 END,
+                locked_until = CASE
+                    WHEN locked_until IS NOT NULL AND locked_until <= $4 THEN NULL
+                    WHEN failed_logins + 1 >= $2 THEN $3
+                    ELSE locked_until END
+             WHERE id = $1 RETURNING failed_logins",
+        )
+        .bind(user_id)
+        .bind(max_failures)
+        .bind(micros(lock_until))
+        .bind(micros(now))
+        .fetch_one(&self.write)
+        .await?;
+        Ok(n)
+    }
+
+    async fn login_succeeded(&self, user_id: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(user_id).execute(&self.write).await?;
+        Ok(())
+    }
+
+    async fn create_session(&self, token_hash: &str, user_id: &str, now: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1,$2,$3,$4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(micros(now))
+            .bind(micros(expires))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.username, u.display_name, u.role, u.scope, u.department_id
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(micros(now))
+        .fetch_optional(&self.read)
+        .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        // A session is not a case: ending one removes it, as a logout should.
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.write).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,164 @@
+//! Cases (事件/工单): intake, every change through the domain's state machine, lists and counts,
+//! the log and its projection, and the photos attached to them.
+//!
+//! Every change to a case appends its event to `case_events`, updates the `cases` projection,
+//! writes an `outbox` row and resets the case's timers, in one transaction. Nothing is updated
+//! without an event and nothing is deleted.
+
+pub(crate) mod attachment;
+pub(crate) mod intake;
+pub(crate) mod rows;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use civicgrid_domain::{
+    Actor, AreaCode, AreaLevel, Case, CaseCode, CaseEvent, CaseState, CategoryCode, Channel, Command, GridCode, NewCase, Visibility,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::Result;
+
+pub use attachment::{attachment_id, Attachment};
+
+/// A new case to store.
+#[derive(Debug, Clone)]
+pub struct CreateCase {
+    /// The validated report.
+    pub new: NewCase,
+    /// The level whose centre first owns it (from the category).
+    pub handling_level: AreaLevel,
+    /// Who reports it.
+    pub actor: Actor,
+    /// `Idempotency-Key`, scoped by the caller to the actor.
+    pub idempotency_key: Option<String>,
+    /// Now.
+    pub now: DateTime<Utc>,
+}
+
+/// The answer to a create: the case, and whether it was a replay of an earlier request.
+#[derive(Debug, Clone)]
+pub struct Created {
+    /// The case.
+    pub case: Case,
+    /// True if the idempotency key had been seen.
+    pub replayed: bool,
+}
+
+/// Filters for listing cases. `visibility` comes from the reader, the others from the request.
+#[derive(Debug, Clone)]
+pub struct CaseQuery {
+    /// What the reader may see.
+    pub visibility: Visibility,
+    /// Any of these states.
+    pub states: Vec<CaseState>,
+    /// Category or main class.
+    pub category: Option<CategoryCode>,
+    /// Area (further narrows the scope).
+    pub area: Option<AreaCode>,
+    /// Grid.
+    pub grid: Option<GridCode>,
+    /// Channel.
+    pub channel: Option<Channel>,
+    /// Under supervision.
+    pub supervised: Option<bool>,
+    /// Created at or after.
+    pub created_from: Option<DateTime<Utc>>,
+    /// Created before.
+    pub created_to: Option<DateTime<Utc>>,
+    /// Red or yellow card as of the given moment (red: past the deadline; yellow: past the
+    /// warning time, not yet the deadline).
+    pub card: Option<(civicgrid_domain::Card, DateTime<Utc>)>,
+    /// Continue after this case id (cursor).
+    pub after: Option<Uuid>,
+    /// Page size.
+    pub limit: u32,
+}
+
+impl Default for CaseQuery {
+    fn default() -> Self {
+        CaseQuery {
+            visibility: Visibility::Everything,
+            states: vec![],
+            category: None,
+            area: None,
+            grid: None,
+            channel: None,
+            supervised: None,
+            created_from: None,
+            created_to: None,
+            card: None,
+            after: None,
+            limit: 50,
+        }
+    }
+}
+
+/// One page of cases, newest first.
+#[derive(Debug, Clone)]
+pub struct CasePage {
+    /// The cases.
+    pub items: Vec<Case>,
+    /// The cursor for the next page, if there is one.
+    pub next: Option<Uuid>,
+}
+
+/// What a rebuild of the projections found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RebuildReport {
+    /// Cases rebuilt from their logs.
+    pub cases: u64,
+    /// Events read.
+    pub events: u64,
+    /// Cases whose projection differed from their log before the rebuild.
+    pub differed: u64,
+}
+
+/// Cases: intake, changes through the state machine, lists and counts, the log.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Reports a new case (idempotent by key). The attachment ids among the report's
+    /// attachments are linked to the new case in the same transaction; one that does not exist
+    /// or belongs to another case refuses the report (`attachments[i]`).
+    async fn create_case(&self, req: CreateCase) -> Result<Created>;
+    /// Runs a command on a case and answers the case after it. The attachment ids the event
+    /// references (`handle`, `close_on_spot`) are linked to the case in the same transaction.
+    async fn act(&self, id: Uuid, actor: &Actor, cmd: Command, now: DateTime<Utc>) -> Result<Case>;
+    /// One case.
+    async fn case(&self, id: Uuid) -> Result<Option<Case>>;
+    /// One case by tracking code.
+    async fn case_by_code(&self, code: &CaseCode) -> Result<Option<Case>>;
+    /// A case's log, in order.
+    async fn case_events(&self, id: Uuid) -> Result<Vec<CaseEvent>>;
+    /// Cases matching a query, newest first.
+    async fn list_cases(&self, q: &CaseQuery) -> Result<CasePage>;
+    /// Number of cases per state matching the visibility part of a query.
+    async fn count_by_state(&self, q: &CaseQuery) -> Result<Vec<(CaseState, u64)>>;
+    /// Counts per grid with the same filters (states included); cases without a grid are left out.
+    async fn count_by_grid(&self, q: &CaseQuery) -> Result<Vec<(String, u64)>>;
+    /// Red and yellow cards at `now` among the cases the filters select (states included).
+    async fn count_by_card(&self, q: &CaseQuery, now: DateTime<Utc>) -> Result<(u64, u64)>;
+    /// The calendar, time limits and rules the store applies to every change.
+    fn policy(&self) -> std::sync::Arc<civicgrid_domain::CasePolicy>;
+    /// Replaces the policy (a further year's calendar loaded, configured rules).
+    fn set_policy(&self, p: std::sync::Arc<civicgrid_domain::CasePolicy>);
+    /// Rebuilds the `cases` projection from the log.
+    async fn rebuild_projections(&self) -> Result<RebuildReport>;
+    /// Records that `user_id` read `field` of case `case_id` in clear.
+    async fn log_pii_access(&self, user_id: &str, case_id: Uuid, field: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Bulk-inserts generated cases with their logs (demo and benchmark data), bypassing
+    /// intake; each case still gets its events and projection row.
+    async fn import_cases(&self, cases: &[(Case, Vec<CaseEvent>)]) -> Result<()>;
+}
+
+/// Photos: their records and the case each belongs to.
+#[async_trait]
+pub trait AttachmentStore: Send + Sync {
+    /// Records an uploaded photo whose files are already written (its `case_id` is ignored).
+    async fn create_attachment(&self, a: &Attachment) -> Result<()>;
+    /// One photo's record.
+    async fn attachment(&self, id: Uuid) -> Result<Option<Attachment>>;
+    /// Links photos to a case in one transaction: all or none. A photo that does not exist or
+    /// belongs to another case is refused as `attachments[i]` (its place in `ids`).
+    async fn link_attachments(&self, case_id: Uuid, ids: &[Uuid]) -> Result<()>;
+}

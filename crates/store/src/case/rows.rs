@@ -1,0 +1,35 @@
+//! How a case is kept in rows: JSON of the domain types, the projection's derived columns, and
+//! the summary each event leaves in the outbox.
+
+use civicgrid_domain::{Assignee, Case, CaseEvent};
+
+use crate::{Result, StoreError};
+
+pub(crate) fn case_from_json(s: &str) -> Result<Case> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("case row: {e}")))
+}
+
+pub(crate) fn event_from_json(s: &str) -> Result<CaseEvent> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("event row: {e}")))
+}
+
+pub(crate) fn department_of(c: &Case) -> Option<&str> {
+    match &c.assignee {
+        Some(Assignee::Department { id }) => Some(id),
+        _ => None,
+    }
+}
+
+/// The deadline whose clock is running (none while suspended): what the projection's
+/// `warn_at`/`due_at` columns hold for the red and yellow cards.
+pub(crate) fn running(c: &Case) -> Option<&civicgrid_domain::StepDeadline> {
+    c.deadline.as_ref().filter(|d| d.paused_at.is_none())
+}
+
+pub(crate) fn outbox_payload(c: &Case, e: &CaseEvent) -> String {
+    serde_json::json!({
+        "case_id": c.id, "code": c.code, "seq": e.seq, "event": e.kind.name(), "state": c.state,
+        "owner_area": c.owner_area, "department": department_of(c),
+    })
+    .to_string()
+}

@@ -1,0 +1,76 @@
+//! A reader's notices.
+//!
+//! Mounted by each backend (`sqlite/mod.rs`, `postgres/mod.rs`): `super` is the backend, which
+//! names its `Db`, its store type `Backend` and its dialect macros.
+
+#[allow(unused_imports)]
+use super::{Backend, Db, Tx};
+use crate::inbox::Notification;
+#[allow(unused_imports)]
+use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
+#[allow(unused_imports)]
+use crate::{Result, StoreError};
+#[allow(unused_imports)]
+use chrono::{DateTime, Utc};
+#[allow(unused_imports)]
+use sqlx::{QueryBuilder, Row};
+#[allow(unused_imports)]
+use uuid::Uuid;
+
+#[async_trait::async_trait]
+impl crate::inbox::InboxStore for Backend {
+    async fn inbox(&self, user_id: &str, unread_only: bool, limit: u32) -> Result<(Vec<Notification>, u64)> {
+        let sql = if unread_only {
+            "SELECT * FROM notifications WHERE user_id = $1 AND read_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $2"
+        } else {
+            "SELECT * FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+        };
+        let rows = sqlx::query(sql).bind(user_id).bind(limit.clamp(1, 500) as i64).fetch_all(&self.read).await?;
+        let corrupt = |e: uuid::Error| StoreError::Corrupt(format!("notification: {e}"));
+        let items = rows
+            .iter()
+            .map(|r| {
+                let id: String = r.try_get("id")?;
+                let case_id: String = r.try_get("case_id")?;
+                let read_at: Option<i64> = r.try_get("read_at")?;
+                Ok(Notification {
+                    id: Uuid::parse_str(&id).map_err(corrupt)?,
+                    message_id: r.try_get("message_id")?,
+                    case_id: Uuid::parse_str(&case_id).map_err(corrupt)?,
+                    case_code: r.try_get("case_code")?,
+                    kind: r.try_get("kind")?,
+                    title: r.try_get("title")?,
+                    body: r.try_get("body")?,
+                    created_at: from_micros(r.try_get("created_at")?),
+                    read_at: read_at.map(from_micros),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let unread: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+            .bind(user_id)
+            .fetch_one(&self.read)
+            .await?;
+        Ok((items, unread as u64))
+    }
+
+    async fn mark_read(&self, user_id: &str, id: Option<Uuid>, now: DateTime<Utc>) -> Result<u64> {
+        let res = match id {
+            Some(id) => {
+                sqlx::query("UPDATE notifications SET read_at = $3 WHERE user_id = $1 AND id = $2 AND read_at IS NULL")
+                    .bind(user_id)
+                    .bind(id.to_string())
+                    .bind(micros(now))
+                    .execute(&self.write)
+                    .await?
+            }
+            None => {
+                sqlx::query("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
+                    .bind(user_id)
+                    .bind(micros(now))
+                    .execute(&self.write)
+                    .await?
+            }
+        };
+        Ok(res.rows_affected())
+    }
+}

@@ -1,0 +1,104 @@
+//! What every module's storage shares: how values are kept in columns, the policy a store
+//! applies, upkeep of the database, and the outbox relay.
+
+pub mod crypto;
+pub mod outbox;
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeZone, Utc};
+
+use crate::Result;
+use outbox::{Delivery, DeliveryOutcome, NewDelivery, Notice, OutboxMessage};
+
+/// How long a lease of the outbox or timers holds: a server that dies mid-round leaves its rows
+/// to others after it.
+pub(crate) const LEASE_SECS: i64 = 60;
+
+/// Microseconds since the epoch: how times are stored.
+pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+/// The inverse of [`micros`].
+pub(crate) fn from_micros(v: i64) -> DateTime<Utc> {
+    Utc.timestamp_micros(v).single().unwrap_or_default()
+}
+
+/// The smallest UUID v7 of the millisecond of `t`, as stored (hyphenated lowercase text sorts
+/// like the bytes).
+pub(crate) fn first_v7_of(t: DateTime<Utc>) -> String {
+    let ms = t.timestamp_millis().max(0) as u128;
+    uuid::Uuid::from_u128((ms << 80) | (0x7 << 76) | (0x2 << 62)).to_string()
+}
+
+/// The exclusive upper bound of a prefix range over digit strings: every code under `prefix`
+/// sorts in `[prefix, prefix~)`, which an index can scan.
+pub(crate) fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}~")
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("domain types serialise")
+}
+
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// The case policy a store applies (calendar, time limits, rules), swappable while running:
+/// an admin may load a further year's calendar.
+#[derive(Clone)]
+pub(crate) struct PolicyCell(std::sync::Arc<std::sync::RwLock<std::sync::Arc<civicgrid_domain::CasePolicy>>>);
+
+impl PolicyCell {
+    pub(crate) fn shipped() -> PolicyCell {
+        PolicyCell(std::sync::Arc::new(std::sync::RwLock::new(std::sync::Arc::new(civicgrid_domain::CasePolicy::shipped()))))
+    }
+
+    pub(crate) fn get(&self) -> std::sync::Arc<civicgrid_domain::CasePolicy> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub(crate) fn set(&self, p: std::sync::Arc<civicgrid_domain::CasePolicy>) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = p;
+    }
+}
+
+/// Upkeep of the database: which backend, migrations, planner statistics, reachability.
+#[async_trait]
+pub trait MaintenanceStore: Send + Sync {
+    /// Which backend this is: `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// Applies pending migrations.
+    async fn migrate(&self) -> Result<()>;
+    /// Refreshes the query planner's statistics (after bulk loads, and now and then).
+    async fn optimize(&self) -> Result<()>;
+    /// Answers whether the database is reachable.
+    async fn ping(&self) -> Result<()>;
+}
+
+/// The outbox relay: leases of messages and of deliveries to outside channels.
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Leases up to `limit` undelivered outbox messages to `server`, oldest first.
+    async fn claim_outbox(&self, server: &str, now: DateTime<Utc>, limit: u32) -> Result<Vec<OutboxMessage>>;
+    /// Records what a message became (inbox notices, deliveries) and marks it delivered, in one
+    /// transaction; a notice or delivery already there is kept as it is.
+    async fn deliver_outbox(&self, id: i64, notices: &[Notice], deliveries: &[NewDelivery], now: DateTime<Utc>) -> Result<()>;
+    /// Leases up to `limit` deliveries due at `now` to `server`.
+    async fn claim_deliveries(&self, server: &str, now: DateTime<Utc>, limit: u32) -> Result<Vec<Delivery>>;
+    /// Records the outcome of an attempt.
+    async fn delivery_result(&self, id: &str, outcome: &DeliveryOutcome, now: DateTime<Utc>) -> Result<()>;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn v7_bounds_bracket_ids_of_their_millisecond() {
+        let t = chrono::Utc::now();
+        let id = uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, t.timestamp() as u64, t.timestamp_subsec_nanos()));
+        let lo = super::first_v7_of(t);
+        let hi = super::first_v7_of(t + chrono::Duration::milliseconds(1));
+        assert!(lo <= id.to_string() && id.to_string() < hi, "{lo} {id} {hi}");
+    }
+}

@@ -1,0 +1,41 @@
+//! Durable timers: written with the change that sets them, in its transaction.
+//!
+//! Part of `kit/sql`, which each backend mounts: `super::super` is the backend.
+
+#[allow(unused_imports)]
+use super::super::{Backend, Db, Tx};
+#[allow(unused_imports)]
+use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
+#[allow(unused_imports)]
+use crate::{Result, StoreError};
+#[allow(unused_imports)]
+use chrono::{DateTime, Utc};
+#[allow(unused_imports)]
+use sqlx::{QueryBuilder, Row};
+#[allow(unused_imports)]
+use uuid::Uuid;
+
+/// Inserts timers, many per statement; one that already exists (fired or not) is kept.
+pub(crate) async fn insert_timers(tx: &mut Tx<'_>, timers: &[(Uuid, civicgrid_domain::TimerSpec)]) -> Result<()> {
+    for chunk in timers.chunks(500) {
+        let mut b = QueryBuilder::<Db>::new("INSERT INTO timers (id, case_id, kind, step, due, fire_at) ");
+        b.push_values(chunk, |mut r, (case_id, t)| {
+            r.push_bind(Uuid::now_v7().to_string())
+                .push_bind(case_id.to_string())
+                .push_bind(t.kind.as_str())
+                .push_bind(t.step.as_str())
+                .push_bind(micros(t.due))
+                .push_bind(micros(t.at));
+        });
+        b.push(" ON CONFLICT (case_id, kind, step, due) DO NOTHING");
+        b.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Replaces a case's pending timers with `timers` (its deadline moved, or its step ended).
+pub(crate) async fn reset_timers(tx: &mut Tx<'_>, case_id: Uuid, timers: &[civicgrid_domain::TimerSpec]) -> Result<()> {
+    sqlx::query("DELETE FROM timers WHERE case_id = $1 AND fired_at IS NULL").bind(case_id.to_string()).execute(&mut **tx).await?;
+    let rows: Vec<(Uuid, civicgrid_domain::TimerSpec)> = timers.iter().map(|t| (case_id, t.clone())).collect();
+    insert_timers(tx, &rows).await
+}
