@@ -2,17 +2,18 @@ import { createApp } from 'vue'
 import ElementPlus from 'element-plus'
 import 'element-plus/dist/index.css'
 import 'element-plus/theme-chalk/dark/css-vars.css'
-import App from './App.vue'
-import { i18n } from './i18n'
-import { router } from './router'
-import { setUnauthenticatedHandler } from './api'
-import { user } from './session'
+import App from './core/App.vue'
+import { i18n } from './core/i18n'
+import { needsSignIn, router } from './core/router'
+import { setUnauthenticatedHandler } from './core/http'
+import { user } from './core/session'
 import './style.css'
 
+// A session that ran out mid-use: back to the login, and then to where the person was.
 setUnauthenticatedHandler(() => {
   const r = router.currentRoute.value
   user.value = null
-  if (r.meta.staff) router.push({ path: '/login', query: { next: r.fullPath } })
+  if (needsSignIn(r)) router.push({ path: '/login', query: { next: r.fullPath } })
 })
 
 document.documentElement.lang = i18n.global.locale.value

@@ -1,0 +1,41 @@
+// Simplified Chinese. Accounts: the login and the admin page's accounts tab.
+export default {
+  login: {
+    title: '登录',
+    username: '用户名',
+    password: '密码',
+    submit: '登录',
+    demoHint: '演示账户：dispatcher、town、community、worker、handler、leader 等，密码 civicgrid',
+    residentLink: '我是居民，我要报事 →',
+  },
+  admin: {
+    users: '账号',
+    user: {
+      add: '新增账号',
+      editTitle: '编辑账号 {name}',
+      username: '用户名',
+      usernameHint: '3–32 位字母、数字、_ - .',
+      display_name: '显示名称',
+      role: '角色',
+      scope: '管辖区域',
+      scopeHint: '区县 / 镇街 / 村社区',
+      department: '所属部门',
+      password: '密码',
+      passwordHint: '至少 8 位',
+      passwordKeep: '留空则不修改密码',
+      search: '搜索用户名或名称',
+      count: '共 {n} 个账号',
+      added: '已新增账号 {name}',
+      saved: '已保存账号 {name}',
+    },
+    bad: {
+      username: '用户名须为 3–32 位字母、数字、_ - .',
+      usernameTaken: '该用户名已存在',
+      password: '密码至少 8 位',
+      scope: '区域不在您的管辖范围内',
+      department: '请选择有效的部门（仅职能部门人员需要）',
+      display_name: '显示名称无效',
+      role: '不能更改自己的管理员角色',
+    },
+  },
+}

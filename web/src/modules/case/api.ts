@@ -1,0 +1,209 @@
+// The case loop's API: reports, the queue and its counts, a case's actions and log, photos, and
+// the resident's tracking by code.
+import type { AreaRef, CategoryRef, Crs, Location, Priority, Role } from '@/core/api'
+import { ApiError, apiErrorOf, query, request } from '@/core/http'
+import type { LocatedBy, LocationFix } from '@/modules/geo/api'
+import type { Card, CardCounts, StepDeadline } from '@/modules/timelimit/api'
+
+export type CaseState =
+  | 'reported' | 'accepted' | 'rejected' | 'dispatched' | 'in_progress' | 'returned'
+  | 'handled' | 'closed' | 'rated' | 'suspended' | 'merged'
+export type Channel = 'grid_worker' | 'resident' | 'hotline' | 'iot' | 'mediation' | 'inspection' | 'open311'
+export type Action =
+  | 'accept' | 'reject' | 'dispatch' | 'claim' | 'return' | 'request_extension' | 'decide_extension'
+  | 'handle' | 'verify' | 'rate' | 'escalate' | 'supervise' | 'merge' | 'suspend' | 'resume'
+  | 'close_on_spot' | 'instruct' | 'reopen' | 'locate'
+export type Rating = 'satisfied' | 'basically_satisfied' | 'unsatisfied'
+
+export const STATES: CaseState[] = [
+  'reported', 'accepted', 'dispatched', 'in_progress', 'returned', 'handled', 'suspended',
+  'closed', 'rated', 'rejected', 'merged',
+]
+export const OPEN_STATES: CaseState[] = ['reported', 'accepted', 'dispatched', 'in_progress', 'returned', 'handled', 'suspended']
+export const CHANNELS: Channel[] = ['resident', 'grid_worker', 'hotline', 'iot', 'mediation', 'inspection', 'open311']
+export const RATINGS: Rating[] = ['satisfied', 'basically_satisfied', 'unsatisfied']
+
+export interface CaseView {
+  id: string
+  code: string
+  title: string
+  description: string
+  category: CategoryRef
+  priority: Priority
+  channel: Channel
+  state: CaseState
+  area_code: string
+  area: AreaRef[]
+  owner_area: AreaRef
+  location: Location | null
+  /** The grid (15-digit code) the case lies in, when known. */
+  grid: string | null
+  located_by: LocatedBy | null
+  located: LocationFix | null
+  /** True until a dispatcher confirms where the case is (`locate`). */
+  needs_location_confirmation: boolean
+  address: string | null
+  reporter_phone: string | null
+  attachments: string[]
+  assignee: { kind: 'department' | 'area'; id: string; name: string } | null
+  handler_user_id: string | null
+  supervised: boolean
+  extension_requested_until: string | null
+  extended_until: string | null
+  rating: Rating | null
+  merged_into: string | null
+  reopen_count: number
+  return_count: number
+  escalation_count: number
+  created_at: string
+  updated_at: string
+  version: number
+  allowed_actions: Action[]
+  /** The current step's time limit (absent from servers before time limits, null when none runs). */
+  deadline?: StepDeadline | null
+  /** 红牌 (overdue) or 黄牌 (warning), from the server's clock. */
+  card?: Card | null
+}
+export interface CreatedCase extends CaseView { receipt: string }
+export interface CasePage { items: CaseView[]; next_cursor: string | null }
+export interface Counts { by_state: Partial<Record<CaseState, number>>; total: number }
+export interface ActorRef { kind: string; name: string; role?: Role | null; user_id?: string | null }
+export interface EventView {
+  seq: number
+  at: string
+  actor: ActorRef
+  type: string
+  data: Record<string, unknown>
+  /** Set when the event started a step or moved its deadline. */
+  deadline?: StepDeadline | null
+}
+export interface TrackView {
+  code: string
+  category: CategoryRef
+  state: CaseState
+  created_at: string
+  updated_at: string
+  rating: Rating | null
+  can_rate: boolean
+  timeline: { type: string; at: string }[]
+}
+export interface NewCase {
+  category: string
+  description: string
+  title?: string
+  area?: string
+  address?: string
+  channel?: Channel
+  location?: { lon: number; lat: number; crs?: Crs }
+  reporter_phone?: string
+  /** Uploaded photos' ids (or http(s) URLs), at most 9. */
+  attachments?: string[]
+}
+
+/** An uploaded photo (`POST /attachments`). */
+export interface Attachment {
+  id: string
+  url: string
+  thumb_url: string
+  content_type: string
+  bytes: number
+  width: number
+  height: number
+}
+
+/** Filters of `GET /cases` and `GET /cases/counts`. */
+export interface CaseFilter {
+  state?: CaseState[]
+  category?: string
+  area?: string
+  /** A grid's cases (15-digit grid code). */
+  grid?: string
+  channel?: Channel
+  supervised?: boolean
+  created_from?: string
+  created_to?: string
+  /** Overdue (red) or warned (yellow) cases only. */
+  card?: Card
+}
+
+/** The query string of a case filter (only the parameters that are set), then `extra`. */
+export function filterQuery(f: CaseFilter, extra: Record<string, string | number | undefined> = {}): string {
+  return query({
+    state: f.state?.length ? f.state.join(',') : undefined,
+    category: f.category,
+    area: f.area,
+    grid: f.grid,
+    channel: f.channel,
+    supervised: f.supervised === undefined ? undefined : String(f.supervised),
+    created_from: f.created_from,
+    created_to: f.created_to,
+    card: f.card,
+    ...extra,
+  })
+}
+
+/**
+ * Uploads one photo as the request body (`POST /attachments`), reporting the share sent so far
+ * (0–1) to `onProgress`. XMLHttpRequest rather than fetch, for the upload progress.
+ */
+export function uploadPhoto(file: Blob, onProgress?: (share: number) => void, signal?: AbortSignal): Promise<Attachment> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', '/api/v1/attachments')
+    xhr.withCredentials = true
+    xhr.setRequestHeader('content-type', file.type)
+    xhr.setRequestHeader('accept', 'application/json')
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && onProgress) onProgress(e.total ? e.loaded / e.total : 0)
+    }
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try {
+          resolve(JSON.parse(xhr.responseText) as Attachment)
+        } catch {
+          reject(new ApiError(xhr.status, 'internal', xhr.responseText.slice(0, 200)))
+        }
+      } else reject(apiErrorOf(xhr.status, xhr.statusText, xhr.responseText))
+    }
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'upload failed'))
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'upload cancelled'))
+    signal?.addEventListener('abort', () => xhr.abort())
+    xhr.send(file)
+  })
+}
+
+/** The addresses of an uploaded photo and of its thumbnail. */
+export const photoUrl = (id: string) => `/api/v1/attachments/${encodeURIComponent(id)}`
+export const thumbUrl = (id: string) => `/api/v1/attachments/${encodeURIComponent(id)}/thumb`
+
+const caseUrl = (id: string) => `/cases/${encodeURIComponent(id)}`
+
+export const caseApi = {
+  cases: (f: CaseFilter, cursor?: string, limit = 50) => request<CasePage>('GET', '/cases' + filterQuery(f, { cursor, limit })),
+  counts: (f: CaseFilter) => request<Counts>('GET', '/cases/counts' + filterQuery({ ...f, state: undefined })),
+  /** Cases per grid, same filters as the list (open states when no state is given). */
+  gridCounts: (f: CaseFilter) => request<Record<string, number>>('GET', '/cases/counts/grids' + filterQuery(f)),
+  /** Overdue and warned cases under the same filters as the list (its `card` aside). */
+  cardCounts: (f: CaseFilter) => request<CardCounts>('GET', '/cases/counts/cards' + filterQuery({ ...f, card: undefined })),
+  case: (id: string) => request<CaseView>('GET', caseUrl(id)),
+  events: (id: string) => request<EventView[]>('GET', `${caseUrl(id)}/events`),
+  contact: (id: string) => request<{ reporter_phone: string | null }>('GET', `${caseUrl(id)}/contact`),
+  act: (id: string, action: Action, body: Record<string, unknown>) => request<CaseView>('POST', `${caseUrl(id)}/actions/${action}`, body),
+  report: (c: NewCase) => request<CreatedCase>('POST', '/cases', c),
+  track: (code: string) => request<TrackView>('GET', `/track/${encodeURIComponent(code)}`),
+  rate: (code: string, receipt: string, rating: Rating, comment?: string) =>
+    request<TrackView>('POST', `/track/${encodeURIComponent(code)}/rate`, { receipt, rating, comment: comment || null }),
+}
+
+/** Every page of a list, up to `max` cases (for dashboards and maps). */
+export async function allCases(f: CaseFilter, max = 1000): Promise<CaseView[]> {
+  const out: CaseView[] = []
+  let cursor: string | undefined
+  while (out.length < max) {
+    const page = await caseApi.cases(f, cursor, Math.min(200, max - out.length))
+    out.push(...page.items)
+    if (!page.next_cursor || page.items.length === 0) break
+    cursor = page.next_cursor
+  }
+  return out
+}

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import ElementPlus from 'element-plus'
+import { i18n } from '@/core/i18n'
+import type { CaseView } from '../api'
+import ActionDialog from './ActionDialog.vue'
+
+const kase = {
+  id: 'c1',
+  code: '20261123000401',
+  category: { code: '0102', name: '暴露垃圾', name_en: 'Exposed rubbish' },
+  area_code: '371002001001',
+  area: [
+    { code: '37', name: '山东省', level: 'province' },
+    { code: '3710', name: '威海市', level: 'city' },
+    { code: '371002', name: '环翠区', level: 'county' },
+    { code: '371002001', name: '环翠楼街道', level: 'town' },
+    { code: '371002001001', name: '社区', level: 'village' },
+  ],
+  owner_area: { code: '371002001', name: '环翠楼街道', level: 'town' },
+  allowed_actions: ['dispatch', 'reject'],
+} as unknown as CaseView
+
+function json(body: unknown, status = 200) {
+  return Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }))
+}
+
+function mountDialog(action: string) {
+  return mount(ActionDialog, {
+    props: { case: kase, action: action as never },
+    global: { plugins: [i18n, ElementPlus] },
+    attachTo: document.body,
+  })
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+  document.body.innerHTML = ''
+})
+
+describe('ActionDialog', () => {
+  it('asks for the reason of a rejection and refuses to send without it', async () => {
+    const fetch = vi.fn()
+    vi.stubGlobal('fetch', fetch)
+    const w = mountDialog('reject')
+    await flushPromises()
+    expect(document.querySelector('[data-testid="field-reason"]')).not.toBeNull()
+    ;(document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(document.querySelector('[data-testid="action-error"]')?.textContent).toContain('原因')
+    expect(fetch).not.toHaveBeenCalled()
+    w.unmount()
+  })
+
+  it('loads the departments fit for the case and posts the dispatch', async () => {
+    const calls: [string, RequestInit | undefined][] = []
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      calls.push([url, init])
+      if (url.startsWith('/api/v1/departments')) return json([{ id: 'hcl-squad', name: '中队', name_en: 'Squad', area: '371002001', categories: ['01'] }])
+      return json({ ...kase, state: 'dispatched' })
+    })
+    const w = mountDialog('dispatch')
+    await flushPromises()
+    expect(calls[0][0]).toBe('/api/v1/departments?category=0102&area=371002001001')
+    // Choose the department through the component's state, as the select would.
+    ;(w.vm as unknown as { form: Record<string, unknown> }).form.department = 'hcl-squad'
+    await flushPromises()
+    ;(document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
+    await flushPromises()
+    const post = calls.find(([u]) => u.endsWith('/actions/dispatch'))
+    expect(post).toBeTruthy()
+    expect(post![1]!.method).toBe('POST')
+    expect(JSON.parse(post![1]!.body as string)).toEqual({ department: 'hcl-squad' })
+    expect(w.emitted('done')).toHaveLength(1)
+    w.unmount()
+  })
+
+  it("shows the API's error", async () => {
+    vi.stubGlobal('fetch', () => json({ error: { code: 'illegal_transition', message: 'cannot claim a closed case', field: null } }, 409))
+    const w = mountDialog('claim')
+    await flushPromises()
+    ;(document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
+    await flushPromises()
+    const err = document.querySelector('[data-testid="action-error"]')?.textContent ?? ''
+    expect(err).toContain('当前状态不允许此操作')
+    expect(err).toContain('cannot claim a closed case')
+    expect(w.emitted('done')).toBeUndefined()
+    w.unmount()
+  })
+})

@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import ElementPlus from 'element-plus'
+import { i18n } from '@/core/i18n'
+import type { StepDeadline } from '@/modules/timelimit/api'
+import type { EventView } from '../api'
+import CardMark from './CardMark.vue'
+import CaseTimeline from './CaseTimeline.vue'
+import DeadlineInfo from './DeadlineInfo.vue'
+
+const dl = (over: Partial<StepDeadline> = {}): StepDeadline => ({
+  step: 'handle', started: '2026-11-23T09:00:00+08:00', warn: '2026-11-27T17:30:00+08:00', due: '2026-11-28T17:30:00+08:00',
+  limit: { amount: 5, unit: 'working_days' }, weekends_only: false, paused_at: null, ...over,
+})
+const global = { plugins: [i18n, ElementPlus] }
+// Unmounted after each test even when it fails, so the shared clock starts afresh.
+const mounted: { unmount(): void }[] = []
+function mountIt<T>(w: T): T {
+  mounted.push(w as { unmount(): void })
+  return w
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] })
+  vi.setSystemTime(new Date('2026-11-26T14:30:00+08:00'))
+  i18n.global.locale.value = 'zh-CN'
+})
+afterEach(() => {
+  mounted.splice(0).forEach((w) => w.unmount())
+  vi.useRealTimers()
+  vi.unstubAllGlobals()
+})
+
+describe('DeadlineInfo', () => {
+  it('shows the step, the due moment and what is left', () => {
+    const w = mountIt(mount(DeadlineInfo, { props: { deadline: dl(), card: null }, global }))
+    expect(w.get('[data-testid=deadline-due]').text()).toBe('处置时限：11月28日 17:30')
+    expect(w.get('[data-testid=deadline-left]').text()).toBe('剩余 2天3小时')
+    expect(w.get('[data-testid=case-deadline]').classes()).toContain('ok')
+    expect(w.text()).toContain('时限 5个工作日')
+  })
+  it('turns red when overdue, and follows the clock', async () => {
+    const w = mountIt(mount(DeadlineInfo, { props: { deadline: dl(), card: null }, global }))
+    vi.setSystemTime(new Date('2026-11-28T22:30:00+08:00'))
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(w.get('[data-testid=deadline-left]').text()).toBe('已超期 5小时')
+    expect(w.get('[data-testid=case-deadline]').attributes('data-card')).toBe('red')
+    expect(w.get('[data-testid=case-deadline]').classes()).toContain('red')
+  })
+  it('says when the clock is paused and when weekends only count', () => {
+    const w = mountIt(mount(DeadlineInfo, { props: { deadline: dl({ paused_at: '2026-11-25T17:30:00+08:00', weekends_only: true }), card: null }, global }))
+    expect(w.get('[data-testid=deadline-paused]').text()).toBe('已暂停计时')
+    expect(w.get('[data-testid=deadline-left]').text()).toBe('剩余 3天')
+    expect(w.get('[data-testid=deadline-weekends]').text()).toBe('（按周末计算）')
+    expect(w.get('[data-testid=case-deadline]').classes()).toContain('paused')
+  })
+  it('speaks English', () => {
+    i18n.global.locale.value = 'en'
+    const w = mountIt(mount(DeadlineInfo, { props: { deadline: dl({ step: 'verify' }), card: 'yellow' }, global }))
+    expect(w.get('[data-testid=deadline-due]').text()).toBe('Verification due: 28 Nov 17:30')
+    expect(w.get('[data-testid=deadline-left]').text()).toBe('2 days 3 hours left')
+    expect(w.get('[data-testid=case-deadline]').attributes('data-card')).toBe('yellow')
+  })
+})
+
+describe('CardMark', () => {
+  it('marks red or yellow cases only', () => {
+    const red = mountIt(mount(CardMark, { props: { deadline: dl({ due: '2026-11-26T09:30:00+08:00' }), card: 'red', testid: 'card-x' }, global }))
+    expect(red.get('[data-testid=card-x]').text()).toBe('超期')
+    expect(red.get('[data-testid=card-x]').attributes('aria-label')).toBe('处置时限：11月26日 09:30 · 已超期 5小时')
+    const none = mountIt(mount(CardMark, { props: { deadline: dl(), card: null, testid: 'card-y' }, global }))
+    expect(none.find('[data-testid=card-y]').exists()).toBe(false)
+    const noDeadline = mountIt(mount(CardMark, { props: { card: 'yellow', testid: 'card-z' }, global }))
+    expect(noDeadline.get('[data-testid=card-z]').text()).toBe('预警')
+  })
+})
+
+describe('CaseTimeline', () => {
+  it('shows the system, the deadlines and the automatic rule', async () => {
+    vi.stubGlobal('fetch', () => Promise.resolve(new Response('[]')))
+    const system = { kind: 'system', name: 'system' }
+    const events: EventView[] = [
+      { seq: 1, at: '2026-11-23T09:00:00+08:00', actor: { kind: 'user', name: '王五', role: 'town_dispatcher' }, type: 'dispatched', data: {}, deadline: dl() },
+      { seq: 2, at: '2026-11-27T17:30:00+08:00', actor: system, type: 'deadline_warned', data: { step: 'handle', due: '2026-11-28T17:30:00+08:00' } },
+      { seq: 3, at: '2026-11-28T17:30:00+08:00', actor: system, type: 'overdue', data: { step: 'handle', due: '2026-11-28T17:30:00+08:00' } },
+      { seq: 4, at: '2026-11-28T17:31:00+08:00', actor: system, type: 'supervised', data: { instruction: '逾期未办结' } },
+    ]
+    const w = mountIt(mount(CaseTimeline, { props: { events }, global }))
+    await flushPromises()
+    const items = w.findAll('[data-event]')
+    expect(items.map((i) => i.attributes('data-event'))).toEqual(['dispatched', 'deadline_warned', 'overdue', 'supervised'])
+    expect(items[0].get('[data-testid=ev-deadline]').text()).toBe('处置时限至 11月28日 17:30')
+    expect(items[1].text()).toContain('临近时限预警')
+    expect(items[1].text()).toContain('系统')
+    expect(items[1].get('[data-testid=ev-deadline]').text()).toBe('处置时限：11月28日 17:30')
+    expect(items[2].text()).toContain('已超期')
+    expect(items[3].get('[data-testid=ev-auto]').text()).toBe('自动 · 逾期自动督办')
+    expect(items[3].text()).toContain('逾期未办结')
+  })
+})

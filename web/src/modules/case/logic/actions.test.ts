@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import en from '../i18n/en'
+import zh from '../i18n/zh-CN'
+import type { Action } from '../api'
+import { ACTION_FIELDS, buildBody, dispatchAreas, emptyForm } from './actions'
+
+const now = new Date('2026-11-23T10:00:00Z')
+
+describe('buildBody', () => {
+  it('knows every action of the API', () => {
+    const all: Action[] = ['accept', 'reject', 'dispatch', 'claim', 'return', 'request_extension', 'decide_extension', 'handle', 'verify', 'rate', 'escalate', 'supervise', 'merge', 'suspend', 'resume', 'close_on_spot', 'instruct', 'reopen', 'locate']
+    expect(Object.keys(ACTION_FIELDS).sort()).toEqual([...all].sort())
+    for (const a of all) expect(zh.action[a], a).toBeTruthy()
+    for (const a of all) expect(en.action[a], a).toBeTruthy()
+  })
+
+  it('sends no body fields for claim and drops blank optional text', () => {
+    expect(buildBody('claim', emptyForm('claim'), now)).toEqual({ ok: true, body: {} })
+    expect(buildBody('accept', { note: '  ' }, now)).toEqual({ ok: true, body: {} })
+    expect(buildBody('accept', { note: ' ok ' }, now)).toEqual({ ok: true, body: { note: 'ok' } })
+  })
+
+  it('names the missing required field', () => {
+    expect(buildBody('reject', { reason: '' }, now)).toEqual({ ok: false, field: 'reason' })
+    expect(buildBody('handle', {}, now)).toEqual({ ok: false, field: 'feedback' })
+    expect(buildBody('close_on_spot', { evidence: ' ' }, now)).toEqual({ ok: false, field: 'evidence' })
+  })
+
+  it('dispatches to exactly one of department or area', () => {
+    expect(buildBody('dispatch', { target: 'department', department: '', area: '371002001' }, now)).toEqual({ ok: false, field: 'department' })
+    expect(buildBody('dispatch', { target: 'department', department: 'wh-urban', area: '371002001', instructions: '' }, now)).toEqual({ ok: true, body: { department: 'wh-urban' } })
+    expect(buildBody('dispatch', { target: 'area', department: 'wh-urban', area: '371002001', instructions: '今天' }, now)).toEqual({ ok: true, body: { area: '371002001', instructions: '今天' } })
+  })
+
+  it('requires a comment when verification fails', () => {
+    expect(buildBody('verify', { passed: true, comment: '' }, now)).toEqual({ ok: true, body: { passed: true } })
+    expect(buildBody('verify', { passed: false, comment: '' }, now)).toEqual({ ok: false, field: 'comment' })
+    expect(buildBody('verify', { passed: false, comment: '未清理干净' }, now)).toEqual({ ok: true, body: { passed: false, comment: '未清理干净' } })
+  })
+
+  it('wants an extension date in the future, sent as RFC 3339', () => {
+    expect(buildBody('request_extension', { until: '2026-11-22T10:00:00Z', reason: 'x' }, now)).toEqual({ ok: false, field: 'until' })
+    expect(buildBody('request_extension', { until: 'garbage', reason: 'x' }, now)).toEqual({ ok: false, field: 'until' })
+    expect(buildBody('request_extension', { until: '2026-11-30T10:00:00Z', reason: '等材料' }, now)).toEqual({
+      ok: true,
+      body: { until: '2026-11-30T10:00:00.000Z', reason: '等材料' },
+    })
+  })
+
+  it('sends booleans and ratings', () => {
+    expect(buildBody('decide_extension', emptyForm('decide_extension'), now)).toEqual({ ok: true, body: { granted: true } })
+    expect(buildBody('rate', { rating: 'unsatisfied', comment: '' }, now)).toEqual({ ok: true, body: { rating: 'unsatisfied' } })
+    expect(buildBody('rate', { rating: '', comment: '' }, now)).toEqual({ ok: false, field: 'rating' })
+  })
+})
+
+describe('dispatchAreas', () => {
+  const area = [
+    { code: '37', name: '山东省', level: 'province' as const },
+    { code: '3710', name: '威海市', level: 'city' as const },
+    { code: '371002', name: '环翠区', level: 'county' as const },
+    { code: '371002001', name: '环翠楼街道', level: 'town' as const },
+    { code: '371002001001', name: '某社区', level: 'village' as const },
+  ]
+  it('offers only the areas below the owning centre on the path to the case', () => {
+    expect(dispatchAreas({ area, owner_area: area[2] }).map((a) => a.code)).toEqual(['371002001', '371002001001'])
+    expect(dispatchAreas({ area, owner_area: area[4] })).toEqual([])
+  })
+})
+
+describe('photos of an action', () => {
+  it('sends the uploaded photos of handle and close_on_spot as attachments, none when empty', () => {
+    expect(emptyForm('handle')).toEqual({ feedback: '', attachments: [] })
+    expect(buildBody('handle', { feedback: ' 已清运 ', attachments: [] })).toEqual({ ok: true, body: { feedback: '已清运' } })
+    expect(buildBody('handle', { feedback: '已清运', attachments: ['p1', 'p2'] })).toEqual({ ok: true, body: { feedback: '已清运', attachments: ['p1', 'p2'] } })
+    expect(buildBody('close_on_spot', { evidence: '已清除', attachments: ['p1'] })).toEqual({ ok: true, body: { evidence: '已清除', attachments: ['p1'] } })
+    const ten = Array.from({ length: 10 }, (_, i) => 'p' + i)
+    expect((buildBody('handle', { feedback: 'x', attachments: ten }) as unknown as { body: { attachments: string[] } }).body.attachments).toHaveLength(9)
+  })
+})

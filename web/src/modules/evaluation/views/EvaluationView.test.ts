@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import ElementPlus from 'element-plus'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { i18n } from '@/core/i18n'
+import EvaluationView from './EvaluationView.vue'
+
+const counts = { dispatched: 10, responded: 9, due: 8, on_time: 7, closed: 8, resolved: 7, rated: 6, satisfied: 5, reopened: 1, returned: 1 }
+const figures = (f: number) => ({
+  counts,
+  rates: { response: 0.9 * f, on_time: 0.875 * f, resolution: 0.875, satisfaction: null, reopen: 0.125, return: 0.1 },
+  avg_hours: { accept: 1.2, dispatch: 0.5, handle: 30.14, verify: null },
+})
+const evaluation = (q: URLSearchParams) => ({
+  period: { from: q.get('from'), to: q.get('to') },
+  by: q.get('by'),
+  weights: { response: 0.15, on_time: 0.3, resolution: 0.2, satisfaction: 0.25, reopen: 0.05, return: 0.05 },
+  rows: [
+    { rank: 2, unit: { id: 'wh-water', name: '水务集团' }, score: 81.25, ...figures(0.8) },
+    { rank: 1, unit: { id: 'wh-urban', name: '城管局' }, score: 92.5, ...figures(1) },
+    { rank: null, unit: { id: 'wh-gas', name: '燃气公司' }, score: null, ...figures(0.5) },
+  ],
+  total: figures(0.9),
+})
+
+let urls: string[]
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(new Date('2026-11-23T10:00:00+08:00'))
+  i18n.global.locale.value = 'zh-CN'
+  urls = []
+  vi.stubGlobal('fetch', (url: string) => {
+    urls.push(url)
+    const u = new URL(url, 'http://x')
+    const body = u.pathname === '/api/v1/evaluation/cases'
+      ? { items: [{ id: 'c1', code: '20261123000042', category: '0102', state: 'closed', area: '371002001001', created_at: '2026-11-02T10:00:00+08:00' }], count: 4 }
+      : evaluation(u.searchParams)
+    return Promise.resolve(new Response(JSON.stringify(body)))
+  })
+})
+afterEach(() => {
+  vi.useRealTimers()
+  vi.unstubAllGlobals()
+  document.body.innerHTML = ''
+})
+
+async function mountView(path = '/evaluation') {
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/evaluation', component: EvaluationView }] })
+  await router.push(path)
+  const w = mount(EvaluationView, { global: { plugins: [i18n, ElementPlus, router], stubs: { EChart: true } }, attachTo: document.body })
+  await flushPromises()
+  return { w, router }
+}
+
+describe('EvaluationView', () => {
+  it('asks for this month by department and ranks the units', async () => {
+    const { w, router } = await mountView()
+    expect(urls[0]).toBe('/api/v1/evaluation?from=2026-11-01&to=2026-11-23&by=department')
+    expect(router.currentRoute.value.query).toMatchObject({ from: '2026-11-01', to: '2026-11-23', by: 'department' })
+    const names = w.findAll('[data-testid^=eval-row-]').map((x) => x.text())
+    expect(names).toEqual(['城管局', '水务集团', '燃气公司'])
+    expect(w.get('[data-testid=eval-score-wh-urban]').text()).toBe('92.5')
+    expect(w.get('[data-testid=eval-score-wh-gas]').text()).toBe('—')
+    expect(w.get('[data-testid=eval-rate-wh-urban-on_time]').text()).toBe('87.5%')
+    expect(w.get('[data-testid=eval-rate-wh-urban-satisfaction]').text()).toBe('—')
+    expect(w.get('[data-testid=eval-total-on_time]').text()).toContain('78.8%')
+    expect(w.get('[data-testid=eval-total-hours]').text()).toContain('30.1')
+    expect(w.get('[data-testid=eval-weights]').text()).toContain('按期办结率 30%')
+    expect(w.get('[data-testid=eval-export]').attributes('href')).toBe('/api/v1/evaluation/export.xlsx?from=2026-11-01&to=2026-11-23&by=department')
+    w.unmount()
+  })
+
+  it('follows the quick picks and the grouping', async () => {
+    const { w } = await mountView('/evaluation?by=town')
+    expect(urls.at(-1)).toBe('/api/v1/evaluation?from=2026-11-01&to=2026-11-23&by=town')
+    await w.get('[data-testid=eval-quick-lastMonth] input').setValue(true)
+    await flushPromises()
+    expect(urls.at(-1)).toBe('/api/v1/evaluation?from=2026-10-01&to=2026-10-31&by=town')
+    await w.get('[data-testid=eval-by-grid] input').setValue(true)
+    await flushPromises()
+    expect(urls.at(-1)).toBe('/api/v1/evaluation?from=2026-10-01&to=2026-10-31&by=grid')
+    w.unmount()
+  })
+
+  it('drills into the late cases behind 按期办结率', async () => {
+    const { w } = await mountView()
+    await w.get('[data-testid=eval-rate-wh-urban-on_time]').trigger('click')
+    await flushPromises()
+    expect(urls.at(-1)).toBe('/api/v1/evaluation/cases?from=2026-11-01&to=2026-11-23&by=department&unit=wh-urban&metric=on_time&outcome=miss')
+    const dialog = document.querySelector('[data-testid=eval-drill]') as HTMLElement
+    expect(dialog.textContent).toContain('城管局 · 按期办结率')
+    expect(dialog.querySelector('[data-testid=eval-drill-count]')?.textContent).toContain('显示 1 / 4 件')
+    const link = dialog.querySelector('[data-testid=eval-case-20261123000042]') as HTMLAnchorElement
+    expect(link.getAttribute('href')).toBe('/workbench?case=c1')
+    ;(dialog.querySelector('[data-testid=eval-outcome-all] input') as HTMLInputElement).click()
+    await flushPromises()
+    expect(urls.at(-1)).toContain('metric=on_time&outcome=all')
+    w.unmount()
+  })
+
+  it('drills into the reopened cases behind 重办率', async () => {
+    const { w } = await mountView()
+    await w.get('[data-testid=eval-rate-wh-water-reopen]').trigger('click')
+    await flushPromises()
+    expect(urls.at(-1)).toContain('unit=wh-water&metric=reopen&outcome=hit')
+    w.unmount()
+  })
+})

@@ -1,0 +1,27 @@
+// Simplified Chinese. The command-centre screen (指挥大屏).
+export default {
+  nav: { screen: '指挥大屏' },
+  screen: {
+    title: '城市运行指挥大屏',
+    today: '今日上报',
+    month: '本月上报',
+    open: '在办',
+    closed: '已办结',
+    supervised: '督办',
+    byState: '状态分布',
+    byChannel: '来源渠道',
+    byCategory: '事件类别',
+    byTown: '街道（乡镇）',
+    trend: '近30天上报趋势',
+    map: '事件分布',
+    latest: '最新事件',
+    fullscreen: '全屏',
+    refreshing: '每 {n} 秒自动刷新',
+    gridLegend: '网格在办工单数',
+    rates: '本月办理质量',
+    ratesPeriod: '{from} 至 {to}',
+    overdue: '超期工单',
+    warned: '预警工单',
+    cardsNote: '在办工单',
+  },
+}
