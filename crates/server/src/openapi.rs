@@ -49,6 +49,11 @@ use crate::AppState;
 )]
 pub struct ApiDoc;
 
+/// The whole OpenAPI document.
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
