@@ -1,18 +1,19 @@
 //! civicgrid's HTTP API (axum): JSON under `/api/v1`, the OpenAPI document and its docs page,
 //! health checks. Handlers are thin: parse, call the domain through the store, map errors.
 
-pub mod error;
-pub mod extract;
+pub mod kit;
+
+mod accounts;
+mod case;
+mod evaluation;
 pub mod geo;
-pub mod jobs;
-pub mod notify;
-pub mod openapi;
+mod inbox;
 mod open311;
-pub mod photo;
-mod refdata;
-pub mod report;
-mod routes;
-pub mod views;
+mod patrol;
+mod reference;
+mod timelimit;
+
+pub use kit::{error, extract, jobs, openapi};
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
@@ -22,8 +23,9 @@ use civicgrid_store::Store;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
 
-pub use refdata::RefData;
+pub use reference::RefData;
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -62,7 +64,7 @@ pub struct AppState {
     pub cipher: Cipher,
     /// HTTP settings.
     pub config: Arc<ServerConfig>,
-    refdata: Arc<refdata::Cache>,
+    refdata: Arc<reference::Cache>,
     geo: Arc<geo::Cache>,
     /// Photo decodes running at once: each may take hundreds of MiB and a core.
     photos: Arc<tokio::sync::Semaphore>,
@@ -70,7 +72,7 @@ pub struct AppState {
     pub server_id: Arc<str>,
     /// The outside channels notices go to.
     pub senders: Arc<Vec<Arc<dyn jobs::Sender>>>,
-    evaluations: Arc<routes::evaluation::Cache>,
+    evaluations: Arc<evaluation::Cache>,
 }
 
 impl AppState {
@@ -81,7 +83,7 @@ impl AppState {
             store,
             cipher,
             config: Arc::new(config),
-            refdata: Arc::new(refdata::Cache::default()),
+            refdata: Arc::new(reference::Cache::default()),
             geo: Arc::new(geo::Cache::default()),
             photos: Arc::new(tokio::sync::Semaphore::new(2)),
             server_id: format!("server-{}", uuid::Uuid::new_v4().simple()).into(),
@@ -117,14 +119,31 @@ impl AppState {
     }
 }
 
+/// Every module's routes with their OpenAPI paths and access guards. A new module adds its
+/// `router()` here, in one line.
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    kit::openapi::frame()
+        .merge(kit::health::router())
+        .merge(accounts::router())
+        .merge(reference::router())
+        .merge(case::router())
+        .merge(geo::router())
+        .merge(timelimit::router())
+        .merge(patrol::router())
+        .merge(inbox::router())
+        .merge(evaluation::router())
+}
+
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let limit = state.config.body_limit;
-    routes::router()
-        .merge(openapi::router())
+    let (api, doc) = api().split_for_parts();
+    api.merge(kit::openapi::router(doc))
         .merge(open311::router())
         .fallback(web_or_not_found)
         .layer(DefaultBodyLimit::max(limit))
+        // The access guards are built before the state exists, so the state rides on the request.
+        .layer(axum::Extension(state.clone()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

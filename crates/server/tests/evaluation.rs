@@ -308,7 +308,7 @@ backend_test! {
             ("/api/v1/evaluation?area=99", "area", "no area"),
             ("/api/v1/evaluation?weights=on_time:-1", "weights", "0 or more"),
             ("/api/v1/evaluation?month=3", "month", "unknown query parameter"),
-            ("/api/v1/evaluation/cases?metric=on_time", "unit", "give the unit"),
+            ("/api/v1/evaluation/cases?metric=on_time", "unit", "unit is required"),
             ("/api/v1/evaluation/cases?unit=urban&metric=speed", "metric", "unknown value"),
             ("/api/v1/evaluation/cases?unit=urban&metric=on_time&outcome=late", "outcome", "unknown value"),
             ("/api/v1/evaluation/export.xlsx?by=everyone", "by", "unknown value"),

@@ -6,7 +6,7 @@ use civicgrid_store::StoreError;
 use serde_json::json;
 use thiserror::Error;
 
-use crate::error::ApiError;
+use crate::kit::error::ApiError;
 
 /// An error answered to an Open311 client.
 #[derive(Debug, Error)]

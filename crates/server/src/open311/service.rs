@@ -79,9 +79,9 @@ pub fn w3c(t: DateTime<Utc>) -> String {
 fn parse_w3c(field: &str, v: &str) -> Result<DateTime<Utc>> {
     // An unencoded `+` of the offset arrives as a space.
     let fixed = v.replacen(' ', "+", 1);
-    DateTime::parse_from_rfc3339(&fixed)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| Open311Error::bad_request(format!("{field}: `{v}` is not a W3C datetime with time zone, e.g. 2026-11-23T09:00:00+08:00")))
+    DateTime::parse_from_rfc3339(&fixed).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+        Open311Error::bad_request(format!("{field}: `{v}` is not a W3C datetime with time zone, e.g. 2026-11-23T09:00:00+08:00"))
+    })
 }
 
 /// The area named by `jurisdiction_id`, if one is given; an unknown one is 404.
@@ -356,7 +356,12 @@ async fn client_key(app: &AppState, params: &Params) -> Result<ApiKey> {
 fn coordinate(params: &Params, name: &str) -> Result<Option<f64>> {
     params
         .get(name)
-        .map(|v| v.parse::<f64>().ok().filter(|f| f.is_finite()).ok_or_else(|| Open311Error::bad_request(format!("{name}: `{v}` is not a number"))))
+        .map(|v| {
+            v.parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .ok_or_else(|| Open311Error::bad_request(format!("{name}: `{v}` is not a number")))
+        })
         .transpose()
 }
 
@@ -449,7 +454,13 @@ pub async fn post_request(app: &AppState, params: &Params) -> Result<Value> {
     seal_contact(app, params, &mut new)?;
     let created = app
         .store
-        .create_case(CreateCase { new, handling_level: service.handling_level, actor: Actor::Public, idempotency_key: None, now: app.now() })
+        .create_case(CreateCase {
+            new,
+            handling_level: service.handling_level,
+            actor: Actor::Public,
+            idempotency_key: None,
+            now: app.now(),
+        })
         .await?;
     let c = created.case;
     Ok(json!([{

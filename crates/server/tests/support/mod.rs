@@ -13,7 +13,10 @@ use std::sync::{Arc, OnceLock};
 pub type Account<'a> = (&'a str, Role, &'a str, Option<&'a str>);
 
 /// A seeded store on `backend` with `accounts`, and the guard that keeps its files alive.
-pub async fn seeded_store(backend: civicgrid_store::testing::Backend, accounts: &[Account<'_>]) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
+pub async fn seeded_store(
+    backend: civicgrid_store::testing::Backend,
+    accounts: &[Account<'_>],
+) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
     static HASH: OnceLock<String> = OnceLock::new();
     let (store, dir) = fresh(backend).await;
     seed::seed_reference(store.as_ref()).await.unwrap();
@@ -42,7 +45,13 @@ pub async fn seeded_store(backend: civicgrid_store::testing::Backend, accounts: 
 }
 
 /// Calls the router in process; answers the status and the JSON body (`Null` if none).
-pub async fn call(app: &axum::Router, method: &str, uri: &str, token: Option<&str>, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+pub async fn call(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
     let (ctype, bytes) = match body {
         Some(b) => (Some("application/json"), b.to_string().into_bytes()),
         None => (None, Vec::new()),
@@ -51,7 +60,14 @@ pub async fn call(app: &axum::Router, method: &str, uri: &str, token: Option<&st
 }
 
 /// Calls the router with a body of any content type.
-pub async fn call_raw(app: &axum::Router, method: &str, uri: &str, token: Option<&str>, ctype: Option<&str>, body: Vec<u8>) -> (u16, serde_json::Value) {
+pub async fn call_raw(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    ctype: Option<&str>,
+    body: Vec<u8>,
+) -> (u16, serde_json::Value) {
     use tower::ServiceExt;
     let mut req = axum::http::Request::builder().method(method).uri(uri);
     if let Some(t) = token {

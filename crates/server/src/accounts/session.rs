@@ -1,0 +1,115 @@
+//! Sign in and out: argon2 password check, lockout after repeated failures, a random session
+//! token kept only as its hash, sent as an HttpOnly cookie (and in the body for API clients).
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::Duration;
+use civicgrid_domain::User;
+use civicgrid_store::crypto::{token_hash, verify_password};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+use crate::kit::error::{ApiError, ApiResult, ErrorBody};
+use crate::kit::extract::{session_token, ApiJson, SignedIn, SESSION_COOKIE};
+use crate::AppState;
+
+/// Login request.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Login name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A started session.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SessionView {
+    /// The user.
+    pub user: User,
+    /// The session token, also set as the `cg_session` cookie; send it as `Authorization: Bearer`.
+    pub token: String,
+    /// When the session ends.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A hash to verify against when the user does not exist, so timing does not tell who does.
+fn dummy_hash() -> &'static str {
+    static H: OnceLock<String> = OnceLock::new();
+    H.get_or_init(|| civicgrid_store::crypto::hash_password("not a password").expect("hashing works"))
+}
+
+/// Signs in.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginRequest,
+    responses((status = 200, body = SessionView), (status = 401, body = ErrorBody, description = "invalid_credentials"),
+              (status = 423, body = ErrorBody, description = "account_locked")))]
+pub(crate) async fn login(State(app): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Response> {
+    let now = app.now();
+    let username = req.username.trim().to_ascii_lowercase();
+    let creds = app.store.credentials(&username).await?;
+    let password = req.password;
+    let hash = creds.as_ref().map(|c| c.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_string());
+    // Argon2 is deliberately slow: keep it off the async workers.
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    let wrong = || ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong username or password", Some("password"));
+    let Some(creds) = creds else { return Err(wrong()) };
+    if let Some(until) = creds.locked_until.filter(|u| *u > now) {
+        let minutes = (until - now).num_minutes() + 1;
+        return Err(ApiError::new(
+            StatusCode::LOCKED,
+            "account_locked",
+            format!("too many failed sign-ins; try again in {minutes} minutes (at {})", until.to_rfc3339()),
+            Some("username"),
+        ));
+    }
+    if !ok {
+        let lock_until = now + Duration::minutes(app.config.lockout_minutes);
+        let n = app.store.login_failed(&creds.user.id, app.config.max_login_failures, lock_until, now).await?;
+        let left = app.config.max_login_failures - n;
+        let mut e = wrong();
+        if left > 0 {
+            e.message = format!("wrong username or password; {left} attempts left before the account is locked");
+        } else {
+            e.message = format!("wrong username or password; the account is now locked for {} minutes", app.config.lockout_minutes);
+        }
+        return Err(e);
+    }
+    app.store.login_succeeded(&creds.user.id).await?;
+    let mut raw = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut raw);
+    let token = URL_SAFE_NO_PAD.encode(raw);
+    let expires_at = now + Duration::hours(app.config.session_hours);
+    app.store.create_session(&token_hash(&token), &creds.user.id, now, expires_at).await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        app.config.session_hours * 3600,
+        if app.config.secure_cookies { "; Secure" } else { "" }
+    );
+    let mut res = Json(SessionView { user: creds.user, token, expires_at }).into_response();
+    res.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("cookie is ASCII"));
+    Ok(res)
+}
+
+/// Signs out.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "signed out")))]
+pub(crate) async fn logout(State(app): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(token) = session_token(&headers) {
+        app.store.delete_session(&token_hash(&token)).await?;
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    res.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&clear).expect("ASCII"));
+    Ok(res)
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "session", responses((status = 200, body = User), (status = 401, body = ErrorBody)))]
+pub(crate) async fn me(SignedIn(user): SignedIn) -> Json<User> {
+    Json(user)
+}

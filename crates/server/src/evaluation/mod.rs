@@ -1,0 +1,26 @@
+//! 考核评价: rates, scores and rankings folded from the case logs, the cases behind any figure,
+//! and the same tables as an Excel workbook.
+
+mod report;
+mod routes;
+
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::kit::access::{guard, Access};
+use crate::kit::openapi::module;
+use crate::AppState;
+use civicgrid_domain::Role;
+
+pub(crate) use routes::Cache;
+
+/// Leaders, the command centres and admins read evaluations.
+const EVALUATORS: &[Role] = &[Role::CommunityAdmin, Role::TownDispatcher, Role::DistrictDispatcher, Role::Leader, Role::Admin];
+
+/// `/api/v1/evaluation`, its drill-down and its export.
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    let routes = module("evaluation", "考核评价: rates, scores and rankings from the case logs, the cases behind them, Excel export")
+        .routes(routes!(routes::show))
+        .routes(routes!(routes::cases))
+        .routes(routes!(routes::export));
+    guard(Access::Roles { roles: EVALUATORS, refusal: "evaluations are read by leaders, command centres and admins" }, routes)
+}
