@@ -177,10 +177,8 @@ impl CasePolicy {
             }
             _ => {}
         }
-        let starts_over = matches!(
-            event.kind,
-            EventKind::Escalated { .. } | EventKind::Reopened { .. } | EventKind::Verified { passed: false, .. }
-        );
+        let starts_over =
+            matches!(event.kind, EventKind::Escalated { .. } | EventKind::Reopened { .. } | EventKind::Verified { passed: false, .. });
         if starts_over || step != Step::of_state(before.state) {
             step.and_then(|s| self.start(&after, s, event.at))
         } else {
@@ -213,7 +211,11 @@ impl CasePolicy {
         let r = &self.rules;
         match &event.kind {
             EventKind::Overdue { step, due } if r.supervise_overdue && !case.supervised => Some(Command::Supervise {
-                instruction: format!("逾期自动督办：{}时限 {} 已过", step_name(*step), due.with_timezone(&crate::calendar::china_time()).format("%Y-%m-%d %H:%M")),
+                instruction: format!(
+                    "逾期自动督办：{}时限 {} 已过",
+                    step_name(*step),
+                    due.with_timezone(&crate::calendar::china_time()).format("%Y-%m-%d %H:%M")
+                ),
             }),
             EventKind::Returned { .. }
                 if r.escalate_after_returns.is_some_and(|n| n > 0 && case.return_count >= n)
