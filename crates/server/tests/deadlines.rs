@@ -128,7 +128,7 @@ backend_test! {
         let (_, inbox) = call(&app, "GET", "/api/v1/inbox", Some(&handler), None).await;
         assert_eq!(inbox["unread"], 1, "{b}: {inbox}");
         let notice = &inbox["items"][0];
-        assert_eq!((notice["kind"].as_str(), notice["case_code"].as_str()), (Some("dispatched"), c["code"].as_str()), "{b}");
+        assert_eq!((notice["kind"].as_str(), notice["subject_code"].as_str()), (Some("dispatched"), c["code"].as_str()), "{b}");
         assert!(notice["title"].as_str().unwrap().starts_with("新派遣"), "{b}: {notice}");
         assert!(notice["body"].as_str().unwrap().contains("今日清运"), "{b}: {notice}");
         let (_, other) = call(&app, "GET", "/api/v1/inbox", Some(&leader), None).await;

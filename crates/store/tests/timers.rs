@@ -1,9 +1,9 @@
 //! Deadlines, durable timers and the inbox, on SQLite and on PostgreSQL alike.
 
-use civicgrid_store::backend_test;
-use civicgrid_store::testing::Backend;
 use chrono::{DateTime, Duration, Utc};
 use civicgrid_domain::*;
+use civicgrid_store::backend_test;
+use civicgrid_store::testing::Backend;
 use civicgrid_store::testing::{backends, fresh_url};
 use civicgrid_store::*;
 use civicgrid_store::{DeliveryOutcome, NewDelivery, Notice};
@@ -171,8 +171,8 @@ backend_test! {
         let notice = Notice {
             user_id: "u-town".into(),
             message_id: msgs[0].message_id(),
-            case_id: c.id,
-            case_code: c.code.as_str().into(),
+            subject: civicgrid_store::Subject::case(c.id),
+            subject_code: c.code.as_str().into(),
             kind: "reported".into(),
             title: "新事件".into(),
             body: "待受理".into(),

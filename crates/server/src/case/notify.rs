@@ -2,7 +2,7 @@
 //! 退回, 升级, 结案, 评价, 重办), for whom, and in what words.
 
 use civicgrid_domain::{Assignee, Case, CaseEvent, EventKind, Rating, Role, User};
-use civicgrid_store::{NewDelivery, Notice};
+use civicgrid_store::{NewDelivery, Notice, Subject};
 
 use crate::RefData;
 
@@ -133,8 +133,8 @@ pub fn notices(case: &Case, event: &CaseEvent, users: &[User], rd: &RefData, mes
             let notice = Notice {
                 user_id: u.id.clone(),
                 message_id: message_id.to_string(),
-                case_id: case.id,
-                case_code: case.code.to_string(),
+                subject: Subject::case(case.id),
+                subject_code: case.code.to_string(),
                 kind: kind.to_string(),
                 title: title.clone(),
                 body: body.clone(),
@@ -154,8 +154,8 @@ pub fn delivery(channel: &str, user: &User, notice: &Notice, event: &CaseEvent) 
         "kind": notice.kind,
         "title": notice.title,
         "body": notice.body,
-        "case_id": notice.case_id,
-        "case_code": notice.case_code,
+        "case_id": notice.subject.id,
+        "case_code": notice.subject_code,
         "at": event.at,
     });
     NewDelivery {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{Case, CasePolicy};
-use civicgrid_store::{Delivery, DeliveryOutcome, FireReport};
+use civicgrid_store::{Delivery, DeliveryOutcome, FireReport, Subject};
 use serde::{Deserialize, Serialize};
 
 use crate::case::notify;
@@ -154,9 +154,14 @@ pub async fn relay_outbox_once(app: &AppState, now: DateTime<Utc>) -> Result<usi
     let rd = app.refdata().await?;
     let mut logs: HashMap<uuid::Uuid, Vec<civicgrid_domain::CaseEvent>> = HashMap::new();
     for m in &messages {
-        let log = match logs.entry(m.case_id) {
+        // Only cases speak to readers today; a module whose events notify adds its arm here.
+        if m.subject.kind != Subject::CASE {
+            app.store.deliver_outbox(m.id, &[], &[], now).await?;
+            continue;
+        }
+        let log = match logs.entry(m.subject.id) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(app.store.case_events(m.case_id).await?),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(app.store.case_events(m.subject.id).await?),
         };
         let upto = (m.seq as usize).min(log.len());
         // The case as it stood just after the event: who it was with then, not now.

@@ -14,10 +14,10 @@ pub struct Notification {
     pub id: Uuid,
     /// The message it comes from.
     pub message_id: String,
-    /// The case.
-    pub case_id: Uuid,
-    /// The case's tracking code.
-    pub case_code: String,
+    /// The record it is about (`{"kind": "case", "id": …}`).
+    pub subject: crate::kit::Subject,
+    /// The record's code as readers know it (a case's tracking code).
+    pub subject_code: String,
     /// The event's name.
     pub kind: String,
     /// One line.

@@ -20,24 +20,28 @@ use uuid::Uuid;
 #[async_trait::async_trait]
 impl crate::inbox::InboxStore for Backend {
     async fn inbox(&self, user_id: &str, unread_only: bool, limit: u32) -> Result<(Vec<Notification>, u64)> {
+        // Columns by name, not `*`: a statement cached before a migration added a column would
+        // otherwise read the old row shape.
+        const COLUMNS: &str =
+            "SELECT id, message_id, subject_kind, subject_id, subject_code, kind, title, body, created_at, read_at FROM notifications";
         let sql = if unread_only {
-            "SELECT * FROM notifications WHERE user_id = $1 AND read_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $2"
+            format!("{COLUMNS} WHERE user_id = $1 AND read_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $2")
         } else {
-            "SELECT * FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+            format!("{COLUMNS} WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2")
         };
-        let rows = sqlx::query(sql).bind(user_id).bind(limit.clamp(1, 500) as i64).fetch_all(&self.read).await?;
+        let rows = sqlx::query(&sql).bind(user_id).bind(limit.clamp(1, 500) as i64).fetch_all(&self.read).await?;
         let corrupt = |e: uuid::Error| StoreError::Corrupt(format!("notification: {e}"));
         let items = rows
             .iter()
             .map(|r| {
                 let id: String = r.try_get("id")?;
-                let case_id: String = r.try_get("case_id")?;
+                let subject_id: String = r.try_get("subject_id")?;
                 let read_at: Option<i64> = r.try_get("read_at")?;
                 Ok(Notification {
                     id: Uuid::parse_str(&id).map_err(corrupt)?,
                     message_id: r.try_get("message_id")?,
-                    case_id: Uuid::parse_str(&case_id).map_err(corrupt)?,
-                    case_code: r.try_get("case_code")?,
+                    subject: crate::kit::Subject { kind: r.try_get("subject_kind")?, id: Uuid::parse_str(&subject_id).map_err(corrupt)? },
+                    subject_code: r.try_get("subject_code")?,
                     kind: r.try_get("kind")?,
                     title: r.try_get("title")?,
                     body: r.try_get("body")?,

@@ -4,6 +4,27 @@
 pub mod crypto;
 pub mod outbox;
 
+/// The record a shared row is about — an outbox message, a timer, a notice, a logged reveal of
+/// personal data, an idempotency key: its module's kind and its id. Ids are UUID v7, unique
+/// across kinds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Subject {
+    /// The module's kind of record: `case`, and later `dispute`, `order`, ….
+    pub kind: String,
+    /// The record's id.
+    pub id: uuid::Uuid,
+}
+
+impl Subject {
+    /// The kind cases are kept under.
+    pub const CASE: &'static str = "case";
+
+    /// A case.
+    pub fn case(id: uuid::Uuid) -> Self {
+        Subject { kind: Self::CASE.to_string(), id }
+    }
+}
+
 use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 

@@ -6,18 +6,17 @@
 //! without waiting on each other; SQLite has one writer and needs no row locks.
 
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 /// A message of the outbox, leased to a relay.
 #[derive(Debug, Clone)]
 pub struct OutboxMessage {
     /// Its id: with the topic, the message id receivers deduplicate on.
     pub id: i64,
-    /// The case.
-    pub case_id: Uuid,
-    /// The event's place in the case's log.
+    /// The record whose event it is.
+    pub subject: super::Subject,
+    /// The event's place in the record's log.
     pub seq: u32,
-    /// `case.<event>`.
+    /// `<kind>.<event>`, e.g. `case.dispatched`.
     pub topic: String,
     /// The event summary written with it.
     pub payload: serde_json::Value,
@@ -28,7 +27,7 @@ pub struct OutboxMessage {
 impl OutboxMessage {
     /// The id a receiver deduplicates on: the same message always has the same one.
     pub fn message_id(&self) -> String {
-        format!("{}:{}", self.case_id, self.seq)
+        format!("{}:{}", self.subject.id, self.seq)
     }
 }
 
@@ -39,10 +38,10 @@ pub struct Notice {
     pub user_id: String,
     /// The message it comes from ([`OutboxMessage::message_id`]).
     pub message_id: String,
-    /// The case.
-    pub case_id: Uuid,
-    /// The case's tracking code.
-    pub case_code: String,
+    /// The record it is about.
+    pub subject: super::Subject,
+    /// The record's code as readers know it (a case's tracking code).
+    pub subject_code: String,
     /// The event's name (`dispatched`, `overdue`, …).
     pub kind: String,
     /// One line.

@@ -25,10 +25,10 @@ pub(crate) fn timer_from_row(r: &<Db as sqlx::Database>::Row) -> Result<(String,
     let corrupt = |e: String| StoreError::Corrupt(format!("timer: {e}"));
     let kind: String = r.try_get("kind")?;
     let step: String = r.try_get("step")?;
-    let case_id: String = r.try_get("case_id")?;
+    let subject_id: String = r.try_get("subject_id")?;
     Ok((
         r.try_get("id")?,
-        Uuid::parse_str(&case_id).map_err(|e| corrupt(e.to_string()))?,
+        Uuid::parse_str(&subject_id).map_err(|e| corrupt(e.to_string()))?,
         civicgrid_domain::TimerSpec {
             kind: kind.parse().map_err(|e: DomainError| corrupt(e.to_string()))?,
             step: step.parse().map_err(|e: DomainError| corrupt(e.to_string()))?,
@@ -43,12 +43,12 @@ impl crate::timelimit::TimeLimitStore for Backend {
     async fn fire_due_timers(&self, server: &str, now: DateTime<Utc>, limit: u32) -> Result<FireReport> {
         let rows = sqlx::query(concat!(
             "UPDATE timers SET claimed_by = $1, claimed_until = $2 WHERE id IN (
-                SELECT id FROM timers WHERE fired_at IS NULL AND fire_at <= $3
+                SELECT id FROM timers WHERE subject_kind = 'case' AND fired_at IS NULL AND fire_at <= $3
                    AND (claimed_until IS NULL OR claimed_until < $3)
                  ORDER BY fire_at LIMIT $4",
             skip_locked!(),
             ")
-             RETURNING id, case_id, kind, step, due, fire_at"
+             RETURNING id, subject_id, kind, step, due, fire_at"
         ))
         .bind(server)
         .bind(micros(now + chrono::Duration::seconds(LEASE_SECS)))
@@ -74,7 +74,7 @@ impl crate::timelimit::TimeLimitStore for Backend {
 
     async fn pending_timers(&self, case_id: Uuid) -> Result<Vec<civicgrid_domain::TimerSpec>> {
         let rows = sqlx::query(
-            "SELECT id, case_id, kind, step, due, fire_at FROM timers WHERE case_id = $1 AND fired_at IS NULL ORDER BY fire_at",
+            "SELECT id, subject_id, kind, step, due, fire_at FROM timers WHERE subject_id = $1 AND fired_at IS NULL ORDER BY fire_at",
         )
         .bind(case_id.to_string())
         .fetch_all(&self.write)
@@ -146,7 +146,7 @@ impl Backend {
             append_events(&mut tx, &logged, true).await?;
             let after = policy.timers(&case);
             if after != before {
-                reset_timers(&mut tx, case.id, &after).await?;
+                reset_timers(&mut tx, &crate::kit::Subject::case(case.id), &after).await?;
             }
         }
         tx.commit().await?;

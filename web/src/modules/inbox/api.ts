@@ -5,8 +5,10 @@ export type InboxKind = 'dispatched' | 'deadline_warned' | 'overdue' | 'supervis
 export interface InboxItem {
   id: string
   message_id: string
-  case_id: string
-  case_code: string
+  /** The record the notice is about: today always a case. */
+  subject: { kind: 'case' | string; id: string }
+  /** The record's code as people know it (a case's tracking code). */
+  subject_code: string
   kind: InboxKind | string
   title: string
   body: string

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { inbox, inboxAvailable, POLL_MS, readAllNotices, readNotice, resetInbox, startInbox, stopInbox } from './store'
 
 const item = (id: string, read = false) => ({
-  id, message_id: 'm' + id, case_id: 'c' + id, case_code: '20261123000042', kind: 'overdue',
+  id, message_id: 'm' + id, subject: { kind: 'case', id: 'c' + id }, subject_code: '20261123000042', kind: 'overdue',
   title: '工单已超期', body: '处置时限已过', created_at: '2026-11-23T10:00:00+08:00', read_at: read ? '2026-11-23T11:00:00+08:00' : null,
 })
 

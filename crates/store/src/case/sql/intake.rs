@@ -41,14 +41,14 @@ pub(crate) async fn create_group(
     let keys: Vec<&str> = reqs.iter().filter_map(|r| r.idempotency_key.as_deref()).collect();
     let mut stored: HashMap<String, Uuid> = HashMap::new();
     if !keys.is_empty() {
-        let mut b = QueryBuilder::<Db>::new("SELECT key, case_id FROM idempotency_keys WHERE key IN (");
+        let mut b = QueryBuilder::<Db>::new("SELECT key, subject_id FROM idempotency_keys WHERE key IN (");
         let mut sep = b.separated(", ");
         for k in &keys {
             sep.push_bind(*k);
         }
         b.push(")");
         for row in b.build().fetch_all(&mut *db).await? {
-            let id: String = row.try_get("case_id")?;
+            let id: String = row.try_get("subject_id")?;
             stored.insert(row.try_get("key")?, Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?);
         }
     }
@@ -96,8 +96,8 @@ pub(crate) async fn create_group(
     let cases: Vec<&Case> = new.iter().map(|(c, _)| *c).collect();
     insert_projections(&mut db, &cases).await?;
     append_events(&mut db, &new, true).await?;
-    let timers: Vec<(Uuid, civicgrid_domain::TimerSpec)> =
-        cases.iter().flat_map(|c| policy.timers(c).into_iter().map(move |t| (c.id, t))).collect();
+    let timers: Vec<(crate::kit::Subject, civicgrid_domain::TimerSpec)> =
+        cases.iter().flat_map(|c| policy.timers(c).into_iter().map(move |t| (crate::kit::Subject::case(c.id), t))).collect();
     insert_timers(&mut db, &timers).await?;
     for c in cases.iter().filter(|c| !c.report.attachments.is_empty()) {
         link_refs(&mut db, c.id, &c.report.attachments).await?;
@@ -105,9 +105,9 @@ pub(crate) async fn create_group(
     let keyed: Vec<(&str, Uuid, i64)> =
         reqs.iter().zip(&made).filter_map(|(r, m)| Some((r.idempotency_key.as_deref()?, m.as_ref()?.0.id, micros(r.now)))).collect();
     if !keyed.is_empty() {
-        let mut b = QueryBuilder::<Db>::new("INSERT INTO idempotency_keys (key, case_id, created_at) ");
+        let mut b = QueryBuilder::<Db>::new("INSERT INTO idempotency_keys (key, subject_kind, subject_id, created_at) ");
         b.push_values(&keyed, |mut r, (k, id, at)| {
-            r.push_bind(*k).push_bind(id.to_string()).push_bind(*at);
+            r.push_bind(*k).push_bind(crate::kit::Subject::CASE).push_bind(id.to_string()).push_bind(*at);
         });
         b.build().execute(&mut *db).await?;
     }

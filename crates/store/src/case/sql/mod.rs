@@ -7,12 +7,14 @@ pub(super) mod attachment;
 mod filters;
 pub(super) mod intake;
 
+use super::kit::log::{append, Entry, Log};
 use super::kit::timers::{insert_timers, reset_timers};
 #[allow(unused_imports)]
 use super::{Backend, Db, Tx};
 use crate::case::intake::submit_intake;
 use crate::case::rows::*;
 use crate::case::*;
+use crate::kit::Subject;
 #[allow(unused_imports)]
 use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
 #[allow(unused_imports)]
@@ -90,32 +92,24 @@ pub(crate) async fn update_projection(tx: &mut Tx<'_>, c: &Case, expected: Optio
     Ok(())
 }
 
-/// Appends events, each with the case as it stands after it (for the outbox), many per
-/// statement; with `outbox`, each also gets its outbox row.
+/// The case's log among the shared tables.
+const CASE_LOG: Log = Log { table: "case_events", id_column: "case_id", subject_kind: Subject::CASE };
+
+/// Appends events, each with the case as it stands after it (for the outbox); with `outbox`,
+/// each also gets its outbox message.
 pub(crate) async fn append_events(tx: &mut Tx<'_>, events: &[(&Case, &CaseEvent)], outbox: bool) -> Result<()> {
-    for chunk in events.chunks(1000) {
-        let mut b = QueryBuilder::<Db>::new("INSERT INTO case_events (case_id, seq, at, kind, payload) ");
-        b.push_values(chunk, |mut r, (_, e)| {
-            r.push_bind(e.case_id.to_string())
-                .push_bind(e.seq as i64)
-                .push_bind(micros(e.at))
-                .push_bind(e.kind.name())
-                .push_bind(to_json(*e));
-        });
-        b.build().execute(&mut **tx).await?;
-        if outbox {
-            let mut b = QueryBuilder::<Db>::new("INSERT INTO outbox (case_id, event_seq, topic, payload, created_at) ");
-            b.push_values(chunk, |mut r, (c, e)| {
-                r.push_bind(e.case_id.to_string())
-                    .push_bind(e.seq as i64)
-                    .push_bind(format!("case.{}", e.kind.name()))
-                    .push_bind(outbox_payload(c, e))
-                    .push_bind(micros(e.at));
-            });
-            b.build().execute(&mut **tx).await?;
-        }
-    }
-    Ok(())
+    let entries: Vec<Entry> = events
+        .iter()
+        .map(|(c, e)| Entry {
+            id: e.case_id,
+            seq: e.seq,
+            at: e.at,
+            kind: e.kind.name(),
+            payload: to_json(*e),
+            outbox: outbox.then(|| outbox_payload(c, e)),
+        })
+        .collect();
+    append(tx, &CASE_LOG, &entries).await
 }
 
 pub(crate) async fn load_case<'e, E>(ex: E, id: Uuid, lock: bool) -> Result<Option<Case>>
@@ -156,7 +150,7 @@ impl crate::case::CaseStore for Backend {
         append_events(&mut tx, &logged, true).await?;
         let timers_after = policy.timers(&case);
         if timers_after != timers_before {
-            reset_timers(&mut tx, case.id, &timers_after).await?;
+            reset_timers(&mut tx, &Subject::case(case.id), &timers_after).await?;
         }
         tx.commit().await?;
         Ok(case)
@@ -267,8 +261,9 @@ impl crate::case::CaseStore for Backend {
     }
 
     async fn log_pii_access(&self, user_id: &str, case_id: Uuid, field: &str, now: DateTime<Utc>) -> Result<()> {
-        sqlx::query("INSERT INTO pii_access_log (user_id, case_id, field, at) VALUES ($1,$2,$3,$4)")
+        sqlx::query("INSERT INTO pii_access_log (user_id, subject_kind, subject_id, field, at) VALUES ($1,$2,$3,$4,$5)")
             .bind(user_id)
+            .bind(Subject::CASE)
             .bind(case_id.to_string())
             .bind(field)
             .bind(micros(now))
@@ -286,8 +281,10 @@ impl crate::case::CaseStore for Backend {
         // Imported history is history: only timers still ahead are set.
         let now = Utc::now();
         let policy = self.policy.get();
-        let timers: Vec<(Uuid, civicgrid_domain::TimerSpec)> =
-            cases.iter().flat_map(|(c, _)| policy.timers(c).into_iter().filter(|t| t.at > now).map(move |t| (c.id, t))).collect();
+        let timers: Vec<(Subject, civicgrid_domain::TimerSpec)> = cases
+            .iter()
+            .flat_map(|(c, _)| policy.timers(c).into_iter().filter(|t| t.at > now).map(move |t| (Subject::case(c.id), t)))
+            .collect();
         insert_timers(&mut tx, &timers).await?;
         let mut last: HashMap<&str, i64> = HashMap::new();
         for (case, _) in cases {

@@ -27,7 +27,7 @@ impl crate::kit::OutboxStore for Backend {
                  ORDER BY id LIMIT $3",
             skip_locked!(),
             ")
-             RETURNING id, case_id, event_seq, topic, payload, created_at"
+             RETURNING id, subject_kind, subject_id, event_seq, topic, payload, created_at"
         ))
         .bind(micros(now + chrono::Duration::seconds(LEASE_SECS)))
         .bind(micros(now))
@@ -36,12 +36,15 @@ impl crate::kit::OutboxStore for Backend {
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let case_id: String = r.try_get("case_id")?;
+            let subject_id: String = r.try_get("subject_id")?;
             let payload: String = r.try_get("payload")?;
             let seq: i64 = r.try_get("event_seq")?;
             out.push(OutboxMessage {
                 id: r.try_get("id")?,
-                case_id: Uuid::parse_str(&case_id).map_err(|e| StoreError::Corrupt(format!("outbox: {e}")))?,
+                subject: crate::kit::Subject {
+                    kind: r.try_get("subject_kind")?,
+                    id: Uuid::parse_str(&subject_id).map_err(|e| StoreError::Corrupt(format!("outbox: {e}")))?,
+                },
                 seq: seq as u32,
                 topic: r.try_get("topic")?,
                 payload: serde_json::from_str(&payload).map_err(|e| StoreError::Corrupt(format!("outbox: {e}")))?,
@@ -56,14 +59,15 @@ impl crate::kit::OutboxStore for Backend {
         let mut tx = self.begin_write().await?;
         for chunk in notices.chunks(200) {
             let mut b = QueryBuilder::<Db>::new(
-                "INSERT INTO notifications (id, user_id, message_id, case_id, case_code, kind, title, body, created_at) ",
+                "INSERT INTO notifications (id, user_id, message_id, subject_kind, subject_id, subject_code, kind, title, body, created_at) ",
             );
             b.push_values(chunk, |mut r, n| {
                 r.push_bind(Uuid::now_v7().to_string())
                     .push_bind(n.user_id.as_str())
                     .push_bind(n.message_id.as_str())
-                    .push_bind(n.case_id.to_string())
-                    .push_bind(n.case_code.as_str())
+                    .push_bind(n.subject.kind.as_str())
+                    .push_bind(n.subject.id.to_string())
+                    .push_bind(n.subject_code.as_str())
                     .push_bind(n.kind.as_str())
                     .push_bind(n.title.as_str())
                     .push_bind(n.body.as_str())

@@ -4,7 +4,7 @@ import type { Inbox, InboxItem } from '../api'
 import { ago, allRead, badgeText, caseRoute, kindKey, markedRead, noticeTone, shownNotices } from './inbox'
 
 const notice = (id: string, read = false, kind = 'dispatched'): InboxItem => ({
-  id, message_id: 'm-' + id, case_id: 'case-' + id, case_code: '20261123000042', kind,
+  id, message_id: 'm-' + id, subject: { kind: 'case', id: 'case-' + id }, subject_code: '20261123000042', kind,
   title: '新派遣工单', body: '请于时限内处置', created_at: '2026-11-23T10:00:00+08:00', read_at: read ? '2026-11-23T11:00:00+08:00' : null,
 })
 const box = (): Inbox => ({ items: [notice('a'), notice('b', true), notice('c')], unread: 2 })
@@ -61,7 +61,7 @@ describe('how a notice looks', () => {
     expect(ago('2026-11-21T14:05:00+08:00', now, en)).toBe('21 Nov 14:05')
   })
   it("opens the case on the reader's screen", () => {
-    expect(caseRoute({ case_id: 'x' }, 'grid_worker')).toEqual({ path: '/worker', query: { case: 'x' } })
-    expect(caseRoute({ case_id: 'x' }, 'department_handler')).toEqual({ path: '/workbench', query: { case: 'x' } })
+    expect(caseRoute({ subject: { kind: 'case', id: 'x' } }, 'grid_worker')).toEqual({ path: '/worker', query: { case: 'x' } })
+    expect(caseRoute({ subject: { kind: 'case', id: 'x' } }, 'department_handler')).toEqual({ path: '/workbench', query: { case: 'x' } })
   })
 })

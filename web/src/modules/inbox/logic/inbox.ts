@@ -68,7 +68,7 @@ export function ago(iso: string, now: Date, t: T): string {
 }
 
 /** Where a notice's case opens: the phone screen of those whose home it is (grid workers), else the workbench. */
-export function caseRoute(n: Pick<InboxItem, 'case_id'>, role: Role | undefined): { path: string; query: { case: string } } {
+export function caseRoute(n: Pick<InboxItem, 'subject'>, role: Role | undefined): { path: string; query: { case: string } } {
   const phone = homeOf(role) === pathOf('worker')
-  return { path: phone ? pathOf('worker') : pathOf('workbench'), query: { case: n.case_id } }
+  return { path: phone ? pathOf('worker') : pathOf('workbench'), query: { case: n.subject.id } }
 }
