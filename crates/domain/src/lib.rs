@@ -9,6 +9,7 @@ pub mod category;
 pub mod location;
 pub mod error;
 pub mod evaluation;
+pub mod kit;
 pub mod org;
 pub mod patrol;
 pub mod policy;

@@ -52,6 +52,7 @@ pub(crate) use string_enum;
 mod access;
 mod command;
 mod event;
+mod lifecycle;
 mod projection;
 mod report;
 mod state;
