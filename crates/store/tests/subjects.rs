@@ -3,7 +3,7 @@
 //! keeps every row, now read as the case's.
 
 use civicgrid_store::testing::{fresh_url, Backend};
-use civicgrid_store::{backend_test, InboxStore, MaintenanceStore, OutboxStore, Subject, TimeLimitStore};
+use civicgrid_store::{backend_test, Subject};
 use sqlx::migrate::Migrator;
 use sqlx::{Connection, Row};
 
