@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 use civicgrid_domain::{Actor, AreaCode, AreaLevel, Case, CaseCode, CaseEvent, Command, Department, DispatchTarget, NewCase, NewCaseInput, Rating, Role};
 use civicgrid_server::{router, AppState, ServerConfig};
 use civicgrid_store::crypto::Cipher;
-use civicgrid_store::testing::backends;
 use civicgrid_store::Store;
 use serde_json::{json, Value};
 
@@ -141,9 +140,8 @@ fn close(a: Option<f64>, b: f64) -> bool {
     a.is_some_and(|a| (a - b).abs() < 1e-9)
 }
 
-#[tokio::test]
-async fn the_fixture_month_gives_the_hand_computed_figures() {
-    for b in backends() {
+backend_test! {
+    async fn the_fixture_month_gives_the_hand_computed_figures(b: Backend) {
         let (store, _dir) = support::seeded_store(b, &ACCOUNTS).await;
         store
             .put_department(&Department { id: "water".into(), name: "水务集团".into(), name_en: "Water".into(), area: AreaCode::parse("3710").unwrap(), categories: vec![] })

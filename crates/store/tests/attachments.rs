@@ -1,50 +1,13 @@
 //! Photo records and their link to cases, on SQLite and on PostgreSQL alike.
 
 use civicgrid_store::backend_test;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use civicgrid_domain::*;
-use civicgrid_store::testing::fresh;
 use civicgrid_store::*;
-use std::sync::Arc;
 use uuid::Uuid;
 
-fn code(s: &str) -> AreaCode {
-    AreaCode::parse(s).unwrap()
-}
-
-fn t0() -> DateTime<Utc> {
-    "2026-11-23T01:00:00Z".parse().unwrap()
-}
-
-fn dispatcher() -> Actor {
-    Actor::User {
-        id: "u-city".into(),
-        username: "dispatcher".into(),
-        role: Role::DistrictDispatcher,
-        scope: code("3710"),
-        department: None,
-    }
-}
-
-fn handler() -> Actor {
-    Actor::User {
-        id: "u-h".into(),
-        username: "handler".into(),
-        role: Role::DepartmentHandler,
-        scope: code("3710"),
-        department: Some("urban".into()),
-    }
-}
-
-fn worker() -> Actor {
-    Actor::User { id: "u-w".into(), username: "worker".into(), role: Role::GridWorker, scope: code("371002001001"), department: None }
-}
-
-async fn seeded(backend: civicgrid_store::testing::Backend) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
-    let (s, d) = fresh(backend).await;
-    seed::seed_reference(s.as_ref()).await.unwrap();
-    (s, d)
-}
+mod support;
+use support::{code, t0, dispatcher, handler, worker, seeded};
 
 /// A photo record as the server writes it after the files.
 async fn photo(s: &dyn Store, uploader: Option<&str>) -> Attachment {

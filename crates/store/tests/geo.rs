@@ -2,14 +2,13 @@
 //! PostgreSQL alike.
 
 use civicgrid_store::backend_test;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use civicgrid_domain::*;
 use civicgrid_store::testing::fresh;
 use civicgrid_store::*;
 
-fn t0() -> DateTime<Utc> {
-    "2026-11-23T01:00:00Z".parse().unwrap()
-}
+mod support;
+use support::{t0};
 
 fn square(x: f64, y: f64, d: f64) -> String {
     serde_json::json!({"type": "Polygon", "coordinates": [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]]}).to_string()

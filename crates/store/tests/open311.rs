@@ -1,16 +1,15 @@
 //! Storage of Open311 client keys and service attributes, on SQLite and PostgreSQL alike.
 
 use civicgrid_store::backend_test;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use civicgrid_domain::attributes::{AttributeDef, AttributeOption, AttributeValue, Datatype};
 use civicgrid_domain::*;
 use civicgrid_store::crypto::{token_hash, Cipher};
 use civicgrid_store::testing::fresh;
 use civicgrid_store::*;
 
-fn t0() -> DateTime<Utc> {
-    "2026-11-23T01:00:00Z".parse().unwrap()
-}
+mod support;
+use support::{t0};
 
 fn attr(category: &str, code: &str, datatype: Datatype, order: i64, keys: &[&str]) -> AttributeDef {
     AttributeDef {

@@ -4,43 +4,11 @@ use civicgrid_store::backend_test;
 use civicgrid_store::testing::Backend;
 use chrono::{DateTime, Duration, Utc};
 use civicgrid_domain::*;
-use civicgrid_store::testing::{self, backends, fresh};
+use civicgrid_store::testing;
 use civicgrid_store::*;
-use std::sync::Arc;
 
-fn code(s: &str) -> AreaCode {
-    AreaCode::parse(s).unwrap()
-}
-
-fn t0() -> DateTime<Utc> {
-    "2026-11-23T01:00:00Z".parse().unwrap()
-}
-
-fn dispatcher() -> Actor {
-    Actor::User {
-        id: "u-city".into(),
-        username: "dispatcher".into(),
-        role: Role::DistrictDispatcher,
-        scope: code("3710"),
-        department: None,
-    }
-}
-
-fn handler() -> Actor {
-    Actor::User {
-        id: "u-h".into(),
-        username: "handler".into(),
-        role: Role::DepartmentHandler,
-        scope: code("3710"),
-        department: Some("urban".into()),
-    }
-}
-
-async fn seeded(backend: civicgrid_store::testing::Backend) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
-    let (s, d) = fresh(backend).await;
-    seed::seed_reference(s.as_ref()).await.unwrap();
-    (s, d)
-}
+mod support;
+use support::{code, t0, dispatcher, handler, seeded, dispatch_urban};
 
 async fn report(s: &dyn Store, area: &str, key: Option<&str>, now: DateTime<Utc>) -> Created {
     let cat = s.categories().await.unwrap().into_iter().find(|c| c.code.as_str() == "0102").unwrap();
@@ -49,10 +17,6 @@ async fn report(s: &dyn Store, area: &str, key: Option<&str>, now: DateTime<Utc>
     s.create_case(CreateCase { new, handling_level: cat.handling_level, actor: Actor::Public, idempotency_key: key.map(Into::into), now })
         .await
         .unwrap()
-}
-
-fn dispatch_urban() -> Command {
-    Command::Dispatch { to: DispatchTarget::Department { id: "urban".into(), area: code("3710") }, instructions: None }
 }
 
 backend_test! {
@@ -245,10 +209,9 @@ backend_test! {
     }
 }
 
-#[tokio::test]
-async fn rebuild_restores_a_lost_projection_row() {
-    use sqlx::Connection;
-    for b in backends() {
+backend_test! {
+    async fn rebuild_restores_a_lost_projection_row(b: Backend) {
+        use sqlx::Connection;
         let (url, _d) = testing::fresh_url(b).await;
         let s = connect(&url, SqliteDurability::Normal).await.unwrap();
         s.migrate().await.unwrap();

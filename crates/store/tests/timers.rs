@@ -9,9 +9,8 @@ use civicgrid_store::*;
 use civicgrid_store::{DeliveryOutcome, NewDelivery, Notice};
 use std::sync::Arc;
 
-fn code(s: &str) -> AreaCode {
-    AreaCode::parse(s).unwrap()
-}
+mod support;
+use support::{code, handler};
 
 /// Monday 2025-03-03 09:00 in China.
 fn t0() -> DateTime<Utc> {
@@ -20,16 +19,6 @@ fn t0() -> DateTime<Utc> {
 
 fn dispatcher() -> Actor {
     Actor::User { id: "u-town".into(), username: "town".into(), role: Role::TownDispatcher, scope: code("371002001"), department: None }
-}
-
-fn handler() -> Actor {
-    Actor::User {
-        id: "u-h".into(),
-        username: "handler".into(),
-        role: Role::DepartmentHandler,
-        scope: code("3710"),
-        department: Some("urban".into()),
-    }
 }
 
 async fn open(url: &str) -> Arc<dyn Store> {
