@@ -38,15 +38,6 @@ pub use reference::{seed, seed_reference, Area, ReferenceStore, AREAS_CSV};
 pub use sqlite::{SqliteDurability, SqliteStore};
 pub use timelimit::{CalendarFile, FireReport, TimeLimitStore};
 
-/// Every module's storage traits, for `use civicgrid_store::prelude::*`: a method of [`Store`]
-/// is called through its module's trait, which must be in scope.
-pub mod prelude {
-    pub use crate::{
-        AccountStore, AttachmentStore, CaseStore, EvaluationStore, GeoStore, InboxStore, MaintenanceStore, Open311Store, OutboxStore,
-        PatrolStore, ReferenceStore, Store, TimeLimitStore,
-    };
-}
-
 /// The store's one error type.
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -90,45 +81,37 @@ pub enum StoreError {
 /// Result with [`StoreError`].
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// The storage of civicgrid: every module's trait. A new module adds its trait here and in the
-/// blanket impl below (and mounts its `sql.rs` in each backend).
-pub trait Store:
-    MaintenanceStore
-    + ReferenceStore
-    + AccountStore
-    + CaseStore
-    + AttachmentStore
-    + EvaluationStore
-    + Open311Store
-    + GeoStore
-    + PatrolStore
-    + TimeLimitStore
-    + OutboxStore
-    + InboxStore
-    + Send
-    + Sync
-    + 'static
-{
+/// Composes [`Store`] from the module traits, its blanket impl and the [`prelude`], from one
+/// list: a new module adds its trait to the list below (and mounts its `sql.rs` in each backend).
+macro_rules! compose_store {
+    ($($module:ident),+ $(,)?) => {
+        /// The storage of civicgrid: every module's trait.
+        pub trait Store: $($module +)+ Send + Sync + 'static {}
+
+        impl<T> Store for T where T: $($module +)+ Send + Sync + 'static {}
+
+        /// Every module's storage traits, for `use civicgrid_store::prelude::*`: a method of
+        /// [`Store`] is called through its module's trait, which must be in scope.
+        pub mod prelude {
+            pub use crate::{Store, $($module),+};
+        }
+    };
 }
 
-impl<T> Store for T where
-    T: MaintenanceStore
-        + ReferenceStore
-        + AccountStore
-        + CaseStore
-        + AttachmentStore
-        + EvaluationStore
-        + Open311Store
-        + GeoStore
-        + PatrolStore
-        + TimeLimitStore
-        + OutboxStore
-        + InboxStore
-        + Send
-        + Sync
-        + 'static
-{
-}
+compose_store!(
+    MaintenanceStore,
+    ReferenceStore,
+    AccountStore,
+    CaseStore,
+    AttachmentStore,
+    EvaluationStore,
+    Open311Store,
+    GeoStore,
+    PatrolStore,
+    TimeLimitStore,
+    OutboxStore,
+    InboxStore,
+);
 
 /// Opens the store named by `url`: `sqlite://PATH` (created if missing) or `postgres://…`.
 pub async fn connect(url: &str, durability: SqliteDurability) -> Result<Arc<dyn Store>> {
