@@ -1,14 +1,14 @@
 // Who may open which screen: the one table the header's menu and the router's guard both read.
 // It follows the server's role checks, so nobody is offered a screen whose requests the API
 // refuses or answers empty:
-// - 系统管理 (admin): the admin routes answer only an admin (routes/admin.rs `admin_only`).
-// - 考核评价 (evaluation) and the command centre's rates: `may_evaluate` in routes/evaluation.rs
+// - 系统管理 (admin): the admin routes answer only an admin (`ADMINS_ONLY` in crates/server/src/accounts).
+// - 考核评价 (evaluation) and the command centre's rates: `EVALUATORS` in crates/server/src/evaluation
 //   lets the three dispatcher roles (community, town, district), leaders and admins read them.
 // - A department handler sees only the cases dispatched to its department (Visibility::Department),
 //   so the city-wide screen and the rankings are not its work: the workbench and the map.
 // - A mediator reads the cases of its area but runs no queue: the workbench and the map.
 // - The grid worker's home is its phone screen (cases of its area, quick report, patrol log —
-//   the log is kept by grid workers, routes/patrols.rs); it may still open the workbench and map.
+//   the log is kept by grid workers, `WRITERS` in crates/server/src/patrol); it may still open the workbench and map.
 // - A resident reads only its own reports: the resident page.
 import type { Role } from './api'
 
