@@ -28,17 +28,8 @@ pub enum Access {
 /// Admins only.
 pub const ADMIN: &[Role] = &[Role::Admin];
 
-/// Everyone who works in the platform: every role but the resident.
-pub const STAFF: &[Role] = &[
-    Role::GridWorker,
-    Role::CommunityAdmin,
-    Role::TownDispatcher,
-    Role::DistrictDispatcher,
-    Role::DepartmentHandler,
-    Role::Mediator,
-    Role::Leader,
-    Role::Admin,
-];
+/// Everyone who works in the platform: every role but the resident, whom `Role::ALL` lists first.
+pub const STAFF: &[Role] = Role::ALL.split_at(1).1;
 
 /// The command centres at every level.
 pub const DISPATCHERS: &[Role] = &[Role::CommunityAdmin, Role::TownDispatcher, Role::DistrictDispatcher];
@@ -104,4 +95,15 @@ async fn signed_in(app: Option<AppState>, token: Option<String>) -> Result<Optio
     let app = app.ok_or_else(|| ApiError::internal("the app state is not on the request"))?;
     let Some(token) = token else { return Ok(None) };
     Ok(app.store.session_user(&token_hash(&token), app.now()).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_is_every_role_but_the_resident() {
+        assert!(!STAFF.contains(&Role::Resident));
+        assert_eq!(STAFF.len() + 1, Role::ALL.len());
+    }
 }
