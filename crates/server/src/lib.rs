@@ -142,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .merge(open311::router())
         .fallback(web_or_not_found)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn(kit::browser::protect))
         // The access guards are built before the state exists, so the state rides on the request.
         .layer(axum::Extension(state.clone()))
         .layer(TraceLayer::new_for_http())

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use civicgrid_domain::DomainError;
 use thiserror::Error;
 
-pub use accounts::{AccountStore, Credentials, NewUser};
+pub use accounts::{AccountStore, Credentials, LoginGate, NewUser};
 pub use case::{Attachment, AttachmentStore, CasePage, CaseQuery, CaseStore, CreateCase, Created, RebuildReport};
 pub use evaluation::EvaluationStore;
 pub use geo::{AddressRecord, BoundaryRecord, GeoImport, GeoImportSummary, GeoStore, GridRecord, GridVersion, StoredGrid};

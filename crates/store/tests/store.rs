@@ -150,17 +150,26 @@ backend_test! {
         let u = s.create_user(nu(), t0()).await.unwrap();
         assert!(matches!(s.create_user(nu(), t0()).await, Err(StoreError::Duplicate { .. })), "{b}");
         let until = t0() + Duration::minutes(15);
+        let forget = t0() - Duration::minutes(15);
         for i in 1..=5 {
-            assert_eq!(s.login_failed(&u.id, 5, until, t0()).await.unwrap(), i);
+            assert_eq!(s.login_attempt("town", 5, forget, t0()).await.unwrap(), LoginGate::Admitted(i), "{b}");
         }
-        let cred = s.credentials("town").await.unwrap().unwrap();
-        assert_eq!(cred.locked_until, Some(until), "{b}");
-        // After the lock expires, one more wrong password does not lock again at once.
+        assert_eq!(s.login_attempt("town", 5, forget, t0()).await.unwrap(), LoginGate::Locked(None), "{b}: five are being checked");
+        s.login_failed("town", 5, until).await.unwrap();
+        assert_eq!(s.login_attempt("town", 5, forget, t0()).await.unwrap(), LoginGate::Locked(Some(until)), "{b}");
+        // After the lock expires, the count starts again.
         let later = until + Duration::minutes(1);
-        assert_eq!(s.login_failed(&u.id, 5, later + Duration::minutes(15), later).await.unwrap(), 1, "{b}");
-        assert_eq!(s.credentials("town").await.unwrap().unwrap().locked_until, None, "{b}");
-        s.login_succeeded(&u.id).await.unwrap();
-        assert_eq!(s.credentials("town").await.unwrap().unwrap().failed_logins, 0);
+        assert_eq!(s.login_attempt("town", 5, later - Duration::minutes(15), later).await.unwrap(), LoginGate::Admitted(1), "{b}");
+        s.login_succeeded("town").await.unwrap();
+        assert_eq!(s.login_attempt("town", 5, later - Duration::minutes(15), later).await.unwrap(), LoginGate::Admitted(1), "{b}: success resets");
+        // A name nobody has is counted the same way.
+        assert_eq!(s.login_attempt("nobody", 5, forget, t0()).await.unwrap(), LoginGate::Admitted(1), "{b}");
+        // Guesses lost to a crash before their answer do not hold the name for ever.
+        for _ in 0..5 {
+            s.login_attempt("stuck", 5, forget, t0()).await.unwrap();
+        }
+        let next_day = t0() + Duration::days(1);
+        assert_eq!(s.login_attempt("stuck", 5, next_day - Duration::minutes(15), next_day).await.unwrap(), LoginGate::Admitted(1), "{b}");
         s.create_session("h1", &u.id, t0(), t0() + Duration::hours(8)).await.unwrap();
         assert_eq!(s.session_user("h1", t0()).await.unwrap().unwrap(), u);
         assert!(s.session_user("h1", t0() + Duration::hours(9)).await.unwrap().is_none(), "{b}: expired");

@@ -114,7 +114,10 @@ impl Case {
             Action::Rate => self.reported_by(actor) || self.managed_by(actor),
             Action::Supervise => self.overseen_by(actor, false),
             Action::Instruct => self.overseen_by(actor, true),
-            Action::Locate => self.overseen_by(actor, false),
+            // Placing a report is the command centre's work; a leader reads and instructs.
+            Action::Locate => {
+                matches!(actor, Actor::User { role, scope, .. } if role.is_dispatcher() && scope.contains(self.area()))
+            }
             Action::CloseOnSpot => {
                 matches!(actor, Actor::User { role: Role::GridWorker, scope, .. } if scope.contains(self.area()))
             }

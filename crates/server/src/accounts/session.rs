@@ -10,6 +10,7 @@ use base64::Engine;
 use chrono::Duration;
 use civicgrid_domain::User;
 use civicgrid_store::crypto::{token_hash, verify_password};
+use civicgrid_store::LoginGate;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -45,42 +46,53 @@ fn dummy_hash() -> &'static str {
     H.get_or_init(|| civicgrid_store::crypto::hash_password("not a password").expect("hashing works"))
 }
 
-/// Signs in.
+/// The answer to a sign-in that may not be checked now. The same for every name, existing or
+/// not, so it tells nobody who has an account.
+fn locked(until: Option<chrono::DateTime<chrono::Utc>>, now: chrono::DateTime<chrono::Utc>) -> ApiError {
+    let message = match until {
+        Some(until) => format!(
+            "too many failed sign-ins; try again in {} minutes (at {})",
+            (until - now).num_minutes() + 1,
+            until.to_rfc3339()
+        ),
+        None => "too many sign-ins at once for this name; try again in a minute".to_string(),
+    };
+    ApiError::new(StatusCode::LOCKED, "account_locked", message, Some("username"))
+}
+
+/// Signs in. Each guess at a name is counted before its password is checked, so at most
+/// `max_login_failures` in a row are ever checked; the next are refused until the lock ends.
+/// Unknown names are counted and answered exactly like known ones.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginRequest,
     responses((status = 200, body = SessionView), (status = 401, body = ErrorBody, description = "invalid_credentials"),
               (status = 423, body = ErrorBody, description = "account_locked")))]
 pub(crate) async fn login(State(app): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Response> {
     let now = app.now();
     let username = req.username.trim().to_ascii_lowercase();
+    let (max, lockout) = (app.config.max_login_failures, Duration::minutes(app.config.lockout_minutes));
+    let n = match app.store.login_attempt(&username, max, now - lockout, now).await? {
+        LoginGate::Admitted(n) => n,
+        LoginGate::Locked(until) => return Err(locked(until, now)),
+    };
     let creds = app.store.credentials(&username).await?;
     let password = req.password;
     let hash = creds.as_ref().map(|c| c.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_string());
     // Argon2 is deliberately slow: keep it off the async workers.
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
-    let wrong = || ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong username or password", Some("password"));
-    let Some(creds) = creds else { return Err(wrong()) };
-    if let Some(until) = creds.locked_until.filter(|u| *u > now) {
-        let minutes = (until - now).num_minutes() + 1;
-        return Err(ApiError::new(
-            StatusCode::LOCKED,
-            "account_locked",
-            format!("too many failed sign-ins; try again in {minutes} minutes (at {})", until.to_rfc3339()),
-            Some("username"),
-        ));
-    }
-    if !ok {
-        let lock_until = now + Duration::minutes(app.config.lockout_minutes);
-        let n = app.store.login_failed(&creds.user.id, app.config.max_login_failures, lock_until, now).await?;
-        let left = app.config.max_login_failures - n;
-        let mut e = wrong();
-        if left > 0 {
-            e.message = format!("wrong username or password; {left} attempts left before the account is locked");
-        } else {
-            e.message = format!("wrong username or password; the account is now locked for {} minutes", app.config.lockout_minutes);
+    let creds = match creds {
+        Some(c) if ok => c,
+        _ => {
+            let mut e = ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong username or password", Some("password"));
+            if n >= max {
+                app.store.login_failed(&username, max, now + lockout).await?;
+                e.message = format!("wrong username or password; the account is now locked for {} minutes", app.config.lockout_minutes);
+            } else {
+                e.message = format!("wrong username or password; {} attempts left before the account is locked", max - n);
+            }
+            return Err(e);
         }
-        return Err(e);
-    }
-    app.store.login_succeeded(&creds.user.id).await?;
+    };
+    app.store.login_succeeded(&username).await?;
     let mut raw = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut raw);
     let token = URL_SAFE_NO_PAD.encode(raw);

@@ -14,6 +14,11 @@ use crate::kit::extract::{ApiJson, SignedIn};
 use crate::reference::scoped_area;
 use crate::{AppState, RefData};
 
+/// Whether another admin's scope covers `admin`'s whole scope.
+async fn another_admin_over(app: &AppState, admin: &User) -> ApiResult<bool> {
+    Ok(app.store.users().await?.iter().any(|o| o.id != admin.id && o.role == Role::Admin && o.scope.contains(&admin.scope)))
+}
+
 fn password_hash(password: &str) -> ApiResult<String> {
     if password.chars().count() < 8 {
         return Err(ApiError::invalid("password", "password: at least 8 characters"));
@@ -119,6 +124,7 @@ pub(crate) async fn update_user(
         .into_iter()
         .find(|u| u.id == id && admin.scope.contains(&u.scope))
         .ok_or_else(|| ApiError::not_found("user"))?;
+    let before = u.clone();
     if let Some(n) = &req.display_name {
         u.display_name = org::parse_display_name(n)?;
     }
@@ -134,8 +140,16 @@ pub(crate) async fn update_user(
     if u.id == admin.id && u.role != Role::Admin {
         return Err(ApiError::invalid("role", "role: you cannot take the admin role from yourself"));
     }
+    if u.id == admin.id && u.scope != before.scope && !another_admin_over(&app, &admin).await? {
+        return Err(ApiError::invalid(
+            "scope",
+            format!("scope: you are the last admin over {}; narrowed, nobody could manage it (another admin must change your scope)", admin.scope),
+        ));
+    }
     check_department(&rd, u.role, u.department.as_deref())?;
     let hash = req.password.as_deref().map(password_hash).transpose()?;
-    app.store.update_user(&u, hash.as_deref()).await?;
+    // A new password, role, scope or department ends the account's sessions: what it may do changed.
+    let end_sessions = hash.is_some() || (u.role, &u.scope, &u.department) != (before.role, &before.scope, &before.department);
+    app.store.update_user(&u, hash.as_deref(), end_sessions).await?;
     Ok(Json(u))
 }

@@ -23,7 +23,7 @@ use super::attachments::check_references;
 use super::views::{CaseView, CreatedCase, EventView};
 use crate::geo::{self, PlaceRequest, Placed};
 use crate::kit::error::{ApiError, ApiResult, ErrorBody};
-use crate::kit::extract::{parse_json, ApiJson, ApiQuery, MaybeUser, SignedIn};
+use crate::kit::extract::{parse_json, require_json, ApiJson, ApiQuery, MaybeUser, SignedIn};
 use crate::{AppState, RefData};
 
 /// A point as a client sends it.
@@ -534,12 +534,18 @@ pub(crate) async fn act(
     State(app): State<AppState>,
     SignedIn(user): SignedIn,
     Path((id, action)): Path<(String, String)>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<CaseView>> {
     let actor = user.actor();
     let action =
         Action::from_str(&action).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "unknown_action", e.to_string(), Some("action")))?;
-    let req: ActionRequest = if body.iter().all(u8::is_ascii_whitespace) { ActionRequest::default() } else { parse_json(&body)? };
+    let req: ActionRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        ActionRequest::default()
+    } else {
+        require_json(&headers)?;
+        parse_json(&body)?
+    };
     let case = visible_case(&app, &actor, &id).await?;
     let rd = app.refdata().await?;
     let cmd = command(&app, &actor, action, req, &rd).await?;

@@ -178,10 +178,34 @@ async fn checked_import(
     grids: Vec<civicgrid_geo::GridFeature>,
     outlines: Vec<civicgrid_geo::AreaBoundary>,
 ) -> ApiResult<Json<GridImportReport>> {
+    // An admin imports only what lies under his scope, dry runs included (issue 22 finding 3).
+    let outside = outside_scope(&user.scope, &grids, &outlines);
+    if !outside.is_empty() {
+        return Err(refused(what, ImportRefusal { problems: outside }));
+    }
     let rd = app.refdata().await?;
     let outcome = import_grids(app.store.as_ref(), &rd, grids, outlines, &user.username, app.now(), dry_run).await?;
     app.invalidate_geo();
     outcome.map(Json).map_err(|r| refused(what, r))
+}
+
+/// Every grid and outline of a file that lies outside `scope`, as problems naming the feature.
+fn outside_scope(
+    scope: &AreaCode,
+    grids: &[civicgrid_geo::GridFeature],
+    outlines: &[civicgrid_geo::AreaBoundary],
+) -> Vec<super::snapshot::ProblemView> {
+    let codes = grids.iter().map(|g| (g.code.community(), g.code.as_str().to_string())).chain(outlines.iter().map(|o| (o.area.clone(), o.area.to_string())));
+    codes
+        .enumerate()
+        .filter(|(_, (area, _))| !scope.contains(area))
+        .map(|(i, (area, code))| super::snapshot::ProblemView {
+            kind: "outside_scope".into(),
+            feature: Some(i + 1),
+            message: format!("feature {} ({code}): {area} is outside your scope {scope}", i + 1),
+            code: Some(code),
+        })
+        .collect()
 }
 
 /// Imports area outlines (communities, towns, counties) from a GeoJSON FeatureCollection whose

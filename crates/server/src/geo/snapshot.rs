@@ -411,7 +411,7 @@ pub struct ImportRefusal {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProblemView {
     /// Kind: `self_intersection`, `hole_outside_shell`, `invalid_geometry`, `outside_community`,
-    /// `overlap`, `gap`, `duplicate_code`, `unknown_community`, `unknown_area`, `unknown_user`; `invalid`
+    /// `overlap`, `gap`, `duplicate_code`, `unknown_community`, `unknown_area`, `unknown_user`, `outside_scope`; `invalid`
     /// for what the reader finds (a ring that does not close, bad JSON, a bad code or coordinate).
     pub kind: String,
     /// 1-based position of the feature in the file.

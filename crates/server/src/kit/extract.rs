@@ -23,14 +23,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let json_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
-        if !json_type {
-            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "malformed_json", "send the body as application/json", None));
-        }
+        require_json(req.headers())?;
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("request body: {e}"), None))?;
@@ -38,10 +31,26 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Parses JSON, naming the path of the field at fault.
+/// Refuses a body that is not declared JSON: the media type itself must be `application/json`
+/// or `application/<something>+json`, not a parameter that merely contains `+json`. A page of
+/// another site can post `text/plain` without asking the browser first; it cannot post JSON.
+pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let essence = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let json = essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"));
+    if !json {
+        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "malformed_json", "send the body as application/json", None));
+    }
+    Ok(())
+}
+
+/// Parses JSON, naming the path of the field at fault; anything after the value is refused.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
@@ -56,7 +65,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         };
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
         ApiError::invalid(&field, format!("{field}: {msg}"))
-    })
+    })?;
+    de.end().map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("body is not valid JSON: {e}"), None))?;
+    Ok(value)
 }
 
 /// Query parameters parsed into `T`, which derives `IntoParams` so that the OpenAPI document
@@ -112,8 +123,10 @@ pub struct SignedIn(pub User);
 
 /// The session token carried by a request: the cookie, or `Authorization: Bearer`.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    if let Some(bearer) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
-        return Some(bearer.trim().to_string());
+    // The scheme is case-insensitive (RFC 9110 §11.1).
+    let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if auth.len() > 7 && auth.is_char_boundary(7) && auth[..7].eq_ignore_ascii_case("bearer ") {
+        return Some(auth[7..].trim().to_string());
     }
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
         let (k, v) = kv.trim().split_once('=')?;

@@ -39,6 +39,12 @@ pub(crate) async fn put_department(
     let id = org::parse_username(&id).map_err(|_| ApiError::invalid("id", "id: 3 to 32 letters, digits, `_`, `-` or `.`"))?;
     let name = org::parse_display_name(&req.name).map_err(|e| ApiError::invalid("name", format!("name: {e}")))?;
     let area = scoped_area(&rd, &admin, "area", &req.area)?;
+    // The department as it stands must be his too, or a town admin could pull the city's down.
+    if let Some(current) = rd.department(&id) {
+        if !admin.scope.contains(&current.area) {
+            return Err(ApiError::forbidden(format!("department `{id}` serves {}, outside your scope {}", current.area, admin.scope)));
+        }
+    }
     let mut categories = Vec::new();
     for (i, c) in req.categories.iter().enumerate() {
         let field = format!("categories[{i}]");

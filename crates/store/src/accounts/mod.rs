@@ -30,10 +30,16 @@ pub struct Credentials {
     pub user: User,
     /// Argon2 PHC string.
     pub password_hash: String,
-    /// Failed attempts since the last success.
-    pub failed_logins: i64,
-    /// Locked until this moment.
-    pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// Whether a sign-in may have its password checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginGate {
+    /// Checked: this is the `n`th guess in a row at the name (counted as failed until it succeeds).
+    Admitted(i64),
+    /// Not checked: the name is locked until then (or, with `None`, the allowed guesses are
+    /// being checked right now).
+    Locked(Option<DateTime<Utc>>),
 }
 
 /// Accounts, failed logins and lockouts, sessions.
@@ -44,15 +50,22 @@ pub trait AccountStore: Send + Sync {
     /// All accounts, by username.
     async fn users(&self) -> Result<Vec<User>>;
     /// Rewrites an account's name, role, scope and department; with a new password hash also
-    /// clears its failed logins and lock. `NotFound` for an unknown id.
-    async fn update_user(&self, u: &User, password_hash: Option<&str>) -> Result<()>;
+    /// lifts the lock on its name. With `end_sessions`, its sessions end in the same
+    /// transaction (a new password, role, scope or department). `NotFound` for an unknown id.
+    async fn update_user(&self, u: &User, password_hash: Option<&str>, end_sessions: bool) -> Result<()>;
     /// An account with what login needs.
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>>;
-    /// Records a failed login and answers the failures in a row; the `max_failures`th locks the
-    /// account until `lock_until`. A lock that has expired by `now` starts the count again.
-    async fn login_failed(&self, user_id: &str, max_failures: i64, lock_until: DateTime<Utc>, now: DateTime<Utc>) -> Result<i64>;
-    /// Records a successful login.
-    async fn login_succeeded(&self, user_id: &str) -> Result<()>;
+    /// Counts a guess at `username` (any name, existing or not) before its password is checked,
+    /// in one statement: at most `max_failures` guesses in a row are ever admitted, however many
+    /// arrive at once on however many servers. A lock that has expired by `now`, or guesses none
+    /// of which came after `forget_before`, start the count again (so a guess lost to a crash
+    /// between its count and its answer cannot hold the name for ever).
+    async fn login_attempt(&self, username: &str, max_failures: i64, forget_before: DateTime<Utc>, now: DateTime<Utc>)
+        -> Result<LoginGate>;
+    /// The admitted guess failed; once `max_failures` have, the name is locked until `lock_until`.
+    async fn login_failed(&self, username: &str, max_failures: i64, lock_until: DateTime<Utc>) -> Result<()>;
+    /// The admitted guess succeeded: the count starts again.
+    async fn login_succeeded(&self, username: &str) -> Result<()>;
     /// Stores a session by the hash of its token.
     async fn create_session(&self, token_hash: &str, user_id: &str, now: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()>;
     /// The user of a live session.

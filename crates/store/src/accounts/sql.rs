@@ -5,7 +5,7 @@
 
 #[allow(unused_imports)]
 use super::{Backend, Db, Tx};
-use crate::accounts::{Credentials, NewUser};
+use crate::accounts::{Credentials, LoginGate, NewUser};
 #[allow(unused_imports)]
 use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
 #[allow(unused_imports)]
@@ -63,12 +63,11 @@ impl crate::accounts::AccountStore for Backend {
         rows.iter().map(user_from_row).collect()
     }
 
-    async fn update_user(&self, u: &User, password_hash: Option<&str>) -> Result<()> {
+    async fn update_user(&self, u: &User, password_hash: Option<&str>, end_sessions: bool) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         let res = sqlx::query(
             "UPDATE users SET display_name = $2, role = $3, scope = $4, department_id = $5,
-                password_hash = COALESCE($6, password_hash),
-                failed_logins = CASE WHEN $6 IS NULL THEN failed_logins ELSE 0 END,
-                locked_until = CASE WHEN $6 IS NULL THEN locked_until ELSE NULL END
+                password_hash = COALESCE($6, password_hash)
              WHERE id = $1",
         )
         .bind(&u.id)
@@ -77,55 +76,81 @@ impl crate::accounts::AccountStore for Backend {
         .bind(u.scope.as_str())
         .bind(u.department.as_deref())
         .bind(password_hash)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?;
         if res.rows_affected() == 0 {
             return Err(StoreError::NotFound("user".into()));
         }
+        if password_hash.is_some() {
+            sqlx::query("DELETE FROM login_throttle WHERE username = $1").bind(&u.username).execute(&mut *tx).await?;
+        }
+        if end_sessions {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&u.id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
         // Read from the writer so a lockout just recorded is seen at once.
-        let row = sqlx::query(
-            "SELECT id, username, display_name, role, scope, department_id, password_hash, failed_logins, locked_until
-             FROM users WHERE username = $1",
+        let row =
+            sqlx::query("SELECT id, username, display_name, role, scope, department_id, password_hash FROM users WHERE username = $1")
+                .bind(username)
+                .fetch_optional(&self.write)
+                .await?;
+        row.map(|r| Ok(Credentials { user: user_from_row(&r)?, password_hash: r.try_get("password_hash")? })).transpose()
+    }
+
+    async fn login_attempt(
+        &self,
+        username: &str,
+        max_failures: i64,
+        forget_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<LoginGate> {
+        // One statement: the row is locked while it is counted, so concurrent guesses queue and
+        // the `failures < max` test sees every guess admitted before it.
+        let admitted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO login_throttle AS t (username, failures, locked_until, updated_at) VALUES ($1, 1, NULL, $2)
+             ON CONFLICT (username) DO UPDATE SET
+                failures = CASE
+                    WHEN (t.locked_until IS NOT NULL AND t.locked_until <= $2) OR (t.locked_until IS NULL AND t.updated_at <= $4) THEN 1
+                    ELSE t.failures + 1 END,
+                locked_until = NULL,
+                updated_at = $2
+             WHERE (t.locked_until IS NOT NULL AND t.locked_until <= $2)
+                OR (t.locked_until IS NULL AND (t.failures < $3 OR t.updated_at <= $4))
+             RETURNING failures",
         )
         .bind(username)
+        .bind(micros(now))
+        .bind(max_failures)
+        .bind(micros(forget_before))
         .fetch_optional(&self.write)
         .await?;
-        row.map(|r| {
-            Ok(Credentials {
-                user: user_from_row(&r)?,
-                password_hash: r.try_get("password_hash")?,
-                failed_logins: r.try_get("failed_logins")?,
-                locked_until: r.try_get::<Option<i64>, _>("locked_until")?.map(from_micros),
-            })
-        })
-        .transpose()
+        if let Some(n) = admitted {
+            return Ok(LoginGate::Admitted(n));
+        }
+        let until: Option<i64> = sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&self.write)
+            .await?
+            .flatten();
+        Ok(LoginGate::Locked(until.map(from_micros)))
     }
 
-    async fn login_failed(&self, user_id: &str, max_failures: i64, lock_until: DateTime<Utc>, now: DateTime<Utc>) -> Result<i64> {
-        let n: i64 = sqlx::query_scalar(
-            "UPDATE users SET
-                failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $4 THEN 1 ELSE failed_logins + 1 END,
-                locked_until = CASE
-                    WHEN locked_until IS NOT NULL AND locked_until <= $4 THEN NULL
-                    WHEN failed_logins + 1 >= $2 THEN $3
-                    ELSE locked_until END
-             WHERE id = $1 RETURNING failed_logins",
-        )
-        .bind(user_id)
-        .bind(max_failures)
-        .bind(micros(lock_until))
-        .bind(micros(now))
-        .fetch_one(&self.write)
-        .await?;
-        Ok(n)
+    async fn login_failed(&self, username: &str, max_failures: i64, lock_until: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE login_throttle SET locked_until = $3 WHERE username = $1 AND failures >= $2 AND locked_until IS NULL")
+            .bind(username)
+            .bind(max_failures)
+            .bind(micros(lock_until))
+            .execute(&self.write)
+            .await?;
+        Ok(())
     }
 
-    async fn login_succeeded(&self, user_id: &str) -> Result<()> {
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(user_id).execute(&self.write).await?;
+    async fn login_succeeded(&self, username: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_throttle WHERE username = $1").bind(username).execute(&self.write).await?;
         Ok(())
     }
 
