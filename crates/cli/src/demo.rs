@@ -434,6 +434,9 @@ pub async fn run(listen: &str, data: Option<PathBuf>, cases: usize) -> Result<()
     let store: Arc<dyn Store> = civicgrid_store::connect(&url, SqliteDurability::Full).await?;
     store.migrate().await?;
     seed::seed_reference(store.as_ref()).await?;
+    let cipher = Cipher::from_base64(&key)?;
+    // The demo's history is chained under its own key, as a real city's would be.
+    store.set_log_key(cipher.log_key());
     let started = std::time::Instant::now();
     if fresh {
         let users = load_people(store.as_ref()).await?;
@@ -446,7 +449,7 @@ pub async fn run(listen: &str, data: Option<PathBuf>, cases: usize) -> Result<()
         store.optimize().await?;
     }
     let server = civicgrid_server::ServerConfig { data_dir: Some(dir.clone()), ..crate::config::Config::default().server()? };
-    let state = AppState::new(store, Cipher::from_base64(&key)?, server);
+    let state = AppState::new(store, cipher, server);
     crate::serve(state, listen, |addr| {
         println!("civicgrid demo — 威海市 (Weihai, {CITY}) {}", if fresh { format!("with {cases} demo cases, built in {:.1?}", started.elapsed()) } else { "(reused)".into() });
         println!();

@@ -93,8 +93,15 @@ enum Cmd {
         #[command(subcommand)]
         cmd: geo::EvalCmd,
     },
-    /// Rebuild the case projections from the event log and report differences.
+    /// Rebuild the case projections from the event log and report differences (a log whose
+    /// chain is broken is never adopted).
     Rebuild,
+    /// The tamper-evident event logs: verify every chain and checkpoint, write a checkpoint, or
+    /// link the events written before the chains.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
     /// Benchmarks that print figures.
     Bench {
         #[command(subcommand)]
@@ -155,11 +162,49 @@ fn init_logs(filter: &str) {
         .try_init();
 }
 
+/// What `civicgrid audit` does.
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Check every record's chain and every checkpoint; name the first broken link of each
+    /// damaged record. Exits non-zero when any is damaged.
+    Verify,
+    /// Write a signed checkpoint of the records changed since the last one.
+    Checkpoint,
+    /// Link the events written before the chains existed (once, on upgrade).
+    Seal,
+}
+
+/// Runs an `audit` command; it needs the data key, which the log key is derived from.
+async fn audit(cmd: AuditCmd, cfg: &Config) -> Result<()> {
+    cfg.data_key.as_deref().context("no data_key configured: the logs are chained under a key derived from it")?;
+    let store = open_store(cfg).await?;
+    match cmd {
+        AuditCmd::Seal => println!("linked {} events written before the chains", store.seal_logs().await?),
+        AuditCmd::Checkpoint => println!("checkpoint of {} records written", store.checkpoint_logs(chrono::Utc::now()).await?),
+        AuditCmd::Verify => {
+            let r = store.verify_logs().await?;
+            for b in &r.broken {
+                println!("{} {} event {}: {} [{}]", b.subject.kind, b.subject.id, b.seq, b.problem, serde_json::to_value(b.cause)?.as_str().unwrap_or_default());
+            }
+            let damaged = r.broken.iter().filter(|b| b.cause != civicgrid_store::Breach::Unlinked).count();
+            println!("read {} records, {} events, {} checkpoints: {} damaged", r.records, r.events, r.checkpoints, damaged);
+            if damaged > 0 {
+                anyhow::bail!("{damaged} event logs were changed outside civicgrid");
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Opens and migrates the configured store, loading the reference data.
 async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>> {
     let store = civicgrid_store::connect(&cfg.database, cfg.durability()?).await.with_context(|| format!("opening {}", cfg.database))?;
     store.migrate().await.context("migrating")?;
     seed::seed_reference(store.as_ref()).await.context("loading reference data")?;
+    // Every command that writes or checks events links them under the data key's log key.
+    if let Some(key) = cfg.data_key.as_deref() {
+        store.set_log_key(Cipher::from_base64(key)?.log_key());
+    }
     Ok(store)
 }
 
@@ -279,8 +324,12 @@ async fn main() -> Result<()> {
             let store = open_store(&cfg).await?;
             let r = store.rebuild_projections().await?;
             println!("rebuilt {} cases from {} events; {} differed from their log before the rebuild", r.cases, r.events, r.differed);
+            for id in &r.refused {
+                println!("refused case {id}: its log's chain is broken (see `civicgrid audit verify`)");
+            }
             Ok(())
         }
+        Cmd::Audit { cmd } => audit(cmd, &cfg).await,
         Cmd::Import { cmd } => geo::run_import(cmd, open_store(&cfg).await?).await,
         Cmd::Export { cmd } => geo::run_export(cmd, open_store(&cfg).await?).await,
         Cmd::Eval { cmd } => geo::run_eval(cmd),

@@ -49,3 +49,45 @@ fn migrate_departments_users_and_their_errors() {
     let o = civicgrid("mysql://x", &["migrate"], None);
     assert!(!o.status.success() && text(&o).contains("unsupported database URL"), "{}", text(&o));
 }
+
+/// `audit verify` over a database file edited behind civicgrid's back: clean before, the
+/// edited event named after, and a non-zero exit; without the data key it refuses to guess.
+#[tokio::test]
+async fn audit_verify_names_an_event_edited_in_the_file() {
+    use civicgrid_domain::{Actor, AreaCode, Channel, Command as Cmd, NewCase, NewCaseInput, Role};
+    use civicgrid_store::{crypto::Cipher, CreateCase};
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("a.db").display());
+    let key = Cipher::generate_key();
+    let store = civicgrid_store::connect(&db, civicgrid_store::SqliteDurability::Normal).await.unwrap();
+    store.migrate().await.unwrap();
+    civicgrid_store::seed::seed_reference(store.as_ref()).await.unwrap();
+    store.set_log_key(Cipher::from_base64(&key).unwrap().log_key());
+    let cat = store.categories().await.unwrap().into_iter().find(|c| c.code.as_str() == "0102").unwrap();
+    let area = AreaCode::parse("371002001001").unwrap();
+    let input = NewCaseInput { description: "垃圾桶满溢".into(), channel: Channel::Hotline, ..Default::default() };
+    let new = NewCase::validate(input, &cat, area).unwrap();
+    let now = chrono::Utc::now();
+    let case = store.create_case(CreateCase { new, handling_level: cat.handling_level, actor: Actor::Public, idempotency_key: None, now }).await.unwrap().case;
+    let town = Actor::User { id: "u-town".into(), username: "town".into(), role: Role::TownDispatcher, scope: AreaCode::parse("371002001").unwrap(), department: None };
+    store.act(case.id, &town, Cmd::Accept { note: None }, now).await.unwrap();
+
+    let verify = |key: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_civicgrid"));
+        c.args(["--database", &db, "audit", "verify"]).env("CIVICGRID_LOG", "warn").env_remove("CIVICGRID_DATA_KEY");
+        if let Some(k) = key {
+            c.env("CIVICGRID_DATA_KEY", k);
+        }
+        c.output().expect("run civicgrid")
+    };
+    let o = verify(Some(&key));
+    assert!(o.status.success() && text(&o).contains("0 damaged"), "{}", text(&o));
+    let mut c = sqlx::SqliteConnection::connect(&db).await.unwrap();
+    sqlx::query("UPDATE case_events SET payload = REPLACE(payload, 'u-town', 'u-other') WHERE seq = 2").execute(&mut c).await.unwrap();
+    let o = verify(Some(&key));
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains(&format!("case {} event 2", case.id)) && text(&o).contains("1 damaged"), "{}", text(&o));
+    let o = verify(None);
+    assert!(!o.status.success() && text(&o).contains("data_key"), "{}", text(&o));
+}

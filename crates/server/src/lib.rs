@@ -79,6 +79,7 @@ impl AppState {
     /// Builds the state around a migrated store.
     pub fn new(store: Arc<dyn Store>, cipher: Cipher, config: ServerConfig) -> Self {
         let senders = Arc::new(jobs::senders(&config.notify));
+        store.set_log_key(cipher.log_key());
         AppState {
             store,
             cipher,

@@ -30,7 +30,8 @@ pub use evaluation::EvaluationStore;
 pub use geo::{AddressRecord, BoundaryRecord, GeoImport, GeoImportSummary, GeoStore, GridRecord, GridVersion, StoredGrid};
 pub use inbox::{InboxStore, Notification};
 pub use kit::outbox::{Delivery, DeliveryOutcome, NewDelivery, Notice, OutboxMessage};
-pub use kit::{crypto, MaintenanceStore, OutboxStore, Subject};
+pub use kit::chain::{AuditReport, Breach, BrokenLink};
+pub use kit::{crypto, AuditStore, MaintenanceStore, OutboxStore, Subject};
 pub use open311::{ApiKey, KeySelector, NewApiKey, Open311Store};
 pub use patrol::PatrolStore;
 pub use postgres::PgStore;
@@ -100,6 +101,7 @@ macro_rules! compose_store {
 
 compose_store!(
     MaintenanceStore,
+    AuditStore,
     ReferenceStore,
     AccountStore,
     CaseStore,

@@ -2,22 +2,14 @@
 
 use civicgrid_store::backend_test;
 use civicgrid_store::testing::Backend;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use civicgrid_domain::*;
 use civicgrid_store::testing;
 use civicgrid_store::*;
 
 mod support;
-use support::{code, t0, dispatcher, handler, seeded, dispatch_urban};
+use support::{code, dispatch_urban, dispatcher, handler, report, seeded, t0};
 
-async fn report(s: &dyn Store, area: &str, key: Option<&str>, now: DateTime<Utc>) -> Created {
-    let cat = s.categories().await.unwrap().into_iter().find(|c| c.code.as_str() == "0102").unwrap();
-    let input = NewCaseInput { description: "垃圾桶满溢".into(), channel: Channel::Hotline, ..Default::default() };
-    let new = NewCase::validate(input, &cat, code(area)).unwrap();
-    s.create_case(CreateCase { new, handling_level: cat.handling_level, actor: Actor::Public, idempotency_key: key.map(Into::into), now })
-        .await
-        .unwrap()
-}
 
 backend_test! {
     async fn full_loop_is_logged_and_rebuilds(b: Backend) {

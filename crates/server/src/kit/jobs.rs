@@ -250,5 +250,27 @@ pub fn spawn(app: AppState) {
     });
     every(app.clone(), Duration::from_secs(2), "outbox", |app| async move { relay_outbox_once(&app, app.now()).await.map(|_| ()) });
     every(app.clone(), Duration::from_secs(3), "deliveries", |app| async move { send_deliveries_once(&app, app.now()).await.map(|_| ()) });
-    every(app, Duration::from_secs(30), "calendar", |app| async move { refresh_calendar(&app).await.map(|_| ()) });
+    every(app.clone(), Duration::from_secs(30), "calendar", |app| async move { refresh_calendar(&app).await.map(|_| ()) });
+    every(app.clone(), Duration::from_secs(300), "checkpoint", |app| async move {
+        app.store.checkpoint_logs(app.now()).await?;
+        Ok(())
+    });
+    // The first tick runs at once: events from before the chains are linked, and every chain
+    // is checked at start and every six hours after.
+    every(app, Duration::from_secs(6 * 3600), "audit", |app| async move { audit_once(&app).await.map(|_| ()) });
+}
+
+/// Links the events from before the chains, then checks every chain and checkpoint; raises the
+/// alarm (an error in the log, which operators watch) for every damaged log. Answers how many.
+pub async fn audit_once(app: &AppState) -> Result<usize, ApiError> {
+    let sealed = app.store.seal_logs().await?;
+    if sealed > 0 {
+        tracing::info!(sealed, "linked the events written before the chains");
+    }
+    let report = app.store.verify_logs().await?;
+    let damaged: Vec<_> = report.broken.iter().filter(|b| b.cause != civicgrid_store::Breach::Unlinked).collect();
+    for b in &damaged {
+        tracing::error!(kind = %b.subject.kind, id = %b.subject.id, seq = b.seq, problem = %b.problem, "AUDIT ALARM: an event log was changed outside civicgrid");
+    }
+    Ok(damaged.len())
 }

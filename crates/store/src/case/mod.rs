@@ -112,6 +112,9 @@ pub struct RebuildReport {
     pub events: u64,
     /// Cases whose projection differed from their log before the rebuild.
     pub differed: u64,
+    /// Cases left as they were because their log's chain is broken (`civicgrid audit verify`
+    /// names where): a log edited behind the server's back is never adopted.
+    pub refused: Vec<Uuid>,
 }
 
 /// Cases: intake, changes through the state machine, lists and counts, the log.

@@ -20,6 +20,7 @@ const PREFIX: &str = "v1:";
 pub struct Cipher {
     aead: Aes256Gcm,
     mac_key: [u8; 32],
+    log_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Cipher {
@@ -43,7 +44,16 @@ impl Cipher {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("any key length");
         mac.update(b"civicgrid receipt key");
         let mac_key: [u8; 32] = mac.finalize().into_bytes().into();
-        Cipher { aead: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key)), mac_key }
+        // And another for the event logs' chains, which a copy of the database alone cannot forge.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("any key length");
+        mac.update(b"civicgrid log chain key");
+        let log_key: [u8; 32] = mac.finalize().into_bytes().into();
+        Cipher { aead: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key)), mac_key, log_key }
+    }
+
+    /// The key the event logs are chained and checkpointed with (see `kit::chain`).
+    pub fn log_key(&self) -> [u8; 32] {
+        self.log_key
     }
 
     /// A fresh random key, base64-encoded, for `demo` and first set-up.

@@ -1,6 +1,7 @@
 //! What every module's storage shares: how values are kept in columns, the policy a store
 //! applies, upkeep of the database, and the outbox relay.
 
+pub mod chain;
 pub mod crypto;
 pub mod outbox;
 
@@ -96,6 +97,23 @@ pub trait MaintenanceStore: Send + Sync {
     async fn optimize(&self) -> Result<()>;
     /// Answers whether the database is reachable.
     async fn ping(&self) -> Result<()>;
+}
+
+/// The tamper-evident event logs ([`chain`]): their key, sealing, checkpoints and verification.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Sets the key the logs are chained and checkpointed with ([`crypto::Cipher::log_key`]).
+    fn set_log_key(&self, key: [u8; 32]);
+    /// Links the events written before the chains existed (once: they are trusted as of then).
+    /// Answers how many were linked.
+    async fn seal_logs(&self) -> Result<u64>;
+    /// Writes a signed checkpoint of the heads of every record changed since the last one;
+    /// answers how many heads it holds (none written when nothing changed).
+    async fn checkpoint_logs(&self, now: DateTime<Utc>) -> Result<u64>;
+    /// Checks every record's chain against its events and the checkpoints, and the checkpoints'
+    /// own signatures; names the first broken link of every damaged record. Holds the last
+    /// checkpointed head of every record in memory (about 150 bytes each).
+    async fn verify_logs(&self) -> Result<chain::AuditReport>;
 }
 
 /// The outbox relay: leases of messages and of deliveries to outside channels.

@@ -11,6 +11,7 @@ pub struct PgStore {
     write: PgPool,
     intake: tokio::sync::mpsc::Sender<crate::case::intake::IntakeJob>,
     policy: crate::kit::PolicyCell,
+    chain: crate::kit::chain::ChainKey,
 }
 
 impl PgStore {
@@ -22,8 +23,9 @@ impl PgStore {
         let opts = PgConnectOptions::from_str(url)?.options([("plan_cache_mode", "force_custom_plan")]);
         let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
         let policy = crate::kit::PolicyCell::shipped();
-        let intake = case::intake::spawn_intake(pool.clone(), 4, policy.clone());
-        Ok(PgStore { read: pool.clone(), write: pool, intake, policy })
+        let chain = crate::kit::chain::ChainKey::unset();
+        let intake = case::intake::spawn_intake(pool.clone(), 4, policy.clone(), chain.clone());
+        Ok(PgStore { read: pool.clone(), write: pool, intake, policy, chain })
     }
 
     fn migrator() -> sqlx::migrate::Migrator {

@@ -33,6 +33,7 @@ pub struct SqliteStore {
     write: SqlitePool,
     intake: tokio::sync::mpsc::Sender<crate::case::intake::IntakeJob>,
     policy: crate::kit::PolicyCell,
+    chain: crate::kit::chain::ChainKey,
 }
 
 impl SqliteStore {
@@ -51,8 +52,9 @@ impl SqliteStore {
         let write = SqlitePoolOptions::new().max_connections(1).min_connections(1).connect_with(opts.clone()).await?;
         let read = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await?;
         let policy = crate::kit::PolicyCell::shipped();
-        let intake = case::intake::spawn_intake(write.clone(), 1, policy.clone());
-        Ok(SqliteStore { read, write, intake, policy })
+        let chain = crate::kit::chain::ChainKey::unset();
+        let intake = case::intake::spawn_intake(write.clone(), 1, policy.clone(), chain.clone());
+        Ok(SqliteStore { read, write, intake, policy, chain })
     }
 
     fn migrator() -> sqlx::migrate::Migrator {

@@ -143,7 +143,7 @@ impl Backend {
         if !events.is_empty() {
             update_projection(&mut tx, &case, Some(expected)).await?;
             let logged: Vec<(&Case, &CaseEvent)> = events.iter().map(|e| (&case, e)).collect();
-            append_events(&mut tx, &logged, true).await?;
+            append_events(&mut tx, &logged, true, &self.chain.get()).await?;
             let after = policy.timers(&case);
             if after != before {
                 reset_timers(&mut tx, &crate::kit::Subject::case(case.id), &after).await?;

@@ -3,9 +3,9 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, Utc};
-use civicgrid_domain::{Actor, AreaCode, Command, DispatchTarget, Role};
+use civicgrid_domain::{Actor, AreaCode, Channel, Command, DispatchTarget, NewCase, NewCaseInput, Role};
 use civicgrid_store::testing::{fresh, Backend};
-use civicgrid_store::{seed, Store};
+use civicgrid_store::{seed, CreateCase, Created, Store};
 use std::sync::Arc;
 
 /// An area code the tests know to be valid.
@@ -20,7 +20,13 @@ pub fn t0() -> DateTime<Utc> {
 
 /// The city's command centre (区县/市 指挥中心).
 pub fn dispatcher() -> Actor {
-    Actor::User { id: "u-city".into(), username: "dispatcher".into(), role: Role::DistrictDispatcher, scope: code("3710"), department: None }
+    Actor::User {
+        id: "u-city".into(),
+        username: "dispatcher".into(),
+        role: Role::DistrictDispatcher,
+        scope: code("3710"),
+        department: None,
+    }
 }
 
 /// A handler of the city's `urban` department.
@@ -49,4 +55,14 @@ pub async fn seeded(backend: Backend) -> (Arc<dyn Store>, Option<tempfile::TempD
     let (s, d) = fresh(backend).await;
     seed::seed_reference(s.as_ref()).await.unwrap();
     (s, d)
+}
+
+/// Reports a case of 0102 (暴露垃圾) by hotline in `area` at `now`, with an idempotency `key`.
+pub async fn report(s: &dyn Store, area: &str, key: Option<&str>, now: DateTime<Utc>) -> Created {
+    let cat = s.categories().await.unwrap().into_iter().find(|c| c.code.as_str() == "0102").unwrap();
+    let input = NewCaseInput { description: "垃圾桶满溢".into(), channel: Channel::Hotline, ..Default::default() };
+    let new = NewCase::validate(input, &cat, code(area)).unwrap();
+    s.create_case(CreateCase { new, handling_level: cat.handling_level, actor: Actor::Public, idempotency_key: key.map(Into::into), now })
+        .await
+        .unwrap()
 }

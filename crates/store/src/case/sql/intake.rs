@@ -30,6 +30,7 @@ use uuid::Uuid;
 pub(crate) async fn create_group(
     pool: &sqlx::Pool<Db>,
     policy: &civicgrid_domain::CasePolicy,
+    key: &[u8; 32],
     reqs: &[&CreateCase],
 ) -> Result<Vec<Created>> {
     enum Slot {
@@ -95,7 +96,7 @@ pub(crate) async fn create_group(
     let new: Vec<(&Case, &CaseEvent)> = made.iter().flatten().map(|(c, e)| (c, e)).collect();
     let cases: Vec<&Case> = new.iter().map(|(c, _)| *c).collect();
     insert_projections(&mut db, &cases).await?;
-    append_events(&mut db, &new, true).await?;
+    append_events(&mut db, &new, true, key).await?;
     let timers: Vec<(crate::kit::Subject, civicgrid_domain::TimerSpec)> =
         cases.iter().flat_map(|c| policy.timers(c).into_iter().map(move |t| (crate::kit::Subject::case(c.id), t))).collect();
     insert_timers(&mut db, &timers).await?;
@@ -133,11 +134,16 @@ pub(crate) async fn create_group(
 /// never costs another its case.
 /// `workers` groups may be in flight at once (one for SQLite's single writer, several
 /// for PostgreSQL, where round trips and not the lock are the limit).
-pub(crate) fn spawn_intake(pool: sqlx::Pool<Db>, workers: usize, policy: PolicyCell) -> tokio::sync::mpsc::Sender<IntakeJob> {
+pub(crate) fn spawn_intake(
+    pool: sqlx::Pool<Db>,
+    workers: usize,
+    policy: PolicyCell,
+    chain: crate::kit::chain::ChainKey,
+) -> tokio::sync::mpsc::Sender<IntakeJob> {
     let (tx, rx) = tokio::sync::mpsc::channel::<IntakeJob>(4 * GROUP_MAX);
     let rx = std::sync::Arc::new(tokio::sync::Mutex::new(rx));
     for _ in 0..workers.max(1) {
-        let (rx, pool, policy) = (rx.clone(), pool.clone(), policy.clone());
+        let (rx, pool, policy, chain) = (rx.clone(), pool.clone(), policy.clone(), chain.clone());
         tokio::spawn(async move {
             loop {
                 let mut group = {
@@ -154,7 +160,7 @@ pub(crate) fn spawn_intake(pool: sqlx::Pool<Db>, workers: usize, policy: PolicyC
                 };
                 let reqs: Vec<&CreateCase> = group.iter().map(|j| &j.req).collect();
                 let policy = policy.get();
-                match create_group(&pool, &policy, &reqs).await {
+                match create_group(&pool, &policy, &chain.get(), &reqs).await {
                     Ok(results) => {
                         for (job, r) in group.into_iter().zip(results) {
                             let _ = job.reply.send(Ok(r));
@@ -162,7 +168,7 @@ pub(crate) fn spawn_intake(pool: sqlx::Pool<Db>, workers: usize, policy: PolicyC
                     }
                     Err(_) if group.len() > 1 => {
                         for job in group {
-                            let r = create_group(&pool, &policy, &[&job.req]).await.map(|mut v| v.remove(0));
+                            let r = create_group(&pool, &policy, &chain.get(), &[&job.req]).await.map(|mut v| v.remove(0));
                             let _ = job.reply.send(r);
                         }
                     }

@@ -14,6 +14,7 @@ use super::{Backend, Db, Tx};
 use crate::case::intake::submit_intake;
 use crate::case::rows::*;
 use crate::case::*;
+use crate::kit::chain::Breach;
 use crate::kit::Subject;
 #[allow(unused_imports)]
 use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
@@ -93,11 +94,11 @@ pub(crate) async fn update_projection(tx: &mut Tx<'_>, c: &Case, expected: Optio
 }
 
 /// The case's log among the shared tables.
-const CASE_LOG: Log = Log { table: "case_events", id_column: "case_id", subject_kind: Subject::CASE };
+pub(crate) const CASE_LOG: Log = Log { table: "case_events", id_column: "case_id", subject_kind: Subject::CASE };
 
 /// Appends events, each with the case as it stands after it (for the outbox); with `outbox`,
 /// each also gets its outbox message.
-pub(crate) async fn append_events(tx: &mut Tx<'_>, events: &[(&Case, &CaseEvent)], outbox: bool) -> Result<()> {
+pub(crate) async fn append_events(tx: &mut Tx<'_>, events: &[(&Case, &CaseEvent)], outbox: bool, key: &[u8; 32]) -> Result<()> {
     let entries: Vec<Entry> = events
         .iter()
         .map(|(c, e)| Entry {
@@ -109,7 +110,7 @@ pub(crate) async fn append_events(tx: &mut Tx<'_>, events: &[(&Case, &CaseEvent)
             outbox: outbox.then(|| outbox_payload(c, e)),
         })
         .collect();
-    append(tx, &CASE_LOG, &entries).await
+    append(tx, &CASE_LOG, &entries, key).await
 }
 
 pub(crate) async fn load_case<'e, E>(ex: E, id: Uuid, lock: bool) -> Result<Option<Case>>
@@ -147,7 +148,7 @@ impl crate::case::CaseStore for Backend {
         }
         update_projection(&mut tx, &case, Some(expected)).await?;
         let logged: Vec<(&Case, &CaseEvent)> = events.iter().map(|e| (&case, e)).collect();
-        append_events(&mut tx, &logged, true).await?;
+        append_events(&mut tx, &logged, true, &self.chain.get()).await?;
         let timers_after = policy.timers(&case);
         if timers_after != timers_before {
             reset_timers(&mut tx, &Subject::case(case.id), &timers_after).await?;
@@ -236,9 +237,19 @@ impl crate::case::CaseStore for Backend {
 
     async fn rebuild_projections(&self) -> Result<RebuildReport> {
         let mut report = RebuildReport::default();
+        // A log whose chain or checkpoint does not hold was changed behind the server's back:
+        // never adopted (unlinked events from before the chains are not damage).
+        let audit = crate::kit::AuditStore::verify_logs(self).await?;
+        let damaged: std::collections::HashSet<Uuid> =
+            audit.broken.iter().filter(|b| b.subject.kind == Subject::CASE && b.cause != Breach::Unlinked).map(|b| b.subject.id).collect();
         let mut tx = self.begin_write().await?;
         let ids: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT case_id FROM case_events ORDER BY case_id").fetch_all(&mut *tx).await?;
         for (id,) in ids {
+            let uuid = Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            if damaged.contains(&uuid) {
+                report.refused.push(uuid);
+                continue;
+            }
             let rows = sqlx::query("SELECT payload FROM case_events WHERE case_id = $1 ORDER BY seq").bind(&id).fetch_all(&mut *tx).await?;
             let events = rows.iter().map(|r| event_from_json(&r.try_get::<String, _>("payload")?)).collect::<Result<Vec<_>>>()?;
             report.events += events.len() as u64;
@@ -277,7 +288,7 @@ impl crate::case::CaseStore for Backend {
         let rows: Vec<&Case> = cases.iter().map(|(c, _)| c).collect();
         insert_projections(&mut tx, &rows).await?;
         let events: Vec<(&Case, &CaseEvent)> = cases.iter().flat_map(|(c, es)| es.iter().map(move |e| (c, e))).collect();
-        append_events(&mut tx, &events, false).await?;
+        append_events(&mut tx, &events, false, &self.chain.get()).await?;
         // Imported history is history: only timers still ahead are set.
         let now = Utc::now();
         let policy = self.policy.get();

@@ -6,10 +6,12 @@
 //! Part of `kit/sql`, which each backend mounts: `super::super` is the backend.
 
 use super::super::{Db, Tx};
+use crate::kit::chain::{link, Linked, GENESIS};
 use crate::kit::micros;
 use crate::Result;
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A module's event log: a table `(<id_column>, seq, at, kind, payload)` with `(<id_column>,
@@ -40,11 +42,18 @@ pub(crate) struct Entry {
 }
 
 /// Appends `entries` to `log` and their messages to the outbox, a thousand rows per statement.
-pub(crate) async fn append(tx: &mut Tx<'_>, log: &Log, entries: &[Entry]) -> Result<()> {
-    for chunk in entries.chunks(1000) {
-        let mut b = QueryBuilder::<Db>::new(format!("INSERT INTO {} ({}, seq, at, kind, payload) ", log.table, log.id_column));
-        b.push_values(chunk, |mut r, e| {
-            r.push_bind(e.id.to_string()).push_bind(e.seq as i64).push_bind(micros(e.at)).push_bind(e.kind).push_bind(e.payload.as_str());
+/// Each event is linked to the one before it in its record's log under `key` (`kit::chain`).
+pub(crate) async fn append(tx: &mut Tx<'_>, log: &Log, entries: &[Entry], key: &[u8; 32]) -> Result<()> {
+    let links = links(tx, log, entries, key).await?;
+    for (chunk, links) in entries.chunks(1000).zip(links.chunks(1000)) {
+        let mut b = QueryBuilder::<Db>::new(format!("INSERT INTO {} ({}, seq, at, kind, payload, link) ", log.table, log.id_column));
+        b.push_values(chunk.iter().zip(links), |mut r, (e, link)| {
+            r.push_bind(e.id.to_string())
+                .push_bind(e.seq as i64)
+                .push_bind(micros(e.at))
+                .push_bind(e.kind)
+                .push_bind(e.payload.as_str())
+                .push_bind(link.as_str());
         });
         b.build().execute(&mut **tx).await?;
         let messages: Vec<(&Entry, &str)> = chunk.iter().filter_map(|e| Some((e, e.outbox.as_deref()?))).collect();
@@ -63,4 +72,28 @@ pub(crate) async fn append(tx: &mut Tx<'_>, log: &Log, entries: &[Entry]) -> Res
         b.build().execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// The link of each entry: after the previous entry of its record in this append, or after the
+/// stored event before it (read once per record), or after [`GENESIS`] for a first event.
+async fn links(tx: &mut Tx<'_>, log: &Log, entries: &[Entry], key: &[u8; 32]) -> Result<Vec<String>> {
+    let mut last: HashMap<Uuid, String> = HashMap::new();
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let prev = match last.get(&e.id) {
+            Some(p) => p.clone(),
+            None if e.seq <= 1 => GENESIS.to_string(),
+            None => {
+                let sql = format!("SELECT link FROM {} WHERE {} = $1 AND seq = $2", log.table, log.id_column);
+                let stored: Option<Option<String>> =
+                    sqlx::query_scalar(&sql).bind(e.id.to_string()).bind(e.seq as i64 - 1).fetch_optional(&mut **tx).await?;
+                stored.flatten().unwrap_or_default()
+            }
+        };
+        let payload = e.payload.as_str();
+        let link = link(key, &prev, &Linked { id: e.id, seq: e.seq, at: micros(e.at), kind: e.kind, payload });
+        last.insert(e.id, link.clone());
+        out.push(link);
+    }
+    Ok(out)
 }
