@@ -312,3 +312,68 @@ backend_test! {
         assert_eq!(api.get(&format!("/api/v1/attachments/{photo}"), Some(&d)).await.status, StatusCode::OK, "{b}");
     }
 }
+
+/// CRC-32 (ISO-HDLC) of a PNG chunk's type and data, written here because the test needs no more.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for b in bytes {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// A PNG whose header claims `side`×`side` grey pixels (400 MB decoded at 20000, under the old
+/// 512 MiB decode limit) in a few bytes: the shape of a decompression bomb.
+fn bomb(side: u32) -> Vec<u8> {
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut c = (data.len() as u32).to_be_bytes().to_vec();
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        c.extend_from_slice(&body);
+        c.extend_from_slice(&crc32(&body).to_be_bytes());
+        c
+    };
+    let mut ihdr = side.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&side.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    png.extend(chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+/// This process's peak resident memory (VmHWM), bytes; each test runs as its own process.
+fn peak_memory() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let kb: u64 = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).unwrap().trim().trim_end_matches(" kB").trim().parse().unwrap();
+    kb * 1024
+}
+
+#[tokio::test]
+async fn six_decompression_bombs_at_once_cost_no_memory() {
+    let api = Api::new(civicgrid_store::testing::Backend::Sqlite, true).await;
+    let before = peak_memory();
+    let bombs = (0..6).map(|_| {
+        let app = api.app.clone();
+        tokio::spawn(async move {
+            let req = Request::post("/api/v1/attachments").header("content-type", "image/png").body(Body::from(bomb(20_000))).unwrap();
+            let res = app.oneshot(req).await.unwrap();
+            let status = res.status();
+            let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+            (status, String::from_utf8_lossy(&body).to_string())
+        })
+    });
+    for b in bombs.collect::<Vec<_>>() {
+        let (status, body) = b.await.unwrap();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.contains("20000×20000 pixels need 381 MiB"), "refused from its header: {body}");
+    }
+    let grew = peak_memory().saturating_sub(before);
+    // The stated bound is 192 MiB per decode; refused from the header, a bomb costs almost nothing.
+    assert!(grew < 32 << 20, "the peak grew by {} MiB", grew >> 20);
+    assert!(std::fs::read_dir(api.data.path().join("attachments")).map(|d| d.count()).unwrap_or(0) == 0, "nothing written");
+}

@@ -13,8 +13,13 @@ use thiserror::Error;
 pub const THUMB_SIDE: u32 = 320;
 /// Longest side of a photo we decode: larger ones are refused before any pixel is allocated.
 pub const MAX_SIDE: u32 = 20_000;
-/// Memory one decode may take (the decoded pixels count): a 48-megapixel phone photo needs 144 MiB.
-const MAX_ALLOC: u64 = 512 << 20;
+/// Decoded pixels one photo may have: a 48-megapixel phone photo is 144 MiB of RGB. A file whose
+/// header claims more (a decompression bomb: 1.5 MiB of PNG saying 20000×20000) is refused from
+/// the header, before any pixel is allocated.
+pub const MAX_PIXEL_BYTES: u64 = 160 << 20;
+/// Memory one decode may take in all, the decoder's own buffers included; with two decodes at
+/// once (the server's photo semaphore) uploads never cost more than twice this.
+pub const MAX_ALLOC: u64 = 192 << 20;
 /// JPEG quality of thumbnails: small files, no visible blocks at 320 px.
 const THUMB_QUALITY: u8 = 80;
 
@@ -100,7 +105,7 @@ pub enum PhotoError {
         reason: String,
     },
     /// Too many pixels to decode safely.
-    #[error("the image is too large to take ({reason}); at most {MAX_SIDE} pixels a side")]
+    #[error("the image is too large to take ({reason}); at most {MAX_SIDE} pixels a side and {} MiB decoded", MAX_PIXEL_BYTES >> 20)]
     TooLarge {
         /// The decoder's complaint.
         reason: String,
@@ -134,6 +139,10 @@ pub fn process(kind: ImageType, bytes: &[u8]) -> Result<Processed, PhotoError> {
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(refuse)?;
+    if decoder.total_bytes() > MAX_PIXEL_BYTES {
+        let (w, h) = decoder.dimensions();
+        return Err(PhotoError::TooLarge { reason: format!("{w}×{h} pixels need {} MiB decoded", decoder.total_bytes() >> 20) });
+    }
     // A broken EXIF block is no reason to refuse a photo that decodes.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let img = DynamicImage::from_decoder(decoder).map_err(refuse)?;
