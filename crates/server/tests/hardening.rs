@@ -202,3 +202,18 @@ backend_test! {
         assert_eq!(outlines["features"].as_array().map(Vec::len), Some(0), "{b}: nothing written");
     }
 }
+
+#[tokio::test]
+async fn a_sheet_of_bad_rows_answers_the_first_thousand_and_the_count() {
+    let (app, _dir) = app(civicgrid_store::testing::Backend::Sqlite).await;
+    let admin = login(&app, "cityadmin", "civicgrid").await.1.unwrap();
+    let mut sheet = String::from("区县,街道,社区,道路,门牌号,经度,纬度\n");
+    for i in 0..20_000 {
+        sheet.push_str(&format!("环翠区,环翠楼街道,东北村居委会,统一路,{i}号,not-a-number,37.5\n"));
+    }
+    let (s, e) = call_raw(&app, "POST", "/api/v1/addresses/import", Some(&admin), Some("text/csv"), sheet.into_bytes()).await;
+    assert_eq!((s, code(&e)), (422, "invalid_file"), "{e}");
+    assert_eq!(e["error"]["details"]["rows"].as_array().map(Vec::len), Some(1000), "the first thousand");
+    assert_eq!(e["error"]["details"]["rows_total"], 20_000, "and how many in all");
+    assert!(e.to_string().len() < 1 << 20, "{} bytes", e.to_string().len());
+}

@@ -13,8 +13,9 @@ use crate::AppState;
 
 pub use snapshot::*;
 
-/// Largest file an import route takes: a city's grids are tens of megabytes of GeoJSON.
-const IMPORT_LIMIT: usize = 256 << 20;
+/// Largest file an import route takes: a city's grids are tens of megabytes of GeoJSON, an
+/// address sheet of 100,000 rows about ten.
+const IMPORT_LIMIT: usize = 64 << 20;
 
 /// `/api/v1/grids`, `/api/v1/boundaries`, `/api/v1/locate` and `/api/v1/addresses`. Reading the
 /// map is public (staff see more of a grid); address matching is for staff; imports for admins.

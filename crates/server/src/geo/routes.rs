@@ -146,7 +146,7 @@ fn refused(what: &str, r: ImportRefusal) -> ApiError {
     let n = r.problems.len();
     let first = r.problems.first().map(|p| p.message.clone()).unwrap_or_default();
     let more = if n > 1 { format!(" (and {} more)", n - 1) } else { String::new() };
-    ApiError::invalid_file("body", format!("{what} refused, nothing written: {first}{more}"), json!({"problems": r.problems}))
+    ApiError::invalid_file_listing("body", format!("{what} refused, nothing written: {first}{more}"), "problems", r.problems)
 }
 
 /// Imports grids from a GeoJSON FeatureCollection (admin). Every check runs before anything is
@@ -314,7 +314,7 @@ pub(crate) async fn import_addresses(
         let n = rows.len();
         let first = rows.first().map(|r| r.message.clone()).unwrap_or_default();
         let more = if n > 1 { format!(" (and {} more)", n - 1) } else { String::new() };
-        ApiError::invalid_file("body", format!("address sheet refused, nothing written: {first}{more}"), json!({"rows": rows}))
+        ApiError::invalid_file_listing("body", format!("address sheet refused, nothing written: {first}{more}"), "rows", rows)
     };
     let rows = rows.map_err(|e| sheet_refused(super::snapshot::row_errors(&e)))?;
     let snap = app.geo().await?;

@@ -9,6 +9,9 @@ use civicgrid_store::StoreError;
 use serde::Serialize;
 use thiserror::Error;
 
+/// Most entries a refused file's answer lists (the count of all is given beside them).
+pub const MAX_LISTED: usize = 1000;
+
 /// An error answered to a client.
 #[derive(Debug, Error)]
 #[error("{code}: {message}")]
@@ -64,6 +67,22 @@ impl ApiError {
 
     /// 422 `invalid_file`: an uploaded file was refused as a whole, with every problem found.
     pub fn invalid_file(field: &str, message: impl Into<String>, details: serde_json::Value) -> Self {
+        Self::invalid_file_inner(field, message, details)
+    }
+
+    /// A refused file whose `name` list (rows, problems) is cut to its first [`MAX_LISTED`]
+    /// entries, with `<name>_total` saying how many there were: a 20 MB sheet of bad rows
+    /// answers a few hundred kilobytes, not hundreds of megabytes.
+    pub fn invalid_file_listing<T: serde::Serialize>(field: &str, message: impl Into<String>, name: &str, mut items: Vec<T>) -> Self {
+        let total = items.len();
+        items.truncate(MAX_LISTED);
+        let mut details = serde_json::Map::new();
+        details.insert(name.to_string(), serde_json::to_value(items).unwrap_or_default());
+        details.insert(format!("{name}_total"), total.into());
+        Self::invalid_file_inner(field, message, serde_json::Value::Object(details))
+    }
+
+    fn invalid_file_inner(field: &str, message: impl Into<String>, details: serde_json::Value) -> Self {
         let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_file", message, Some(field));
         e.details = Some(details);
         e
