@@ -46,6 +46,10 @@ pub struct Config {
     /// `reopen`, `return`; scaled to sum to 1).
     #[serde(default)]
     pub evaluation: EvaluationConfig,
+    /// The password policy (`[password_policy]`: `min_length`, default 8; `min_classes`, default
+    /// 3). Not `password`: `CIVICGRID_PASSWORD` is the password `user add` reads.
+    #[serde(default)]
+    pub password_policy: civicgrid_domain::PasswordPolicy,
 }
 
 /// `[evaluation]`.
@@ -75,6 +79,7 @@ impl Default for Config {
             rules: civicgrid_domain::Rules::default(),
             notify: civicgrid_server::jobs::NotifyConfig::default(),
             evaluation: EvaluationConfig::default(),
+            password_policy: civicgrid_domain::PasswordPolicy::default(),
         }
     }
 }
@@ -130,6 +135,7 @@ impl Config {
             secure_cookies: self.secure_cookies,
             notify: self.notify.clone(),
             weights,
+            password: self.password_policy,
             ..ServerConfig::default()
         })
     }

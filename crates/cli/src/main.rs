@@ -283,7 +283,7 @@ async fn main() -> Result<()> {
                     p.trim_end_matches(['\r', '\n']).to_string()
                 }
             };
-            anyhow::ensure!(password.chars().count() >= 8, "password: at least 8 characters");
+            cfg.password_policy.check(&password, &username)?;
             let store = open_store(&cfg).await?;
             anyhow::ensure!(store.area(&scope).await?.is_some(), "scope: no area with code {scope}");
             if let Some(d) = &department {

@@ -33,15 +33,15 @@ fn migrate_departments_users_and_their_errors() {
     assert!(!bad.status.success() && text(&bad).contains("categories"), "{}", text(&bad));
 
     let add = ["user", "add", "--username", "handler1", "--role", "department_handler", "--scope", "3710", "--department", "wh-urban"];
-    let o = civicgrid(&db, &add, Some("a-long-password"));
+    let o = civicgrid(&db, &add, Some("A-long-passw0rd"));
     assert!(o.status.success(), "{}", text(&o));
-    let again = civicgrid(&db, &add, Some("a-long-password"));
+    let again = civicgrid(&db, &add, Some("A-long-passw0rd"));
     assert!(!again.status.success() && text(&again).contains("already exists"), "{}", text(&again));
     let short = civicgrid(&db, &["user", "add", "--username", "handler2", "--role", "leader", "--scope", "3710"], Some("short"));
     assert!(!short.status.success() && text(&short).contains("password"), "{}", text(&short));
-    let role = civicgrid(&db, &["user", "add", "--username", "handler3", "--role", "boss", "--scope", "3710"], Some("a-long-password"));
+    let role = civicgrid(&db, &["user", "add", "--username", "handler3", "--role", "boss", "--scope", "3710"], Some("A-long-passw0rd"));
     assert!(!role.status.success() && text(&role).contains("role"), "{}", text(&role));
-    let dept = civicgrid(&db, &["user", "add", "--username", "handler4", "--role", "leader", "--scope", "3710", "--department", "wh-urban"], Some("a-long-password"));
+    let dept = civicgrid(&db, &["user", "add", "--username", "handler4", "--role", "leader", "--scope", "3710", "--department", "wh-urban"], Some("A-long-passw0rd"));
     assert!(!dept.status.success() && text(&dept).contains("department"), "{}", text(&dept));
 
     let o = civicgrid(&db, &["rebuild"], None);

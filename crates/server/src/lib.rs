@@ -47,11 +47,13 @@ pub struct ServerConfig {
     pub notify: jobs::NotifyConfig,
     /// The weights of the evaluation score (`[evaluation.weights]`), summing to 1.
     pub weights: civicgrid_domain::evaluation::Weights,
+    /// What a new password must be (`[password_policy]`).
+    pub password: civicgrid_domain::PasswordPolicy,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default(), weights: Default::default() }
+        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default(), weights: Default::default(), password: Default::default() }
     }
 }
 

@@ -20,7 +20,7 @@ backend_test! {
         let dispatcher = login(&app, "dispatcher", "civicgrid").await.1.unwrap();
 
         let new = json!({"username": "handler7", "display_name": "执法队 李强", "role": "department_handler", "scope": "371002",
-                         "department": "hc-urban", "password": "a-long-password"});
+                         "department": "hc-urban", "password": "A-long-passw0rd"});
         // The department does not exist yet: refused, naming the field.
         let (s, e) = call(&app, "POST", "/api/v1/admin/users", Some(&admin), Some(new.clone())).await;
         assert_eq!((s, e["error"]["field"].as_str()), (422, Some("department")), "{b}: {e}");
@@ -36,7 +36,7 @@ backend_test! {
 
         let (s, u) = call(&app, "POST", "/api/v1/admin/users", Some(&admin), Some(new.clone())).await;
         assert_eq!(s, 201, "{b}: {u}");
-        assert!(u.get("password_hash").is_none() && !u.to_string().contains("a-long-password"));
+        assert!(u.get("password_hash").is_none() && !u.to_string().contains("A-long-passw0rd"));
         let id = u["id"].as_str().unwrap().to_string();
         let (s, _) = call(&app, "POST", "/api/v1/admin/users", Some(&admin), Some(new.clone())).await;
         assert_eq!(s, 409, "{b}: the username is taken");
@@ -57,10 +57,10 @@ backend_test! {
 
         // The handler becomes a leader of 环翠区 with a new password; the old one stops working.
         let (s, u) = call(&app, "PATCH", &format!("/api/v1/admin/users/{id}"), Some(&admin),
-                          Some(json!({"role": "leader", "department": null, "password": "another-long-one"}))).await;
+                          Some(json!({"role": "leader", "department": null, "password": "Another-l0ng-one"}))).await;
         assert_eq!((s, u["role"].as_str(), u["department"].clone()), (200, Some("leader"), Value::Null), "{b}: {u}");
-        assert_eq!(login(&app, "handler7", "a-long-password").await.0, 401, "{b}");
-        let token = login(&app, "handler7", "another-long-one").await.1.unwrap();
+        assert_eq!(login(&app, "handler7", "A-long-passw0rd").await.0, 401, "{b}");
+        let token = login(&app, "handler7", "Another-l0ng-one").await.1.unwrap();
         let (_, me) = call(&app, "GET", "/api/v1/me", Some(&token), None).await;
         assert_eq!(me["role"], "leader", "{b}: {me}");
         let (s, _) = call(&app, "PATCH", "/api/v1/admin/users/nobody", Some(&admin), Some(json!({"display_name": "x"}))).await;

@@ -107,7 +107,7 @@ backend_test! {
         let users = call(&app, "GET", "/api/v1/admin/users", Some(&admin), None).await.1;
         let id_of = |name: &str| users.as_array().unwrap().iter().find(|u| u["username"] == name).unwrap()["id"].as_str().unwrap().to_string();
         for (user, patch) in [
-            ("town", json!({"password": "a-new-long-password"})),
+            ("town", json!({"password": "A-new-l0ng-password"})),
             ("worker", json!({"role": "community_admin"})),
             ("leader", json!({"scope": "371002"})),
         ] {
@@ -216,4 +216,18 @@ async fn a_sheet_of_bad_rows_answers_the_first_thousand_and_the_count() {
     assert_eq!(e["error"]["details"]["rows"].as_array().map(Vec::len), Some(1000), "the first thousand");
     assert_eq!(e["error"]["details"]["rows_total"], 20_000, "and how many in all");
     assert!(e.to_string().len() < 1 << 20, "{} bytes", e.to_string().len());
+}
+
+#[tokio::test]
+async fn weak_passwords_are_refused_by_the_policy() {
+    let (app, _dir) = app(civicgrid_store::testing::Backend::Sqlite).await;
+    let admin = login(&app, "cityadmin", "civicgrid").await.1.unwrap();
+    for (password, says) in [("12345678", "of:"), ("password", "of:"), ("        ", "of:"), ("Handler9-x", "username"), ("P@ssw0rd", "common")] {
+        let body = json!({"username": "handler9", "role": "leader", "scope": "3710", "password": password});
+        let (s, e) = call(&app, "POST", "/api/v1/admin/users", Some(&admin), Some(body)).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("password")), "{password}: {e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains(says), "{password}: {e}");
+    }
+    let body = json!({"username": "handler9", "role": "leader", "scope": "3710", "password": "Grid-worker-7"});
+    assert_eq!(call(&app, "POST", "/api/v1/admin/users", Some(&admin), Some(body)).await.0, 201);
 }

@@ -19,10 +19,9 @@ async fn another_admin_over(app: &AppState, admin: &User) -> ApiResult<bool> {
     Ok(app.store.users().await?.iter().any(|o| o.id != admin.id && o.role == Role::Admin && o.scope.contains(&admin.scope)))
 }
 
-fn password_hash(password: &str) -> ApiResult<String> {
-    if password.chars().count() < 8 {
-        return Err(ApiError::invalid("password", "password: at least 8 characters"));
-    }
+/// Checks a new password against the policy and hashes it.
+fn password_hash(app: &AppState, password: &str, username: &str) -> ApiResult<String> {
+    app.config.password.check(password, username)?;
     hash_password(password).map_err(ApiError::from)
 }
 
@@ -74,7 +73,7 @@ pub(crate) async fn create_user(
     let display_name = org::parse_display_name(req.display_name.as_deref().unwrap_or(&username))?;
     let scope = scoped_area(&rd, &admin, "scope", &req.scope)?;
     check_department(&rd, req.role, req.department.as_deref())?;
-    let password_hash = password_hash(&req.password)?;
+    let password_hash = password_hash(&app, &req.password, &username)?;
     let u = NewUser { username, display_name, password_hash, role: req.role, scope, department: req.department };
     Ok((StatusCode::CREATED, Json(app.store.create_user(u, app.now()).await?)))
 }
@@ -147,7 +146,7 @@ pub(crate) async fn update_user(
         ));
     }
     check_department(&rd, u.role, u.department.as_deref())?;
-    let hash = req.password.as_deref().map(password_hash).transpose()?;
+    let hash = req.password.as_deref().map(|p| password_hash(&app, p, &u.username)).transpose()?;
     // A new password, role, scope or department ends the account's sessions: what it may do changed.
     let end_sessions = hash.is_some() || (u.role, &u.scope, &u.department) != (before.role, &before.scope, &before.department);
     app.store.update_user(&u, hash.as_deref(), end_sessions).await?;
