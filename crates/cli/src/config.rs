@@ -16,8 +16,11 @@ pub struct Config {
     pub database: String,
     /// Address to listen on.
     pub listen: String,
-    /// Base64 32-byte key that encrypts personal data. Required.
+    /// Base64 32-byte key that encrypts personal data. Required: here, in `CIVICGRID_DATA_KEY`,
+    /// or in the file `data_key_file` names.
     pub data_key: Option<String>,
+    /// A file holding the data key (mode 0600), e.g. outside the data folder on another volume.
+    pub data_key_file: Option<PathBuf>,
     /// `full` or `normal` (SQLite only).
     pub sqlite_durability: String,
     /// Session length, hours.
@@ -67,6 +70,7 @@ impl Default for Config {
             database: "sqlite://civicgrid.db".into(),
             listen: "127.0.0.1:8080".into(),
             data_key: None,
+            data_key_file: None,
             sqlite_durability: "full".into(),
             session_hours: 12,
             max_login_failures: 5,
@@ -96,7 +100,29 @@ impl Config {
             None if Path::new("civicgrid.toml").exists() => fig = fig.merge(Toml::file("civicgrid.toml")),
             None => {}
         }
-        fig.merge(Env::prefixed("CIVICGRID_")).extract().context("reading configuration")
+        let mut cfg: Config = fig.merge(Env::prefixed("CIVICGRID_")).extract().context("reading configuration")?;
+        let file = file.map(Path::to_path_buf).or_else(|| Some(PathBuf::from("civicgrid.toml")).filter(|p| p.exists()));
+        let holds_key = |t: String| t.lines().any(|l| l.trim_start().strip_prefix("data_key").is_some_and(|r| r.trim_start().starts_with('=')));
+        if let Some(f) = file.filter(|f| std::fs::read_to_string(f).is_ok_and(holds_key)) {
+            private(&f).context("the configuration file holds the data key")?;
+        }
+        if let Some(f) = &cfg.data_key_file {
+            private(f).context("data_key_file")?;
+            let key = std::fs::read_to_string(f).with_context(|| format!("reading data_key_file {}", f.display()))?;
+            cfg.data_key = Some(key.trim().to_string());
+        }
+        Ok(cfg)
+    }
+
+    /// Writes a configuration file readable by its owner only (it may hold the data key).
+    pub fn write_private(path: &Path, text: &str) -> Result<()> {
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        }
+        Ok(())
     }
 
     /// The SQLite durability setting.
@@ -158,6 +184,23 @@ impl Config {
         limits.warn_at = self.warn_at;
         Ok(civicgrid_domain::CasePolicy { limits, rules: self.rules.clone(), ..civicgrid_domain::CasePolicy::shipped() })
     }
+}
+
+/// Refuses a key file others may read: the key decrypts every phone number and signs the logs.
+fn private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?.permissions().mode();
+        anyhow::ensure!(
+            mode & 0o077 == 0,
+            "{} is readable by other users (mode {:o}); it holds the data key: chmod 600 {}",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -411,7 +411,7 @@ pub async fn load_people(store: &dyn Store) -> Result<Vec<User>> {
 }
 
 /// `civicgrid demo`: a fresh (or reused) demo database, served.
-pub async fn run(listen: &str, data: Option<PathBuf>, cases: usize) -> Result<()> {
+pub async fn run(listen: &str, data: Option<PathBuf>, cases: usize, settings: &crate::config::Config) -> Result<()> {
     let dir = match data {
         Some(d) => {
             std::fs::create_dir_all(&d).with_context(|| format!("creating {}", d.display()))?;
@@ -425,7 +425,7 @@ pub async fn run(listen: &str, data: Option<PathBuf>, cases: usize) -> Result<()
     let key = if fresh || !conf.exists() {
         let key = Cipher::generate_key();
         let url = format!("sqlite://{}", db.display());
-        std::fs::write(&conf, format!("# written by `civicgrid demo`\ndatabase = \"{url}\"\ndata_key = \"{key}\"\n"))?;
+        crate::config::Config::write_private(&conf, &format!("# written by `civicgrid demo`\ndatabase = \"{url}\"\ndata_key = \"{key}\"\n"))?;
         key
     } else {
         crate::config::Config::load(Some(&conf))?.data_key.context("demo config lost its data_key")?
@@ -448,7 +448,9 @@ pub async fn run(listen: &str, data: Option<PathBuf>, cases: usize) -> Result<()
         }
         store.optimize().await?;
     }
-    let server = civicgrid_server::ServerConfig { data_dir: Some(dir.clone()), ..crate::config::Config::default().server()? };
+    // Every setting of the configuration and the environment holds here too (lockout, cookies,
+    // the password policy …); only the data folder is the demo's.
+    let server = civicgrid_server::ServerConfig { data_dir: Some(dir.clone()), ..settings.server()? };
     let state = AppState::new(store, cipher, server);
     crate::serve(state, listen, |addr| {
         println!("civicgrid demo — 威海市 (Weihai, {CITY}) {}", if fresh { format!("with {cases} demo cases, built in {:.1?}", started.elapsed()) } else { "(reused)".into() });

@@ -263,7 +263,7 @@ async fn main() -> Result<()> {
             let state = AppState::new(store, cipher, cfg.server()?);
             serve(state, &listen, |addr| tracing::info!("civicgrid listening on {addr} ({})", cfg.database)).await
         }
-        Cmd::Demo { listen, data, cases } => demo::run(&listen, data, cases).await,
+        Cmd::Demo { listen, data, cases } => demo::run(&listen, data, cases, &cfg).await,
         Cmd::Migrate => {
             let store = open_store(&cfg).await?;
             println!("migrated {} and loaded the reference data", store.backend());

@@ -91,3 +91,33 @@ async fn audit_verify_names_an_event_edited_in_the_file() {
     let o = verify(None);
     assert!(!o.status.success() && text(&o).contains("data_key"), "{}", text(&o));
 }
+
+/// A configuration file that holds the data key must be readable by its owner only; the key may
+/// instead come from a key file (also 0600) outside the data folder.
+#[test]
+fn a_key_others_may_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("k.db").display());
+    let key = civicgrid_store::crypto::Cipher::generate_key();
+    let conf = dir.path().join("civicgrid.toml");
+    std::fs::write(&conf, format!("database = \"{db}\"\ndata_key = \"{key}\"\n")).unwrap();
+    std::fs::set_permissions(&conf, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_civicgrid")).args(args).env("CIVICGRID_LOG", "warn").env_remove("CIVICGRID_DATA_KEY").output().unwrap();
+    let o = run(&["--config", conf.to_str().unwrap(), "audit", "verify"]);
+    assert!(!o.status.success() && text(&o).contains("chmod 600"), "{}", text(&o));
+    std::fs::set_permissions(&conf, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = run(&["--config", conf.to_str().unwrap(), "audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    let keyfile = dir.path().join("data.key");
+    std::fs::write(&keyfile, format!("{key}\n")).unwrap();
+    std::fs::set_permissions(&keyfile, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let conf2 = dir.path().join("other.toml");
+    std::fs::write(&conf2, format!("database = \"{db}\"\ndata_key_file = \"{}\"\n", keyfile.display())).unwrap();
+    let o = run(&["--config", conf2.to_str().unwrap(), "audit", "verify"]);
+    assert!(!o.status.success() && text(&o).contains("data_key_file") && text(&o).contains("chmod 600"), "{}", text(&o));
+    std::fs::set_permissions(&keyfile, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = run(&["--config", conf2.to_str().unwrap(), "audit", "verify"]);
+    assert!(o.status.success() && text(&o).contains("0 damaged"), "{}", text(&o));
+}

@@ -41,6 +41,8 @@ async fn sigkill_loses_no_acknowledged_case() {
         let config = dir.path().join("civicgrid.toml");
         let key = civicgrid_store::crypto::Cipher::generate_key();
         std::fs::write(&config, format!("database = \"{url}\"\ndata_key = \"{key}\"\nsqlite_durability = \"full\"\n")).unwrap();
+        // It holds the data key: the binary refuses a copy others may read.
+        std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
         let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
