@@ -49,6 +49,11 @@ pub struct Config {
     /// `reopen`, `return`; scaled to sum to 1).
     #[serde(default)]
     pub evaluation: EvaluationConfig,
+    /// Reports, photos and ratings one client may send per minute without an account (429 past
+    /// it); 0 for no limit.
+    pub anonymous_writes_per_minute: u32,
+    /// The header a trusted reverse proxy sets to the client's address (e.g. `x-forwarded-for`).
+    pub client_ip_header: Option<String>,
     /// The password policy (`[password_policy]`: `min_length`, default 8; `min_classes`, default
     /// 3). Not `password`: `CIVICGRID_PASSWORD` is the password `user add` reads.
     #[serde(default)]
@@ -84,6 +89,8 @@ impl Default for Config {
             notify: civicgrid_server::jobs::NotifyConfig::default(),
             evaluation: EvaluationConfig::default(),
             password_policy: civicgrid_domain::PasswordPolicy::default(),
+            anonymous_writes_per_minute: 60,
+            client_ip_header: None,
         }
     }
 }
@@ -162,6 +169,8 @@ impl Config {
             notify: self.notify.clone(),
             weights,
             password: self.password_policy,
+            anonymous_writes_per_minute: self.anonymous_writes_per_minute,
+            client_ip_header: self.client_ip_header.clone(),
             ..ServerConfig::default()
         })
     }

@@ -215,7 +215,9 @@ async fn serve(state: AppState, listen: &str, banner: impl FnOnce(&str)) -> Resu
     civicgrid_server::jobs::refresh_calendar(&state).await.map_err(|e| anyhow::anyhow!("loading calendar files: {}", e.message))?;
     civicgrid_server::jobs::spawn(state.clone());
     banner(&addr);
-    axum::serve(listener, civicgrid_server::router(state)).with_graceful_shutdown(shutdown()).await?;
+    // The peer address is the client's for the per-client limits (behind a proxy, see client_ip_header).
+    let app = civicgrid_server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }
 

@@ -49,11 +49,17 @@ pub struct ServerConfig {
     pub weights: civicgrid_domain::evaluation::Weights,
     /// What a new password must be (`[password_policy]`).
     pub password: civicgrid_domain::PasswordPolicy,
+    /// Reports, photos and ratings one client may send without an account per minute; 0 for no
+    /// limit (the default here; the binary's configuration sets 60).
+    pub anonymous_writes_per_minute: u32,
+    /// The header a trusted reverse proxy puts the client's address in (e.g. `x-forwarded-for`);
+    /// without one, the peer address is the client.
+    pub client_ip_header: Option<String>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default(), weights: Default::default(), password: Default::default() }
+        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default(), weights: Default::default(), password: Default::default(), anonymous_writes_per_minute: 0, client_ip_header: None }
     }
 }
 
@@ -75,6 +81,7 @@ pub struct AppState {
     /// The outside channels notices go to.
     pub senders: Arc<Vec<Arc<dyn jobs::Sender>>>,
     evaluations: Arc<evaluation::Cache>,
+    limits: kit::limits::AnonymousWrites,
 }
 
 impl AppState {
@@ -82,6 +89,7 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, cipher: Cipher, config: ServerConfig) -> Self {
         let senders = Arc::new(jobs::senders(&config.notify));
         store.set_log_key(cipher.log_key());
+        let limits = kit::limits::AnonymousWrites::new(config.anonymous_writes_per_minute);
         AppState {
             store,
             cipher,
@@ -92,6 +100,7 @@ impl AppState {
             server_id: format!("server-{}", uuid::Uuid::new_v4().simple()).into(),
             senders,
             evaluations: Arc::default(),
+            limits,
         }
     }
 
@@ -145,6 +154,7 @@ pub fn router(state: AppState) -> Router {
         .merge(open311::router())
         .fallback(web_or_not_found)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn(kit::limits::limit))
         .layer(axum::middleware::from_fn(kit::browser::protect))
         // The access guards are built before the state exists, so the state rides on the request.
         .layer(axum::Extension(state.clone()))

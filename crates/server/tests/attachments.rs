@@ -377,3 +377,29 @@ async fn six_decompression_bombs_at_once_cost_no_memory() {
     assert!(grew < 32 << 20, "the peak grew by {} MiB", grew >> 20);
     assert!(std::fs::read_dir(api.data.path().join("attachments")).map(|d| d.count()).unwrap_or(0) == 0, "nothing written");
 }
+
+backend_test! {
+    async fn photos_no_case_took_are_removed_after_a_day(b: Backend) {
+        let api = Api::new(b, true).await;
+        let png = encoded(&picture(64, 48), ImageFormat::Png);
+        let orphan = api.upload(None, "image/png", &png).await.json();
+        let kept = api.upload(None, "image/png", &png).await.json();
+        let report = json!({"category": "0102", "description": "垃圾桶满溢", "area": A, "attachments": [kept["id"]]});
+        assert_eq!(api.call("POST", "/api/v1/cases", None, Some("application/json"), report.to_string().into_bytes()).await.status, StatusCode::CREATED, "{b}");
+        let id = |v: &Value| uuid::Uuid::parse_str(v["id"].as_str().unwrap()).unwrap();
+        let orphan_file = api.data.path().join(api_path(&api, id(&orphan)).await);
+        let kept_file = api.data.path().join(api_path(&api, id(&kept)).await);
+        assert!(orphan_file.exists() && kept_file.exists(), "{b}");
+        let state = AppState::new(api.store.clone(), Cipher::from_bytes([1; 32]), ServerConfig { data_dir: Some(api.data.path().to_path_buf()), ..ServerConfig::default() });
+        let now = chrono::Utc::now();
+        assert_eq!(civicgrid_server::jobs::remove_orphan_photos_once(&state, now).await.unwrap(), 0, "{b}: not yet a day");
+        assert_eq!(civicgrid_server::jobs::remove_orphan_photos_once(&state, now + chrono::Duration::hours(25)).await.unwrap(), 1, "{b}");
+        assert!(!orphan_file.exists() && kept_file.exists(), "{b}: the orphan's file went, the case's stayed");
+        assert!(api.store.attachment(id(&orphan)).await.unwrap().is_none() && api.store.attachment(id(&kept)).await.unwrap().is_some(), "{b}");
+    }
+}
+
+/// Where a photo's file lies under the data folder.
+async fn api_path(api: &Api, id: uuid::Uuid) -> String {
+    api.store.attachment(id).await.unwrap().unwrap().path
+}

@@ -231,3 +231,31 @@ async fn weak_passwords_are_refused_by_the_policy() {
     let body = json!({"username": "handler9", "role": "leader", "scope": "3710", "password": "Grid-worker-7"});
     assert_eq!(call(&app, "POST", "/api/v1/admin/users", Some(&admin), Some(body)).await.0, 201);
 }
+
+#[tokio::test]
+async fn anonymous_reports_are_limited_per_client() {
+    let (store, _dir) = support::seeded_store(civicgrid_store::testing::Backend::Sqlite, &ACCOUNTS).await;
+    let config = ServerConfig { anonymous_writes_per_minute: 3, client_ip_header: Some("x-forwarded-for".into()), ..ServerConfig::default() };
+    let app = router(AppState::new(store, Cipher::from_bytes([7; 32]), config));
+    let report = |client: &'static str, token: Option<String>| {
+        let app = app.clone();
+        async move {
+            let mut req = axum::http::Request::post("/api/v1/cases").header("content-type", "application/json").header("x-forwarded-for", client);
+            if let Some(t) = token {
+                req = req.header("authorization", format!("Bearer {t}"));
+            }
+            let body = json!({"category": "0102", "description": "垃圾桶满溢", "area": "371002001001"}).to_string();
+            app.oneshot(req.body(axum::body::Body::from(body)).unwrap()).await.unwrap()
+        }
+    };
+    for i in 0..3 {
+        assert_eq!(report("203.0.113.7", None).await.status(), 201, "report {i}");
+    }
+    let refused = report("203.0.113.7", None).await;
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=61).contains(&wait), "Retry-After {wait}");
+    assert_eq!(report("198.51.100.9", None).await.status(), 201, "another client has its own allowance");
+    let town = login(&app, "town", "civicgrid").await.1.unwrap();
+    assert_eq!(report("203.0.113.7", Some(town)).await.status(), 201, "staff signed in are not limited");
+}

@@ -251,6 +251,7 @@ pub fn spawn(app: AppState) {
     every(app.clone(), Duration::from_secs(2), "outbox", |app| async move { relay_outbox_once(&app, app.now()).await.map(|_| ()) });
     every(app.clone(), Duration::from_secs(3), "deliveries", |app| async move { send_deliveries_once(&app, app.now()).await.map(|_| ()) });
     every(app.clone(), Duration::from_secs(30), "calendar", |app| async move { refresh_calendar(&app).await.map(|_| ()) });
+    every(app.clone(), Duration::from_secs(3600), "orphan photos", |app| async move { remove_orphan_photos_once(&app, app.now()).await.map(|_| ()) });
     every(app.clone(), Duration::from_secs(300), "checkpoint", |app| async move {
         app.store.checkpoint_logs(app.now()).await?;
         Ok(())
@@ -273,4 +274,27 @@ pub async fn audit_once(app: &AppState) -> Result<usize, ApiError> {
         tracing::error!(kind = %b.subject.kind, id = %b.subject.id, seq = b.seq, problem = %b.problem, "AUDIT ALARM: an event log was changed outside civicgrid");
     }
     Ok(damaged.len())
+}
+
+/// How long an uploaded photo waits for a report or action to take it.
+pub const ORPHAN_AFTER: chrono::Duration = chrono::Duration::hours(24);
+
+/// Removes the photos uploaded more than [`ORPHAN_AFTER`] before `now` that no case took: the
+/// record first (only if still untaken), then its files. Answers how many went.
+pub async fn remove_orphan_photos_once(app: &AppState, now: DateTime<Utc>) -> Result<usize, ApiError> {
+    let Some(dir) = app.config.data_dir.clone() else { return Ok(0) };
+    let mut removed = 0;
+    for a in app.store.orphan_attachments(now - ORPHAN_AFTER, 500).await? {
+        if app.store.delete_orphan_attachment(a.id).await? {
+            for p in [&a.path, &a.thumb_path] {
+                // A file already gone is no reason to stop: the record was the photo.
+                let _ = tokio::fs::remove_file(dir.join(p)).await;
+            }
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        tracing::info!(removed, "photos no case took were removed");
+    }
+    Ok(removed)
 }

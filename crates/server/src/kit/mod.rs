@@ -3,6 +3,7 @@
 
 pub mod access;
 pub(crate) mod browser;
+pub mod limits;
 pub mod error;
 pub mod extract;
 pub mod health;

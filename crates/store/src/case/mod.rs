@@ -164,4 +164,9 @@ pub trait AttachmentStore: Send + Sync {
     /// Links photos to a case in one transaction: all or none. A photo that does not exist or
     /// belongs to another case is refused as `attachments[i]` (its place in `ids`).
     async fn link_attachments(&self, case_id: Uuid, ids: &[Uuid]) -> Result<()>;
+    /// Up to `limit` photos uploaded before `before` that no case took, oldest first.
+    async fn orphan_attachments(&self, before: DateTime<Utc>, limit: u32) -> Result<Vec<Attachment>>;
+    /// Deletes a photo's record if still no case took it; answers whether it did (then its
+    /// files may go).
+    async fn delete_orphan_attachment(&self, id: Uuid) -> Result<bool>;
 }

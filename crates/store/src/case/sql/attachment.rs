@@ -88,6 +88,23 @@ impl crate::case::AttachmentStore for Backend {
         Ok(())
     }
 
+    async fn orphan_attachments(&self, before: DateTime<Utc>, limit: u32) -> Result<Vec<Attachment>> {
+        let rows = sqlx::query(
+            "SELECT id, uploader_user_id, content_type, bytes, width, height, sha256, path, thumb_path, created_at, case_id
+             FROM attachments WHERE case_id IS NULL AND created_at < $1 ORDER BY created_at LIMIT $2",
+        )
+        .bind(micros(before))
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(attachment_from_row).collect()
+    }
+
+    async fn delete_orphan_attachment(&self, id: Uuid) -> Result<bool> {
+        let res = sqlx::query("DELETE FROM attachments WHERE id = $1 AND case_id IS NULL").bind(id.to_string()).execute(&self.write).await?;
+        Ok(res.rows_affected() == 1)
+    }
+
     async fn attachment(&self, id: Uuid) -> Result<Option<Attachment>> {
         let row = sqlx::query(
             "SELECT id, uploader_user_id, content_type, bytes, width, height, sha256, path, thumb_path, created_at, case_id
