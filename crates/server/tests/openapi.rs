@@ -34,6 +34,20 @@ fn the_document_lists_the_known_operations() {
 }
 
 #[test]
+fn every_reference_resolves() {
+    let doc = serde_json::to_value(api_doc()).unwrap();
+    let text = doc.to_string();
+    let schemas = &doc["components"]["schemas"];
+    let missing: Vec<&str> = text
+        .split("\"#/components/schemas/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|name| !schemas[*name].is_object())
+        .collect();
+    assert!(missing.is_empty(), "references to missing schemas: {missing:?}");
+}
+
+#[test]
 fn every_operation_answers_its_errors_in_the_shared_shape() {
     let doc = serde_json::to_value(api_doc()).unwrap();
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object(), "ErrorBody schema missing");

@@ -41,7 +41,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable code: `malformed_json`, `invalid_field`, `unknown_action`, `unauthenticated`,
-    /// `invalid_credentials`, `account_locked`, `forbidden`, `bad_receipt`, `not_found`,
+    /// `invalid_credentials`, `account_locked`, `rate_limited`, `forbidden`, `bad_receipt`, `not_found`,
     /// `illegal_transition`, `duplicate`, `conflict`, `payload_too_large`, `unavailable`, `internal`,
     /// `invalid_file`.
     pub code: &'static str,
