@@ -54,6 +54,8 @@ pub struct Config {
     pub anonymous_writes_per_minute: u32,
     /// The header a trusted reverse proxy sets to the client's address (e.g. `x-forwarded-for`).
     pub client_ip_header: Option<String>,
+    /// Days the access log of reads is kept; at least 183 (six months, MLPS level 3).
+    pub access_log_days: i64,
     /// The password policy (`[password_policy]`: `min_length`, default 8; `min_classes`, default
     /// 3). Not `password`: `CIVICGRID_PASSWORD` is the password `user add` reads.
     #[serde(default)]
@@ -91,6 +93,7 @@ impl Default for Config {
             password_policy: civicgrid_domain::PasswordPolicy::default(),
             anonymous_writes_per_minute: 60,
             client_ip_header: None,
+            access_log_days: 400,
         }
     }
 }
@@ -160,6 +163,7 @@ impl Config {
     /// The HTTP layer's settings; refused if the evaluation weights are not usable.
     pub fn server(&self) -> Result<ServerConfig> {
         let weights = self.evaluation.weights.normalized("evaluation.weights")?;
+        anyhow::ensure!(self.access_log_days >= 183, "access_log_days: at least 183 (reads are kept six months), got {}", self.access_log_days);
         Ok(ServerConfig {
             data_dir: Some(self.data_dir()),
             session_hours: self.session_hours,
@@ -171,6 +175,7 @@ impl Config {
             password: self.password_policy,
             anonymous_writes_per_minute: self.anonymous_writes_per_minute,
             client_ip_header: self.client_ip_header.clone(),
+            access_log_days: self.access_log_days,
             ..ServerConfig::default()
         })
     }

@@ -172,6 +172,18 @@ enum AuditCmd {
     Checkpoint,
     /// Link the events written before the chains existed (once, on upgrade).
     Seal,
+    /// The access log of reads, newest first: who read which record's content, when.
+    Reads {
+        /// Only this account (username).
+        #[arg(long)]
+        user: Option<String>,
+        /// Only this record (its id).
+        #[arg(long)]
+        subject: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
 }
 
 /// Runs an `audit` command; it needs the data key, which the log key is derived from.
@@ -180,6 +192,17 @@ async fn audit(cmd: AuditCmd, cfg: &Config) -> Result<()> {
     let store = open_store(cfg).await?;
     match cmd {
         AuditCmd::Seal => println!("linked {} events written before the chains", store.seal_logs().await?),
+        AuditCmd::Reads { user, subject, limit } => {
+            let users = store.users().await?;
+            let user_id = match &user {
+                Some(name) => Some(users.iter().find(|u| &u.username == name).with_context(|| format!("user: no account `{name}`"))?.id.clone()),
+                None => None,
+            };
+            for e in store.access_log(user_id.as_deref(), subject.as_deref(), limit).await? {
+                let name = users.iter().find(|u| u.id == e.user_id).map_or(e.user_id.as_str(), |u| u.username.as_str());
+                println!("{}  {:<16} {:<10} {:<36} {}", e.at.to_rfc3339(), name, e.subject_kind, e.subject_id, e.field);
+            }
+        }
         AuditCmd::Checkpoint => println!("checkpoint of {} records written", store.checkpoint_logs(chrono::Utc::now()).await?),
         AuditCmd::Verify => {
             let r = store.verify_logs().await?;

@@ -55,11 +55,13 @@ pub struct ServerConfig {
     /// The header a trusted reverse proxy puts the client's address in (e.g. `x-forwarded-for`);
     /// without one, the peer address is the client.
     pub client_ip_header: Option<String>,
+    /// Days the access log of reads is kept (at least 183: MLPS level 3 asks for six months).
+    pub access_log_days: i64,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default(), weights: Default::default(), password: Default::default(), anonymous_writes_per_minute: 0, client_ip_header: None }
+        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default(), weights: Default::default(), password: Default::default(), anonymous_writes_per_minute: 0, client_ip_header: None, access_log_days: 400 }
     }
 }
 

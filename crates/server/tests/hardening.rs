@@ -259,3 +259,23 @@ async fn anonymous_reports_are_limited_per_client() {
     let town = login(&app, "town", "civicgrid").await.1.unwrap();
     assert_eq!(report("203.0.113.7", Some(town)).await.status(), 201, "staff signed in are not limited");
 }
+
+backend_test! {
+    async fn every_read_of_case_content_by_an_account_is_logged(b: Backend) {
+        let (store, _dir) = support::seeded_store(b, &ACCOUNTS).await;
+        let app = router(AppState::new(store.clone(), Cipher::from_bytes([7; 32]), ServerConfig::default()));
+        let (_, c) = call(&app, "POST", "/api/v1/cases", None, Some(json!({"category": "0102", "description": "张三家门口垃圾", "area": "371002001001"}))).await;
+        let id = c["id"].as_str().unwrap().to_string();
+        // The public reads its own report's view without an account: nothing to log.
+        assert!(store.access_log(None, None, 10).await.unwrap().is_empty(), "{b}");
+        let town = login(&app, "town", "civicgrid").await.1.unwrap();
+        assert_eq!(call(&app, "GET", &format!("/api/v1/cases/{id}"), Some(&town), None).await.0, 200, "{b}");
+        assert_eq!(call(&app, "GET", &format!("/api/v1/cases/{id}/events"), Some(&town), None).await.0, 200, "{b}");
+        assert_eq!(call(&app, "GET", "/api/v1/cases?state=reported", Some(&town), None).await.0, 200, "{b}");
+        let me = call(&app, "GET", "/api/v1/me", Some(&town), None).await.1;
+        let log = store.access_log(me["id"].as_str(), None, 10).await.unwrap();
+        let seen: Vec<(&str, &str, &str)> = log.iter().map(|e| (e.subject_kind.as_str(), e.subject_id.as_str(), e.field.as_str())).collect();
+        assert_eq!(seen, vec![("case_list", "", "state=reported"), ("case", id.as_str(), "events"), ("case", id.as_str(), "case")], "{b}");
+        assert_eq!(store.purge_access_log(chrono::Utc::now() + chrono::Duration::seconds(1)).await.unwrap(), 3, "{b}");
+    }
+}

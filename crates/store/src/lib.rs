@@ -31,7 +31,7 @@ pub use geo::{AddressRecord, BoundaryRecord, GeoImport, GeoImportSummary, GeoSto
 pub use inbox::{InboxStore, Notification};
 pub use kit::outbox::{Delivery, DeliveryOutcome, NewDelivery, Notice, OutboxMessage};
 pub use kit::chain::{AuditReport, Breach, BrokenLink};
-pub use kit::{crypto, AuditStore, MaintenanceStore, OutboxStore, Subject};
+pub use kit::{crypto, AccessEntry, AuditStore, MaintenanceStore, OutboxStore, Subject};
 pub use open311::{ApiKey, KeySelector, NewApiKey, Open311Store};
 pub use patrol::PatrolStore;
 pub use postgres::PgStore;

@@ -226,6 +226,9 @@ async fn file(app: &AppState, rel: &str, content_type: &str) -> ApiResult<Respon
               (status = 404, body = ErrorBody)))]
 pub(crate) async fn original(State(app): State<AppState>, user: MaybeUser, Path(id): Path<String>) -> ApiResult<Response> {
     let a = readable(&app, &user, &id).await?;
+    if let Some(case) = a.case_id {
+        crate::kit::audit::read(&app, user.0.as_ref(), &civicgrid_store::Subject::case(case), "photo").await?;
+    }
     file(&app, &a.path, &a.content_type).await
 }
 

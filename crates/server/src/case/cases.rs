@@ -23,7 +23,9 @@ use super::attachments::check_references;
 use super::views::{CaseView, CreatedCase, EventView};
 use crate::geo::{self, PlaceRequest, Placed};
 use crate::kit::error::{ApiError, ApiResult, ErrorBody};
+use crate::kit::audit;
 use crate::kit::extract::{parse_json, require_json, ApiJson, ApiQuery, MaybeUser, SignedIn};
+use civicgrid_store::Subject;
 use crate::{AppState, RefData};
 
 /// A point as a client sends it.
@@ -264,11 +266,13 @@ fn case_query(actor: &Actor, f: CaseFilters) -> ApiResult<CaseQuery> {
 pub(crate) async fn list(
     State(app): State<AppState>,
     SignedIn(user): SignedIn,
+    uri: axum::http::Uri,
     ApiQuery(filters): ApiQuery<CaseFilters>,
 ) -> ApiResult<Json<CasePageView>> {
     let actor = user.actor();
     let q = case_query(&actor, filters)?;
     let page = app.store.list_cases(&q).await?;
+    audit::listed(&app, &user, Subject::CASE, uri.query().unwrap_or_default()).await?;
     let rd = app.refdata().await?;
     Ok(Json(CasePageView {
         items: page.items.iter().map(|c| CaseView::new(c, &actor, &rd)).collect(),
@@ -350,6 +354,7 @@ async fn visible_case(app: &AppState, actor: &Actor, id: &str) -> ApiResult<Case
 pub(crate) async fn get_one(State(app): State<AppState>, user: MaybeUser, Path(id): Path<String>) -> ApiResult<Json<CaseView>> {
     let actor = user.actor();
     let c = visible_case(&app, &actor, &id).await?;
+    audit::read(&app, user.0.as_ref(), &Subject::case(c.id), "case").await?;
     Ok(Json(CaseView::new(&c, &actor, &*app.refdata().await?)))
 }
 
@@ -358,6 +363,7 @@ pub(crate) async fn get_one(State(app): State<AppState>, user: MaybeUser, Path(i
     responses((status = 200, body = [EventView]), (status = 404, body = ErrorBody)))]
 pub(crate) async fn events(State(app): State<AppState>, user: MaybeUser, Path(id): Path<String>) -> ApiResult<Json<Vec<EventView>>> {
     let c = visible_case(&app, &user.actor(), &id).await?;
+    audit::read(&app, user.0.as_ref(), &Subject::case(c.id), "events").await?;
     Ok(Json(app.store.case_events(c.id).await?.iter().map(EventView::new).collect()))
 }
 

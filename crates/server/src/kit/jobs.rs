@@ -251,6 +251,11 @@ pub fn spawn(app: AppState) {
     every(app.clone(), Duration::from_secs(2), "outbox", |app| async move { relay_outbox_once(&app, app.now()).await.map(|_| ()) });
     every(app.clone(), Duration::from_secs(3), "deliveries", |app| async move { send_deliveries_once(&app, app.now()).await.map(|_| ()) });
     every(app.clone(), Duration::from_secs(30), "calendar", |app| async move { refresh_calendar(&app).await.map(|_| ()) });
+    every(app.clone(), Duration::from_secs(24 * 3600), "access log", |app| async move {
+        let before = app.now() - chrono::Duration::days(app.config.access_log_days.max(183));
+        app.store.purge_access_log(before).await?;
+        Ok(())
+    });
     every(app.clone(), Duration::from_secs(3600), "orphan photos", |app| async move { remove_orphan_photos_once(&app, app.now()).await.map(|_| ()) });
     every(app.clone(), Duration::from_secs(300), "checkpoint", |app| async move {
         app.store.checkpoint_logs(app.now()).await?;

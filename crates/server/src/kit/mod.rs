@@ -2,6 +2,7 @@
 //! and docs page, health checks, and the background jobs (timers, outbox, deliveries).
 
 pub mod access;
+pub mod audit;
 pub(crate) mod browser;
 pub mod limits;
 pub mod error;

@@ -114,6 +114,27 @@ pub trait AuditStore: Send + Sync {
     /// own signatures; names the first broken link of every damaged record. Holds the last
     /// checkpointed head of every record in memory (about 150 bytes each).
     async fn verify_logs(&self) -> Result<chain::AuditReport>;
+    /// Records reads of records' content (who, what, when) in the access log.
+    async fn log_access(&self, entries: &[AccessEntry]) -> Result<()>;
+    /// The access log, newest first: of one user, of one record, or all; at most `limit`.
+    async fn access_log(&self, user_id: Option<&str>, subject_id: Option<&str>, limit: u32) -> Result<Vec<AccessEntry>>;
+    /// Deletes access-log entries older than `before` (kept at least six months); answers how many.
+    async fn purge_access_log(&self, before: DateTime<Utc>) -> Result<u64>;
+}
+
+/// One read in the access log.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AccessEntry {
+    /// Who read.
+    pub user_id: String,
+    /// What kind of record (`case`), or `case_list` for a page of a list.
+    pub subject_kind: String,
+    /// The record's id; for a list, empty.
+    pub subject_id: String,
+    /// What was read: `case`, `events`, `photo`, `phone`, or a list's query.
+    pub field: String,
+    /// When.
+    pub at: DateTime<Utc>,
 }
 
 /// The outbox relay: leases of messages and of deliveries to outside channels.

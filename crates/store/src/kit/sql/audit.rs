@@ -309,6 +309,48 @@ async fn checkpoint_log(pool: &sqlx::Pool<Db>, log: &Log, key: &[u8; 32], now: D
 
 #[async_trait::async_trait]
 impl crate::kit::AuditStore for Backend {
+    async fn log_access(&self, entries: &[crate::kit::AccessEntry]) -> Result<()> {
+        for chunk in entries.chunks(500) {
+            let mut b = sqlx::QueryBuilder::<Db>::new("INSERT INTO pii_access_log (user_id, subject_kind, subject_id, field, at) ");
+            b.push_values(chunk, |mut r, e| {
+                r.push_bind(e.user_id.as_str())
+                    .push_bind(e.subject_kind.as_str())
+                    .push_bind(e.subject_id.as_str())
+                    .push_bind(e.field.as_str())
+                    .push_bind(micros(e.at));
+            });
+            b.build().execute(&self.write).await?;
+        }
+        Ok(())
+    }
+
+    async fn access_log(&self, user_id: Option<&str>, subject_id: Option<&str>, limit: u32) -> Result<Vec<crate::kit::AccessEntry>> {
+        let rows = sqlx::query(
+            "SELECT user_id, subject_kind, subject_id, field, at FROM pii_access_log
+             WHERE ($1 IS NULL OR user_id = $1) AND ($2 IS NULL OR subject_id = $2) ORDER BY id DESC LIMIT $3",
+        )
+        .bind(user_id)
+        .bind(subject_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(crate::kit::AccessEntry {
+                    user_id: r.try_get(0)?,
+                    subject_kind: r.try_get(1)?,
+                    subject_id: r.try_get(2)?,
+                    field: r.try_get(3)?,
+                    at: crate::kit::from_micros(r.try_get(4)?),
+                })
+            })
+            .collect()
+    }
+
+    async fn purge_access_log(&self, before: DateTime<Utc>) -> Result<u64> {
+        Ok(sqlx::query("DELETE FROM pii_access_log WHERE at < $1").bind(micros(before)).execute(&self.write).await?.rows_affected())
+    }
+
     fn set_log_key(&self, key: [u8; 32]) {
         self.chain.set(key);
     }
