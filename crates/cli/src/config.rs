@@ -25,8 +25,11 @@ pub struct Config {
     pub sqlite_durability: String,
     /// Session length, hours.
     pub session_hours: i64,
-    /// Failed logins in a row that lock an account.
+    /// Failed logins in a row from one client that lock the account for that client.
     pub max_login_failures: i64,
+    /// Failed logins in a row from all clients that lock the account for clients that never
+    /// signed in as it.
+    pub max_account_failures: i64,
     /// Lockout length, minutes.
     pub lockout_minutes: i64,
     /// Send cookies with `Secure` (behind HTTPS).
@@ -81,6 +84,7 @@ impl Default for Config {
             sqlite_durability: "full".into(),
             session_hours: 12,
             max_login_failures: 5,
+            max_account_failures: 20,
             lockout_minutes: 15,
             secure_cookies: false,
             log: "info".into(),
@@ -168,6 +172,7 @@ impl Config {
             data_dir: Some(self.data_dir()),
             session_hours: self.session_hours,
             max_login_failures: self.max_login_failures,
+            max_account_failures: self.max_account_failures,
             lockout_minutes: self.lockout_minutes,
             secure_cookies: self.secure_cookies,
             notify: self.notify.clone(),

@@ -32,8 +32,11 @@ pub use reference::RefData;
 pub struct ServerConfig {
     /// How long a session lasts.
     pub session_hours: i64,
-    /// Failed logins in a row that lock an account.
+    /// Failed logins in a row from one client that lock the account for that client.
     pub max_login_failures: i64,
+    /// Failed logins in a row from all clients together that lock the account for every client
+    /// but those that signed in as it before (their device mark exempts them).
+    pub max_account_failures: i64,
     /// How long a locked account stays locked.
     pub lockout_minutes: i64,
     /// Mark the session cookie `Secure` (behind HTTPS).
@@ -61,7 +64,7 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { session_hours: 12, max_login_failures: 5, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default(), weights: Default::default(), password: Default::default(), anonymous_writes_per_minute: 0, client_ip_header: None, access_log_days: 400 }
+        ServerConfig { session_hours: 12, max_login_failures: 5, max_account_failures: 20, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default(), weights: Default::default(), password: Default::default(), anonymous_writes_per_minute: 0, client_ip_header: None, access_log_days: 400 }
     }
 }
 

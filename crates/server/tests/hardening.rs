@@ -279,3 +279,41 @@ backend_test! {
         assert_eq!(store.purge_access_log(chrono::Utc::now() + chrono::Duration::seconds(1)).await.unwrap(), 3, "{b}");
     }
 }
+
+backend_test! {
+    async fn strangers_guessing_cannot_lock_the_owner_out(b: Backend) {
+        let (store, _dir) = support::seeded_store(b, &ACCOUNTS).await;
+        let config = ServerConfig { client_ip_header: Some("x-forwarded-for".into()), max_account_failures: 8, ..ServerConfig::default() };
+        let app = router(AppState::new(store, Cipher::from_bytes([7; 32]), config));
+        let sign_in = |client: String, password: &'static str, cookie: Option<String>| {
+            let app = app.clone();
+            async move {
+                let mut req = axum::http::Request::post("/api/v1/session").header("content-type", "application/json").header("x-forwarded-for", client);
+                if let Some(c) = cookie {
+                    req = req.header("cookie", c);
+                }
+                let body = json!({"username": "town", "password": password}).to_string();
+                let res = app.oneshot(req.body(axum::body::Body::from(body)).unwrap()).await.unwrap();
+                let device = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("cg_device=")).map(|c| c.split(';').next().unwrap().to_string());
+                (res.status().as_u16(), device)
+            }
+        };
+        // The owner signs in once from his office browser, which keeps a device mark.
+        let (s, mark) = sign_in("198.51.100.1".into(), "civicgrid", None).await;
+        assert_eq!(s, 200, "{b}");
+        let mark = mark.expect("a device mark");
+        // One stranger's five guesses lock only that stranger.
+        for _ in 0..5 {
+            assert_eq!(sign_in("203.0.113.7".into(), "wrong-guess", None).await.0, 401, "{b}");
+        }
+        assert_eq!(sign_in("203.0.113.7".into(), "civicgrid", None).await.0, 423, "{b}: that client is locked");
+        assert_eq!(sign_in("198.51.100.2".into(), "civicgrid", None).await.0, 200, "{b}: the owner, from a new client, is not");
+        // Many strangers together lock the name for every client that never signed in as it ...
+        for i in 0..8 {
+            sign_in(format!("203.0.113.{}", 20 + i), "wrong-guess", None).await;
+        }
+        assert_eq!(sign_in("198.51.100.3".into(), "civicgrid", None).await.0, 423, "{b}: a new client waits");
+        // ... but not the owner's browser with its mark.
+        assert_eq!(sign_in("198.51.100.1".into(), "civicgrid", Some(mark)).await.0, 200, "{b}: the owner's browser still signs in");
+    }
+}

@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 
 use crate::kit::error::{ApiError, ApiResult, ErrorBody};
 use crate::kit::extract::{session_token, ApiJson, SignedIn, SESSION_COOKIE};
+use crate::kit::limits::ClientAddr;
 use crate::AppState;
 
 /// Login request.
@@ -60,19 +61,59 @@ fn locked(until: Option<chrono::DateTime<chrono::Utc>>, now: chrono::DateTime<ch
     ApiError::new(StatusCode::LOCKED, "account_locked", message, Some("username"))
 }
 
-/// Signs in. Each guess at a name is counted before its password is checked, so at most
-/// `max_login_failures` in a row are ever checked; the next are refused until the lock ends.
-/// Unknown names are counted and answered exactly like known ones.
+/// The cookie a browser keeps after signing in: its mark lets it past a lock that strangers'
+/// guesses put on the account.
+const DEVICE_COOKIE: &str = "cg_device";
+
+/// The key the guesses at `username` from `client` are counted under.
+fn from_client(username: &str, client: &str) -> String {
+    format!("{username}\u{1f}{client}")
+}
+
+/// Whether the request carries the device mark of an earlier sign-in as `username`.
+fn known_device(app: &AppState, headers: &HeaderMap, username: &str) -> bool {
+    let prefix = format!("{DEVICE_COOKIE}=");
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().strip_prefix(&prefix))
+        .any(|mark| app.cipher.check_device_mark(username, mark))
+}
+
+/// Signs in. Guesses are counted before the password is checked, in two counts: by name and
+/// client (at most `max_login_failures` in a row checked from one client, however many arrive at
+/// once), and by name alone (`max_account_failures`, guesses from every client together). A
+/// browser that signed in as the name before carries a device mark that exempts it from the
+/// second, so strangers' guesses cannot lock the owner out. Unknown names are counted and
+/// answered exactly like known ones.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginRequest,
     responses((status = 200, body = SessionView), (status = 401, body = ErrorBody, description = "invalid_credentials"),
               (status = 423, body = ErrorBody, description = "account_locked")))]
-pub(crate) async fn login(State(app): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Response> {
+pub(crate) async fn login(
+    State(app): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<Response> {
     let now = app.now();
     let username = req.username.trim().to_ascii_lowercase();
     let (max, lockout) = (app.config.max_login_failures, Duration::minutes(app.config.lockout_minutes));
-    let n = match app.store.login_attempt(&username, max, now - lockout, now).await? {
+    let account_max = app.config.max_account_failures;
+    let client_key = from_client(&username, &client);
+    let n = match app.store.login_attempt(&client_key, max, now - lockout, now).await? {
         LoginGate::Admitted(n) => n,
         LoginGate::Locked(until) => return Err(locked(until, now)),
+    };
+    let trusted = known_device(&app, &headers, &username);
+    let account_n = if trusted {
+        0
+    } else {
+        match app.store.login_attempt(&username, account_max, now - lockout, now).await? {
+            LoginGate::Admitted(n) => n,
+            LoginGate::Locked(until) => return Err(locked(until, now)),
+        }
     };
     let creds = app.store.credentials(&username).await?;
     let password = req.password;
@@ -82,9 +123,16 @@ pub(crate) async fn login(State(app): State<AppState>, ApiJson(req): ApiJson<Log
     let creds = match creds {
         Some(c) if ok => c,
         _ => {
+            if !trusted {
+                app.store.login_failed(&username, account_max, now + lockout).await?;
+                if account_n >= account_max {
+                    // Operators watch warnings: many clients guessing at one name is an attack.
+                    tracing::warn!(%username, failures = account_n, "sign-ins to this name locked for unknown clients after failures from many clients");
+                }
+            }
             let mut e = ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong username or password", Some("password"));
             if n >= max {
-                app.store.login_failed(&username, max, now + lockout).await?;
+                app.store.login_failed(&client_key, max, now + lockout).await?;
                 e.message = format!("wrong username or password; the account is now locked for {} minutes", app.config.lockout_minutes);
             } else {
                 e.message = format!("wrong username or password; {} attempts left before the account is locked", max - n);
@@ -92,7 +140,10 @@ pub(crate) async fn login(State(app): State<AppState>, ApiJson(req): ApiJson<Log
             return Err(e);
         }
     };
-    app.store.login_succeeded(&username).await?;
+    app.store.login_succeeded(&client_key).await?;
+    if !trusted {
+        app.store.login_succeeded(&username).await?;
+    }
     let mut raw = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut raw);
     let token = URL_SAFE_NO_PAD.encode(raw);
@@ -103,8 +154,15 @@ pub(crate) async fn login(State(app): State<AppState>, ApiJson(req): ApiJson<Log
         app.config.session_hours * 3600,
         if app.config.secure_cookies { "; Secure" } else { "" }
     );
+    let device = format!(
+        "{DEVICE_COOKIE}={}; Path=/api/v1/session; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        app.cipher.device_mark(&creds.user.username),
+        365 * 24 * 3600,
+        if app.config.secure_cookies { "; Secure" } else { "" }
+    );
     let mut res = Json(SessionView { user: creds.user, token, expires_at }).into_response();
     res.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("cookie is ASCII"));
+    res.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&device).expect("cookie is ASCII"));
     Ok(res)
 }
 

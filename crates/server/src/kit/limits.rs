@@ -3,7 +3,9 @@
 //! the configured rate answer `429 rate_limited` with `Retry-After`. Signed-in staff and Open311
 //! clients (which carry a key) are not limited here.
 
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -37,12 +39,27 @@ fn anonymous_write(req: &Request) -> bool {
 }
 
 /// The client's address: the configured header set by a trusted proxy, else the peer.
-fn client(req: &Request, header_name: Option<&str>) -> String {
-    if let Some(h) = header_name.and_then(|n| req.headers().get(n)).and_then(|v| v.to_str().ok()) {
+fn client(headers: &HeaderMap, extensions: &Extensions, header_name: Option<&str>) -> String {
+    if let Some(h) = header_name.and_then(|n| headers.get(n)).and_then(|v| v.to_str().ok()) {
         // `X-Forwarded-For: client, proxy1, …`: the first is the client as the proxy saw it.
         return h.split(',').next().unwrap_or_default().trim().to_string();
     }
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+/// The address of the client a request comes from (see [`client`]).
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr
+where
+    AppState: FromRef<S>,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = AppState::from_ref(state);
+        Ok(ClientAddr(client(&parts.headers, &parts.extensions, app.config.client_ip_header.as_deref())))
+    }
 }
 
 /// Counts an anonymous write against its client; past the rate, answers 429 with Retry-After.
@@ -50,7 +67,7 @@ pub(crate) async fn limit(req: Request, next: Next) -> Response {
     if anonymous_write(&req) {
         if let Some(app) = req.extensions().get::<AppState>() {
             if let Some(limiter) = &app.limits.0 {
-                let key = client(&req, app.config.client_ip_header.as_deref());
+                let key = client(req.headers(), req.extensions(), app.config.client_ip_header.as_deref());
                 if let Err(not_until) = limiter.check_key(&key) {
                     let wait = not_until.wait_time_from(DefaultClock::default().now()).as_secs() + 1;
                     let mut res = ApiError::new(

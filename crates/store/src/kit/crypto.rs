@@ -93,6 +93,27 @@ impl Cipher {
         URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..15])
     }
 
+    /// The mark a browser keeps after signing in as `username` (the `cg_device` cookie): a
+    /// client that shows it was trusted before, and is not shut out when strangers' guesses
+    /// have locked the account.
+    pub fn device_mark(&self, username: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key).expect("any key length");
+        mac.update(b"device:");
+        mac.update(username.as_bytes());
+        URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..18])
+    }
+
+    /// Checks a device mark in constant time.
+    pub fn check_device_mark(&self, username: &str, mark: &str) -> bool {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key).expect("any key length");
+        mac.update(b"device:");
+        mac.update(username.as_bytes());
+        match URL_SAFE_NO_PAD.decode(mark.trim()) {
+            Ok(bytes) => mac.verify_truncated_left(&bytes).is_ok() && bytes.len() == 18,
+            Err(_) => false,
+        }
+    }
+
     /// Checks a receipt in constant time.
     pub fn check_receipt(&self, case_id: Uuid, receipt: &str) -> bool {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key).expect("any key length");
