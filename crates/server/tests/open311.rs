@@ -573,3 +573,39 @@ fn the_schemas_refuse_broken_answers() {
     assert!(!schemas().services.is_valid(&json!([{"service_code": "0102", "service_name": "x", "metadata": "no", "type": "realtime"}])));
     assert!(!schemas().definition.is_valid(&json!({"service_code": "0102", "attributes": [{"code": "x", "datatype": "list", "required": true, "variable": true}]})));
 }
+
+backend_test! {
+    async fn conformance_findings_of_the_security_review(b: Backend) {
+        let api = Api::new(b).await;
+        let p = "/open311/v2/requests.json";
+        // A point in Beijing, or an address there, is not this city's to file.
+        let beijing = with(with(without(full_post(), "address_id"), "lat", "39.90"), "long", "116.40");
+        assert!(api.post(p, &without(beijing, "address_string")).await.error(400).contains("outside every area"), "{b}: a point far away");
+        let far = with(without(without(without(full_post(), "address_id"), "lat"), "long"), "address_string", "北京市朝阳区建国路1号");
+        assert_eq!(api.post(p, &far).await.status, 400, "{b}: an address far away");
+        // Lookups honour jurisdiction_id.
+        let made = api.post(p, &full_post()).await;
+        assert_eq!(made.status, 200, "{b}: {}", made.text);
+        let made = made.json();
+        let (code, token) = (made[0]["service_request_id"].as_str().unwrap().to_string(), made[0]["token"].as_str().unwrap().to_string());
+        assert_eq!(api.get(&format!("/open311/v2/requests/{code}.json?jurisdiction_id=3703")).await.status, 404, "{b}: another city's jurisdiction");
+        assert_eq!(api.get(&format!("/open311/v2/tokens/{token}.json?jurisdiction_id=3703")).await.status, 404, "{b}");
+        assert_eq!(api.get(&format!("/open311/v2/tokens/{token}.json?jurisdiction_id=3710")).await.status, 200, "{b}");
+        let one = api.get(&format!("/open311/v2/requests/{code}.json?jurisdiction_id=3710")).await;
+        assert_eq!(one.status, 200, "{b}");
+        // expected_datetime: when handling is due, counted on through the steps ahead, not the acceptance's deadline.
+        let expected = chrono::DateTime::parse_from_rfc3339(one.json()[0]["expected_datetime"].as_str().unwrap()).unwrap();
+        let case = api.store.case(uuid::Uuid::parse_str(&token).unwrap()).await.unwrap().unwrap();
+        assert!(expected > case.deadline.unwrap().due, "{b}: {expected} is after the acceptance's deadline");
+        // A method a resource does not take answers 405 with the error document, in its format.
+        let r = api.call("PUT", p, None, String::new(), None).await;
+        assert_eq!(r.status, 405, "{b}");
+        assert!(r.json()[0]["code"] == 405 && r.json()[0]["description"].as_str().is_some_and(|d| d.contains("method")), "{b}: {}", r.text);
+        let r = api.call("DELETE", "/open311/v2/requests.xml", None, String::new(), None).await;
+        assert!(r.status == 405 && r.text.contains("<errors>"), "{b}: {}", r.text);
+        // W3C-DTF dates: a date alone is its first moment.
+        for start in ["2026-11-01", "2026-11", "2026"] {
+            assert_eq!(api.get(&format!("/open311/v2/requests.json?start_date={start}")).await.status, 200, "{b}: start_date={start}");
+        }
+    }
+}

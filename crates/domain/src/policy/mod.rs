@@ -130,6 +130,20 @@ impl CasePolicy {
         out
     }
 
+    /// When the case is expected to be resolved (handled): the running step's deadline, counted on
+    /// through the steps still ahead of handling on the working calendar; `None` once handled,
+    /// while suspended, or with no deadline running.
+    pub fn expected_resolution(&self, case: &Case) -> Option<DateTime<Utc>> {
+        let d = case.deadline.as_ref().filter(|d| d.paused_at.is_none())?;
+        let ahead = [Step::Accept, Step::Dispatch, Step::Handle];
+        let from = ahead.iter().position(|s| *s == d.step)?;
+        let mut due = d.due;
+        for step in &ahead[from + 1..] {
+            due = StepDeadline::start(&self.calendar, &self.limits, &case.report.category, case.report.priority, *step, due).ok()?.due;
+        }
+        Some(due)
+    }
+
     /// The timers that should watch `case` as it stands: warning, overdue and (if configured)
     /// escalation for the running step; none while suspended or with no step running.
     pub fn timers(&self, case: &Case) -> Vec<TimerSpec> {

@@ -29,6 +29,11 @@ impl Open311Error {
         Open311Error { status: StatusCode::FORBIDDEN, description: description.into() }
     }
 
+    /// 405: a method the resource does not take.
+    pub fn method_not_allowed(description: impl Into<String>) -> Self {
+        Open311Error { status: StatusCode::METHOD_NOT_ALLOWED, description: description.into() }
+    }
+
     /// 404: no such service, request, token or jurisdiction.
     pub fn not_found(description: impl Into<String>) -> Self {
         Open311Error { status: StatusCode::NOT_FOUND, description: description.into() }

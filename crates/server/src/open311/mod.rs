@@ -36,6 +36,12 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/open311/v2/requests/{file}", get(one_request))
         .route("/open311/v2/tokens/{file}", get(token))
         .route("/open311/{*rest}", any(unknown))
+        .method_not_allowed_fallback(not_allowed)
+}
+
+/// A method the resource does not take: 405 with the error document, in the path's format.
+async fn not_allowed(Suffix(f): Suffix) -> Response {
+    reply(f, ERRORS, Err(Open311Error::method_not_allowed("this method is not allowed here; see /open311/v2/discovery.json")))
 }
 
 /// The format named by the suffix of the path's last segment (`.json` when there is none).
@@ -107,9 +113,9 @@ async fn one_request(State(app): State<AppState>, Path(file): Path<String>, RawQ
     }
 }
 
-async fn token(State(app): State<AppState>, Path(file): Path<String>) -> Response {
+async fn token(State(app): State<AppState>, Path(file): Path<String>, RawQuery(q): RawQuery) -> Response {
     match split(&file) {
-        Ok((t, f)) => reply(f, REQUESTS, service::token(&app, t).await),
+        Ok((t, f)) => reply(f, REQUESTS, service::token(&app, t, &query(q)).await),
         Err(r) => r,
     }
 }

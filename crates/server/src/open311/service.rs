@@ -76,12 +76,27 @@ pub fn w3c(t: DateTime<Utc>) -> String {
     t.with_timezone(&china).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
+/// A W3C-DTF moment: a datetime with its zone, or a date alone (`YYYY-MM-DD`, `YYYY-MM`, `YYYY`),
+/// which means its first moment in China time.
 fn parse_w3c(field: &str, v: &str) -> Result<DateTime<Utc>> {
     // An unencoded `+` of the offset arrives as a space.
     let fixed = v.replacen(' ', "+", 1);
-    DateTime::parse_from_rfc3339(&fixed).map(|t| t.with_timezone(&Utc)).map_err(|_| {
-        Open311Error::bad_request(format!("{field}: `{v}` is not a W3C datetime with time zone, e.g. 2026-11-23T09:00:00+08:00"))
-    })
+    if let Ok(t) = DateTime::parse_from_rfc3339(&fixed) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let padded = match v.len() {
+        4 => format!("{v}-01-01"),
+        7 => format!("{v}-01"),
+        _ => v.to_string(),
+    };
+    chrono::NaiveDate::parse_from_str(&padded, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|t| t.and_local_timezone(FixedOffset::east_opt(8 * 3600).expect("valid offset")).single())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| {
+            Open311Error::bad_request(format!("{field}: `{v}` is not a W3C date or datetime, e.g. 2026-11-23 or 2026-11-23T09:00:00+08:00"))
+        })
 }
 
 /// The area named by `jurisdiction_id`, if one is given; an unknown one is 404.
@@ -203,7 +218,7 @@ fn assignee_name(a: &Assignee, rd: &RefData) -> String {
 }
 
 /// One case as a GeoReport v2 request. Personal data never leaves.
-pub fn request_json(c: &Case, events: &[CaseEvent], rd: &RefData) -> Value {
+pub fn request_json(c: &Case, events: &[CaseEvent], rd: &RefData, policy: &civicgrid_domain::CasePolicy) -> Value {
     let agency = match &c.assignee {
         Some(Assignee::Department { id }) => Some(rd.department(id).map(|d| d.name.clone()).unwrap_or_else(|| id.clone())),
         _ => None,
@@ -221,7 +236,7 @@ pub fn request_json(c: &Case, events: &[CaseEvent], rd: &RefData) -> Value {
         "requested_datetime": w3c(c.created_at),
         "updated_datetime": w3c(c.updated_at),
         // The running step's deadline: when the city expects the next step, not a promise of completion.
-        "expected_datetime": c.deadline.as_ref().filter(|d| d.paused_at.is_none()).map(|d| w3c(d.due)),
+        "expected_datetime": policy.expected_resolution(c).map(w3c),
         "address": c.report.address,
         "address_id": c.report.area.as_str(),
         "zipcode": Value::Null,
@@ -233,9 +248,10 @@ pub fn request_json(c: &Case, events: &[CaseEvent], rd: &RefData) -> Value {
 
 async fn render(app: &AppState, rd: &RefData, cases: &[Case]) -> Result<Value> {
     let mut out = Vec::with_capacity(cases.len());
+    let policy = app.store.policy();
     for c in cases {
         let events = app.store.case_events(c.id).await?;
-        out.push(request_json(c, &events, rd));
+        out.push(request_json(c, &events, rd, &policy));
     }
     Ok(Value::Array(out))
 }
@@ -330,16 +346,25 @@ pub async fn requests(app: &AppState, params: &Params) -> Result<Value> {
 /// `GET requests/{id}`: one request, as a list of one.
 pub async fn request(app: &AppState, id: &str, params: &Params) -> Result<Value> {
     let rd = app.refdata().await?;
-    jurisdiction(&rd, params)?;
-    let c = open311_case(app, id).await?.ok_or_else(|| Open311Error::not_found(format!("service_request_id `{id}` not found")))?;
+    let within = jurisdiction(&rd, params)?;
+    let c = open311_case(app, id)
+        .await?
+        .filter(|c| within.as_ref().is_none_or(|j| j.contains(c.area())))
+        .ok_or_else(|| Open311Error::not_found(format!("service_request_id `{id}` not found")))?;
     render(app, &rd, &[c]).await
 }
 
 /// `GET tokens/{token}`: the request a token became (at once: intake is synchronous).
-pub async fn token(app: &AppState, token: &str) -> Result<Value> {
+pub async fn token(app: &AppState, token: &str, params: &Params) -> Result<Value> {
+    let within = jurisdiction(&*app.refdata().await?, params)?;
     let missing = || Open311Error::not_found(format!("token `{token}` not found"));
     let id = Uuid::parse_str(token).map_err(|_| missing())?;
-    let c = app.store.case(id).await?.filter(|c| c.report.channel == Channel::Open311).ok_or_else(missing)?;
+    let c = app
+        .store
+        .case(id)
+        .await?
+        .filter(|c| c.report.channel == Channel::Open311 && within.as_ref().is_none_or(|j| j.contains(c.area())))
+        .ok_or_else(missing)?;
     Ok(json!([{ "service_request_id": c.code.as_str(), "token": c.id.to_string() }]))
 }
 
@@ -387,6 +412,12 @@ fn resolve_area(rd: &RefData, params: &Params, key: &ApiKey, jurisdiction: Optio
     Ok(area)
 }
 
+/// Whether the platform serves `area`: some department works over it. A key without an area of
+/// its own may report anywhere the platform serves, not anywhere in China.
+fn served(rd: &RefData, area: &AreaCode) -> bool {
+    rd.departments.is_empty() || rd.departments.iter().any(|d| d.area.contains(area))
+}
+
 /// `POST requests`: reports a case through the client's channel and answers its id and token.
 pub async fn post_request(app: &AppState, params: &Params) -> Result<Value> {
     let key = client_key(app, params).await?;
@@ -418,9 +449,17 @@ pub async fn post_request(app: &AppState, params: &Params) -> Result<Value> {
     } else {
         Placed { area: named, location: None, fix: LocationFix::area_only(None) }
     };
+    if location.is_some() && placed.area.is_none() && params.get("address_id").is_none() {
+        return Err(Open311Error::bad_request(
+            "lat/long: the location lies outside every area this platform serves; give address_id, the area code where the problem is",
+        ));
+    }
     let area = placed.area.clone().ok_or_else(|| {
         Open311Error::bad_request("address_id: the location lies in no known grid or area; give the area code where the problem is")
     })?;
+    if !served(&rd, &area) {
+        return Err(Open311Error::bad_request(format!("the location lies in {area} ({}), outside every area this platform serves", rd.area_name(&area))));
+    }
     for (what, outer) in [("this client's area", key.area.as_ref()), ("jurisdiction_id", jurisdiction.as_ref())] {
         if let Some(o) = outer {
             if !o.contains(&area) {
