@@ -155,6 +155,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
 pub fn router(state: AppState) -> Router {
     let limit = state.config.body_limit;
     let (api, doc) = api().split_for_parts();
+    let doc = kit::openapi::complete(doc);
     api.merge(kit::openapi::router(doc))
         .merge(open311::router())
         .fallback(web_or_not_found)

@@ -58,3 +58,19 @@ fn every_operation_answers_its_errors_in_the_shared_shape() {
 fn dump() {
     std::fs::write(std::env::var("CIVICGRID_OPENAPI_DUMP").unwrap(), serde_json::to_string_pretty(&api_doc()).unwrap()).unwrap();
 }
+
+#[test]
+fn the_answers_the_server_gives_are_documented() {
+    let doc = serde_json::to_value(api_doc()).unwrap();
+    let cases = &doc["paths"]["/api/v1/cases"];
+    for code in ["400", "413", "415", "422", "500"] {
+        assert!(cases["post"]["responses"][code].is_object(), "POST /api/v1/cases answers {code}");
+    }
+    for code in ["401", "403", "422"] {
+        assert!(doc["paths"]["/api/v1/admin/users"]["post"]["responses"][code].is_object(), "POST /api/v1/admin/users answers {code}");
+    }
+    let limit = cases["get"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "limit").unwrap();
+    assert_eq!((limit["schema"]["minimum"].as_f64(), limit["schema"]["maximum"].as_f64()), (Some(1.0), Some(200.0)), "{limit}");
+    let q = doc["paths"]["/api/v1/addresses/match"]["get"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "q").unwrap().clone();
+    assert_eq!(q["schema"]["minLength"], 1, "{q}");
+}

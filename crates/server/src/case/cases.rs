@@ -229,6 +229,7 @@ pub struct CaseFilters {
     /// The `next_cursor` of the page before.
     cursor: Option<String>,
     /// 1..200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 

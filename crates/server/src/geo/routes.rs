@@ -250,9 +250,11 @@ pub struct LocateView {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct LocateQuery {
-    /// Longitude.
+    /// Longitude, inside China.
+    #[param(minimum = 73.0, maximum = 136.0)]
     lon: f64,
-    /// Latitude.
+    /// Latitude, inside China.
+    #[param(minimum = 3.0, maximum = 54.0)]
     lat: f64,
     /// wgs84 (default), cgcs2000, gcj02, bd09.
     crs: Option<String>,
@@ -347,10 +349,12 @@ pub struct AddressMatchView {
 #[into_params(parameter_in = Query)]
 pub struct MatchQuery {
     /// The address as said.
+    #[param(min_length = 1, max_length = 200)]
     q: String,
     /// Prefer this area.
     area: Option<String>,
     /// 1..20, default 5.
+    #[param(minimum = 1, maximum = 20)]
     limit: Option<usize>,
 }
 

@@ -40,6 +40,7 @@ pub struct InboxFilter {
     /// Only the unread ones.
     unread_only: Option<bool>,
     /// 1..200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 

@@ -37,7 +37,43 @@ pub fn module(tag: &str, description: &str) -> OpenApiRouter<AppState> {
 
 /// The whole OpenAPI document, gathered from the modules' routers.
 pub fn api_doc() -> utoipa::openapi::OpenApi {
-    crate::api().split_for_parts().1
+    complete(crate::api().split_for_parts().1)
+}
+
+/// Adds the answers every operation of a kind may give, so that no status the server sends is
+/// undocumented: a JSON body may be malformed (400), of another type (415) or too large (413);
+/// query parameters may be refused (422); a guarded route answers 401 and 403; any route may
+/// fail inside (500, with an incident id). The error body is always [`super::error::ErrorBody`].
+pub(crate) fn complete(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{path::ParameterIn, ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let error = |why: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(why)
+                .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+                .build(),
+        )
+    };
+    for item in doc.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            let json_body = op.request_body.as_ref().is_some_and(|b| b.content.keys().any(|k| k.contains("json")));
+            let queried = op.parameters.iter().flatten().any(|p| p.parameter_in == ParameterIn::Query);
+            let guarded = op.description.as_deref().is_some_and(|d| d.contains("Who may call: "));
+            let mut add = |code: &str, why: &str, when: bool| {
+                if when {
+                    op.responses.responses.entry(code.to_string()).or_insert_with(|| error(why));
+                }
+            };
+            add("400", "malformed_json: the body is not JSON, or has something after it", json_body);
+            add("413", "payload_too_large: the body is over the route's limit", json_body);
+            add("415", "malformed_json: the body is not declared application/json", json_body);
+            add("422", "invalid_field: a parameter or field is refused; `field` names it", json_body || queried);
+            add("401", "unauthenticated: no session", guarded);
+            add("403", "forbidden: the role may not call this route", guarded);
+            add("500", "internal: the server failed; `incident` names the log entry", true);
+        }
+    }
+    doc
 }
 
 /// The frame the modules' routers merge into.
