@@ -90,3 +90,16 @@ fn the_public_operations_are_the_ones_meant_to_be_public() {
     ];
     assert_eq!(open, meant, "a route became public or stopped being so");
 }
+
+#[tokio::test]
+async fn a_method_a_route_does_not_take_is_405_and_head_is_guarded_like_get() {
+    let (store, _dir) = support::seeded_store(Backend::Sqlite, &[("resident", Role::Resident, "3710", None)]).await;
+    let app = router(AppState::new(store, Cipher::from_bytes([3; 32]), ServerConfig::default()));
+    let resident = login(&app, "resident", "civicgrid").await.1.unwrap();
+    for (method, path) in [("TRACE", "/api/v1/admin/users"), ("PUT", "/api/v1/admin/users"), ("DELETE", "/api/v1/evaluation")] {
+        assert_eq!(call(&app, method, path, Some(&resident), None).await.0, 405, "{method} {path}");
+        assert_eq!(call(&app, method, path, None, None).await.0, 405, "{method} {path} without a session");
+    }
+    assert_eq!(call(&app, "HEAD", "/api/v1/admin/users", Some(&resident), None).await.0, 403, "HEAD is GET's twin");
+    assert_eq!(call(&app, "HEAD", "/api/v1/admin/users", None, None).await.0, 401);
+}

@@ -3,7 +3,10 @@
 //! writes them into the route's OpenAPI description. Finer rules that depend on the record
 //! (a case's area, a department's queue) stay with the domain.
 
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request};
+use axum::http::Method;
+use std::collections::HashMap;
+use std::sync::Arc;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use civicgrid_domain::{AreaLevel, Role, User};
@@ -71,7 +74,30 @@ pub fn guard(access: Access, mut routes: OpenApiRouter<AppState>) -> OpenApiRout
             op.description = Some(if said.is_empty() { access.describe() } else { format!("{said}\n\n{}", access.describe()) });
         }
     }
-    routes.route_layer(middleware::from_fn(move |req: Request, next: Next| check(access, req, next)))
+    // The methods each path takes: a method it does not take goes on to the router's 405,
+    // whoever asks, instead of being refused as if the route existed for it.
+    let mut methods: HashMap<String, Vec<Method>> = HashMap::new();
+    for (path, item) in &routes.get_openapi().paths.paths {
+        let taken = [(Method::GET, &item.get), (Method::POST, &item.post), (Method::PUT, &item.put), (Method::PATCH, &item.patch), (Method::DELETE, &item.delete)];
+        let entry = methods.entry(path.clone()).or_default();
+        entry.extend(taken.into_iter().filter(|(_, op)| op.is_some()).map(|(m, _)| m));
+        // axum answers HEAD with the GET handler: it must be guarded the same.
+        if item.get.is_some() {
+            entry.push(Method::HEAD);
+        }
+    }
+    let methods = Arc::new(methods);
+    routes.route_layer(middleware::from_fn(move |req: Request, next: Next| {
+        let methods = methods.clone();
+        async move {
+            let taken = req.extensions().get::<MatchedPath>().and_then(|p| methods.get(p.as_str())).is_none_or(|m| m.contains(req.method()));
+            if taken {
+                check(access, req, next).await
+            } else {
+                next.run(req).await
+            }
+        }
+    }))
 }
 
 async fn check(access: Access, mut req: Request, next: Next) -> Response {

@@ -58,6 +58,7 @@ pub(crate) fn complete(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Op
         for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
             let json_body = op.request_body.as_ref().is_some_and(|b| b.content.keys().any(|k| k.contains("json")));
             let queried = op.parameters.iter().flatten().any(|p| p.parameter_in == ParameterIn::Query);
+            let in_path = op.parameters.iter().flatten().any(|p| p.parameter_in == ParameterIn::Path);
             let guarded = op.description.as_deref().is_some_and(|d| d.contains("Who may call: "));
             let mut add = |code: &str, why: &str, when: bool| {
                 if when {
@@ -67,7 +68,8 @@ pub(crate) fn complete(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Op
             add("400", "malformed_json: the body is not JSON, or has something after it", json_body);
             add("413", "payload_too_large: the body is over the route's limit", json_body);
             add("415", "malformed_json: the body is not declared application/json", json_body);
-            add("422", "invalid_field: a parameter or field is refused; `field` names it", json_body || queried);
+            add("422", "invalid_field: a parameter or field is refused; `field` names it", json_body || queried || in_path);
+            add("404", "not_found: no such record (or not one the reader may see)", in_path);
             add("401", "unauthenticated: no session", guarded);
             add("403", "forbidden: the role may not call this route", guarded);
             add("500", "internal: the server failed; `incident` names the log entry", true);
