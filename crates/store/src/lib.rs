@@ -29,8 +29,8 @@ pub use case::{Attachment, AttachmentStore, CasePage, CaseQuery, CaseStore, Crea
 pub use evaluation::EvaluationStore;
 pub use geo::{AddressRecord, BoundaryRecord, GeoImport, GeoImportSummary, GeoStore, GridRecord, GridVersion, StoredGrid};
 pub use inbox::{InboxStore, Notification};
-pub use kit::outbox::{Delivery, DeliveryOutcome, NewDelivery, Notice, OutboxMessage};
 pub use kit::chain::{AuditReport, Breach, BrokenLink};
+pub use kit::outbox::{Delivery, DeliveryOutcome, NewDelivery, Notice, OutboxMessage};
 pub use kit::{crypto, AccessEntry, AuditStore, MaintenanceStore, OutboxStore, Subject};
 pub use open311::{ApiKey, KeySelector, NewApiKey, Open311Store};
 pub use patrol::PatrolStore;

@@ -1,13 +1,13 @@
 //! Photo records and their link to cases, on SQLite and on PostgreSQL alike.
 
-use civicgrid_store::backend_test;
 use chrono::Duration;
 use civicgrid_domain::*;
+use civicgrid_store::backend_test;
 use civicgrid_store::*;
 use uuid::Uuid;
 
 mod support;
-use support::{code, t0, dispatcher, handler, worker, seeded};
+use support::{code, dispatcher, handler, seeded, t0, worker};
 
 /// A photo record as the server writes it after the files.
 async fn photo(s: &dyn Store, uploader: Option<&str>) -> Attachment {

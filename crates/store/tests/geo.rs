@@ -1,14 +1,14 @@
 //! Storage of grids (with their history), area outlines and the address library, on SQLite and
 //! PostgreSQL alike.
 
-use civicgrid_store::backend_test;
 use chrono::Duration;
 use civicgrid_domain::*;
+use civicgrid_store::backend_test;
 use civicgrid_store::testing::fresh;
 use civicgrid_store::*;
 
 mod support;
-use support::{t0};
+use support::t0;
 
 fn square(x: f64, y: f64, d: f64) -> String {
     serde_json::json!({"type": "Polygon", "coordinates": [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]]}).to_string()

@@ -50,7 +50,8 @@ async fn sqlite_schema(url: &str) -> BTreeSet<Fact> {
     let tables = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'";
     for t in sqlx::query_scalar::<_, String>(tables).fetch_all(&mut c).await.expect("tables") {
         facts.insert(format!("table {t}"));
-        let cols = sqlx::query("SELECT name, type, \"notnull\" AS nn, pk FROM pragma_table_info($1)").bind(&t).fetch_all(&mut c).await.unwrap();
+        let cols =
+            sqlx::query("SELECT name, type, \"notnull\" AS nn, pk FROM pragma_table_info($1)").bind(&t).fetch_all(&mut c).await.unwrap();
         for r in cols {
             let (name, ty): (String, String) = (r.get("name"), r.get("type"));
             facts.insert(column(&t, &name, &ty, r.get::<i64, _>("nn") != 0, r.get::<i64, _>("pk") != 0));
@@ -106,7 +107,8 @@ async fn postgres_schema(url: &str) -> BTreeSet<Fact> {
 
 /// What one schema has and the other lacks, one line each.
 fn differences(sqlite: &BTreeSet<Fact>, postgres: &BTreeSet<Fact>) -> Vec<String> {
-    let only = |a: &BTreeSet<Fact>, b: &BTreeSet<Fact>, who: &str| a.difference(b).map(|f| format!("only on {who}: {f}")).collect::<Vec<_>>();
+    let only =
+        |a: &BTreeSet<Fact>, b: &BTreeSet<Fact>, who: &str| a.difference(b).map(|f| format!("only on {who}: {f}")).collect::<Vec<_>>();
     let mut out = only(sqlite, postgres, "SQLite");
     out.extend(only(postgres, sqlite, "PostgreSQL"));
     out

@@ -1,15 +1,15 @@
 //! Storage of Open311 client keys and service attributes, on SQLite and PostgreSQL alike.
 
-use civicgrid_store::backend_test;
 use chrono::Duration;
 use civicgrid_domain::attributes::{AttributeDef, AttributeOption, AttributeValue, Datatype};
 use civicgrid_domain::*;
+use civicgrid_store::backend_test;
 use civicgrid_store::crypto::{token_hash, Cipher};
 use civicgrid_store::testing::fresh;
 use civicgrid_store::*;
 
 mod support;
-use support::{t0};
+use support::t0;
 
 fn attr(category: &str, code: &str, datatype: Datatype, order: i64, keys: &[&str]) -> AttributeDef {
     AttributeDef {

@@ -1,15 +1,14 @@
 //! Storage behaviour, run on SQLite and on PostgreSQL alike.
 
-use civicgrid_store::backend_test;
-use civicgrid_store::testing::Backend;
 use chrono::Duration;
 use civicgrid_domain::*;
+use civicgrid_store::backend_test;
 use civicgrid_store::testing;
+use civicgrid_store::testing::Backend;
 use civicgrid_store::*;
 
 mod support;
 use support::{code, dispatch_urban, dispatcher, handler, report, seeded, t0};
-
 
 backend_test! {
     async fn full_loop_is_logged_and_rebuilds(b: Backend) {

@@ -3,19 +3,13 @@
 //! Mounted by each backend (`sqlite/mod.rs`, `postgres/mod.rs`): `super` is the backend, which
 //! names its `Db`, its store type `Backend` and its dialect macros.
 
-#[allow(unused_imports)]
-use super::{Backend, Db, Tx};
+use super::{Backend, Db};
 use crate::accounts::{Credentials, LoginGate, NewUser};
-#[allow(unused_imports)]
-use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
-#[allow(unused_imports)]
+use crate::kit::{from_micros, is_unique_violation, micros};
 use crate::{Result, StoreError};
-#[allow(unused_imports)]
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{AreaCode, DomainError, User};
-#[allow(unused_imports)]
-use sqlx::{QueryBuilder, Row};
-#[allow(unused_imports)]
+use sqlx::Row;
 use uuid::Uuid;
 
 pub(crate) fn user_from_row(r: &<Db as sqlx::Database>::Row) -> Result<User> {

@@ -3,18 +3,12 @@
 //! Mounted by each backend (`sqlite/mod.rs`, `postgres/mod.rs`): `super` is the backend, which
 //! names its `Db`, its store type `Backend` and its dialect macros.
 
-#[allow(unused_imports)]
-use super::{Backend, Db, Tx};
+use super::Backend;
 use crate::inbox::Notification;
-#[allow(unused_imports)]
-use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
-#[allow(unused_imports)]
+use crate::kit::{from_micros, micros};
 use crate::{Result, StoreError};
-#[allow(unused_imports)]
 use chrono::{DateTime, Utc};
-#[allow(unused_imports)]
-use sqlx::{QueryBuilder, Row};
-#[allow(unused_imports)]
+use sqlx::Row;
 use uuid::Uuid;
 
 #[async_trait::async_trait]

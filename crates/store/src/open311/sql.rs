@@ -3,20 +3,13 @@
 //! Mounted by each backend (`sqlite/mod.rs`, `postgres/mod.rs`): `super` is the backend, which
 //! names its `Db`, its store type `Backend` and its dialect macros.
 
-#[allow(unused_imports)]
-use super::{Backend, Db, Tx};
-#[allow(unused_imports)]
-use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
+use super::{Backend, Db};
+use crate::kit::{from_micros, is_unique_violation, micros, to_json};
 use crate::open311::{ApiKey, KeySelector, NewApiKey};
-#[allow(unused_imports)]
 use crate::{Result, StoreError};
-#[allow(unused_imports)]
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{AreaCode, CategoryCode, DomainError};
-#[allow(unused_imports)]
 use sqlx::{QueryBuilder, Row};
-#[allow(unused_imports)]
-use uuid::Uuid;
 
 pub(crate) fn api_key_from_row(r: &<Db as sqlx::Database>::Row) -> Result<ApiKey> {
     let channel: String = r.try_get("channel")?;

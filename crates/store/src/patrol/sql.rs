@@ -3,19 +3,12 @@
 //! Mounted by each backend (`sqlite/mod.rs`, `postgres/mod.rs`): `super` is the backend, which
 //! names its `Db`, its store type `Backend` and its dialect macros.
 
-#[allow(unused_imports)]
-use super::{Backend, Db, Tx};
-#[allow(unused_imports)]
-use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
-#[allow(unused_imports)]
+use super::Backend;
+use crate::kit::{from_micros, micros, prefix_end};
 use crate::{Result, StoreError};
-#[allow(unused_imports)]
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{AreaCode, DomainError, GridCode};
-#[allow(unused_imports)]
-use sqlx::{QueryBuilder, Row};
-#[allow(unused_imports)]
-use uuid::Uuid;
+use sqlx::Row;
 
 #[async_trait::async_trait]
 impl crate::patrol::PatrolStore for Backend {

@@ -3,20 +3,12 @@
 //! Mounted by each backend (`sqlite/mod.rs`, `postgres/mod.rs`): `super` is the backend, which
 //! names its `Db`, its store type `Backend` and its dialect macros.
 
-#[allow(unused_imports)]
-use super::{Backend, Db, Tx};
-#[allow(unused_imports)]
-use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
+use super::{Backend, Db};
+use crate::kit::to_json;
 use crate::reference::Area;
-#[allow(unused_imports)]
 use crate::{Result, StoreError};
-#[allow(unused_imports)]
-use chrono::{DateTime, Utc};
 use civicgrid_domain::{AreaCode, Category, CategoryCode, Department, DomainError};
-#[allow(unused_imports)]
 use sqlx::{QueryBuilder, Row};
-#[allow(unused_imports)]
-use uuid::Uuid;
 
 pub(crate) fn area_from_row(r: &<Db as sqlx::Database>::Row) -> Result<Area> {
     let code: String = r.try_get("code")?;

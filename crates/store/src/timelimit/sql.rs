@@ -5,20 +5,14 @@
 
 use super::case::{append_events, load_case, update_projection};
 use super::kit::timers::reset_timers;
-#[allow(unused_imports)]
-use super::{Backend, Db, Tx};
+use super::{Backend, Db};
 use crate::kit::LEASE_SECS;
-#[allow(unused_imports)]
-use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
+use crate::kit::{from_micros, micros, to_json};
 use crate::timelimit::*;
-#[allow(unused_imports)]
 use crate::{Result, StoreError};
-#[allow(unused_imports)]
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{Case, CaseEvent, DomainError};
-#[allow(unused_imports)]
-use sqlx::{QueryBuilder, Row};
-#[allow(unused_imports)]
+use sqlx::Row;
 use uuid::Uuid;
 
 pub(crate) fn timer_from_row(r: &<Db as sqlx::Database>::Row) -> Result<(String, Uuid, civicgrid_domain::TimerSpec)> {

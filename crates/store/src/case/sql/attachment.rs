@@ -2,21 +2,15 @@
 //!
 //! Part of `case/sql`, which each backend mounts: `super::super` is the backend.
 
-#[allow(unused_imports)]
 use super::super::{Backend, Db, Tx};
 use super::load_case;
 use crate::case::attachment;
 use crate::case::Attachment;
-#[allow(unused_imports)]
-use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
-#[allow(unused_imports)]
+use crate::kit::{from_micros, micros};
 use crate::{Result, StoreError};
-#[allow(unused_imports)]
 use chrono::{DateTime, Utc};
 use civicgrid_domain::DomainError;
-#[allow(unused_imports)]
-use sqlx::{QueryBuilder, Row};
-#[allow(unused_imports)]
+use sqlx::Row;
 use uuid::Uuid;
 
 /// Links the photos among `refs` (attachment ids; URLs are left alone) to `case_id`.
@@ -101,7 +95,8 @@ impl crate::case::AttachmentStore for Backend {
     }
 
     async fn delete_orphan_attachment(&self, id: Uuid) -> Result<bool> {
-        let res = sqlx::query("DELETE FROM attachments WHERE id = $1 AND case_id IS NULL").bind(id.to_string()).execute(&self.write).await?;
+        let res =
+            sqlx::query("DELETE FROM attachments WHERE id = $1 AND case_id IS NULL").bind(id.to_string()).execute(&self.write).await?;
         Ok(res.rows_affected() == 1)
     }
 

@@ -2,21 +2,12 @@
 //!
 //! Part of `case/sql`, which each backend mounts: `super::super` is the backend.
 
-#[allow(unused_imports)]
-use super::super::{Backend, Db, Tx};
+use super::super::Db;
 use crate::case::CaseQuery;
 use crate::kit::first_v7_of;
-#[allow(unused_imports)]
-use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
-#[allow(unused_imports)]
-use crate::{Result, StoreError};
-#[allow(unused_imports)]
-use chrono::{DateTime, Utc};
+use crate::kit::{micros, prefix_end};
 use civicgrid_domain::Visibility;
-#[allow(unused_imports)]
-use sqlx::{QueryBuilder, Row};
-#[allow(unused_imports)]
-use uuid::Uuid;
+use sqlx::QueryBuilder;
 
 /// Appends the filters of `q` (all but the cursor and states when `with_states` is false).
 pub(crate) fn push_filters<'a>(b: &mut QueryBuilder<'a, Db>, q: &'a CaseQuery, with_states: bool) {

@@ -3,24 +3,17 @@
 //! Part of `case/sql`, which each backend mounts: `super::super` is the backend.
 
 use super::super::kit::timers::insert_timers;
-#[allow(unused_imports)]
-use super::super::{Backend, Db, Tx};
+use super::super::Db;
 use super::attachment::link_refs;
 use super::{append_events, insert_projections, load_case};
 use crate::case::intake::{IntakeJob, GROUP_MAX};
 use crate::case::*;
+use crate::kit::micros;
 use crate::kit::PolicyCell;
-#[allow(unused_imports)]
-use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
-#[allow(unused_imports)]
 use crate::{Result, StoreError};
-#[allow(unused_imports)]
-use chrono::{DateTime, Utc};
 use civicgrid_domain::{Case, CaseCode, CaseEvent};
-#[allow(unused_imports)]
 use sqlx::{QueryBuilder, Row};
 use std::collections::HashMap;
-#[allow(unused_imports)]
 use uuid::Uuid;
 
 /// Reports a group of cases in one transaction with a handful of statements: replays

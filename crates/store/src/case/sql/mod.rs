@@ -9,26 +9,20 @@ pub(super) mod intake;
 
 use super::kit::log::{append, Entry, Log};
 use super::kit::timers::{insert_timers, reset_timers};
-#[allow(unused_imports)]
 use super::{Backend, Db, Tx};
 use crate::case::intake::submit_intake;
 use crate::case::rows::*;
 use crate::case::*;
 use crate::kit::chain::Breach;
 use crate::kit::Subject;
-#[allow(unused_imports)]
-use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
-#[allow(unused_imports)]
+use crate::kit::{is_unique_violation, micros, to_json};
 use crate::{Result, StoreError};
 use attachment::link_refs;
-#[allow(unused_imports)]
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{Actor, Case, CaseCode, CaseEvent, CaseState, Command, DomainError};
 use filters::push_filters;
-#[allow(unused_imports)]
 use sqlx::{QueryBuilder, Row};
 use std::collections::HashMap;
-#[allow(unused_imports)]
 use uuid::Uuid;
 
 /// Inserts projection rows, many per statement.

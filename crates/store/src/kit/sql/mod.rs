@@ -9,18 +9,8 @@ pub(super) mod log;
 mod outbox;
 pub(super) mod timers;
 
-#[allow(unused_imports)]
-use super::{Backend, Db, Tx};
-#[allow(unused_imports)]
-use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
-#[allow(unused_imports)]
-use crate::{Result, StoreError};
-#[allow(unused_imports)]
-use chrono::{DateTime, Utc};
-#[allow(unused_imports)]
-use sqlx::{QueryBuilder, Row};
-#[allow(unused_imports)]
-use uuid::Uuid;
+use super::Backend;
+use crate::Result;
 
 #[async_trait::async_trait]
 impl crate::kit::MaintenanceStore for Backend {

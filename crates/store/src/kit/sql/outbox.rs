@@ -2,19 +2,13 @@
 //!
 //! Part of `kit/sql`, which each backend mounts: `super::super` is the backend.
 
-#[allow(unused_imports)]
-use super::super::{Backend, Db, Tx};
+use super::super::{Backend, Db};
 use crate::kit::outbox::*;
 use crate::kit::LEASE_SECS;
-#[allow(unused_imports)]
-use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
-#[allow(unused_imports)]
+use crate::kit::{from_micros, micros};
 use crate::{Result, StoreError};
-#[allow(unused_imports)]
 use chrono::{DateTime, Utc};
-#[allow(unused_imports)]
 use sqlx::{QueryBuilder, Row};
-#[allow(unused_imports)]
 use uuid::Uuid;
 
 #[async_trait::async_trait]

@@ -2,17 +2,10 @@
 //!
 //! Part of `kit/sql`, which each backend mounts: `super::super` is the backend.
 
-#[allow(unused_imports)]
-use super::super::{Backend, Db, Tx};
-#[allow(unused_imports)]
-use crate::kit::{from_micros, is_unique_violation, micros, prefix_end, to_json};
-#[allow(unused_imports)]
-use crate::{Result, StoreError};
-#[allow(unused_imports)]
-use chrono::{DateTime, Utc};
-#[allow(unused_imports)]
-use sqlx::{QueryBuilder, Row};
-#[allow(unused_imports)]
+use super::super::{Db, Tx};
+use crate::kit::micros;
+use crate::Result;
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 /// Inserts timers, many per statement; one that already exists (fired or not) is kept.
