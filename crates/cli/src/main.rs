@@ -209,7 +209,7 @@ async fn audit(cmd: AuditCmd, cfg: &Config) -> Result<()> {
             for b in &r.broken {
                 println!("{} {} event {}: {} [{}]", b.subject.kind, b.subject.id, b.seq, b.problem, serde_json::to_value(b.cause)?.as_str().unwrap_or_default());
             }
-            let damaged = r.broken.iter().filter(|b| b.cause != civicgrid_store::Breach::Unlinked).count();
+            let damaged = r.damaged().count();
             println!("read {} records, {} events, {} checkpoints: {} damaged", r.records, r.events, r.checkpoints, damaged);
             if damaged > 0 {
                 anyhow::bail!("{damaged} event logs were changed outside civicgrid");

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 use crate::kit::error::{ApiError, ApiResult, ErrorBody};
-use crate::kit::extract::{session_token, ApiJson, SignedIn, SESSION_COOKIE};
+use crate::kit::extract::{cookies, session_token, ApiJson, SignedIn, SESSION_COOKIE};
 use crate::kit::limits::ClientAddr;
 use crate::AppState;
 
@@ -72,14 +72,7 @@ fn from_client(username: &str, client: &str) -> String {
 
 /// Whether the request carries the device mark of an earlier sign-in as `username`.
 fn known_device(app: &AppState, headers: &HeaderMap, username: &str) -> bool {
-    let prefix = format!("{DEVICE_COOKIE}=");
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().strip_prefix(&prefix))
-        .any(|mark| app.cipher.check_device_mark(username, mark))
+    cookies(headers, DEVICE_COOKIE).any(|mark| app.cipher.check_device_mark(username, mark))
 }
 
 /// Signs in. Guesses are counted before the password is checked, in two counts: by name and

@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::error::ApiError;
-use super::extract::SESSION_COOKIE;
+use super::extract::{cookies, SESSION_COOKIE};
 
 /// The content security policy of every answer. Styles allow inline attributes (Element Plus
 /// positions popups with them); MapLibre runs its workers from `blob:` and draws tiles into
@@ -38,12 +38,7 @@ fn cross_site_cookie_write(method: &Method, headers: &HeaderMap) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) || headers.contains_key(header::AUTHORIZATION) {
         return false;
     }
-    let has_cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.split(';').any(|kv| kv.trim().starts_with(&format!("{SESSION_COOKIE}="))));
-    if !has_cookie {
+    if cookies(headers, SESSION_COOKIE).next().is_none() {
         return false;
     }
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {

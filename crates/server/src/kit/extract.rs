@@ -58,9 +58,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
         // A missing field is reported by serde at the parent; name the field itself.
         let msg = inner.to_string();
-        let field = match msg.strip_prefix("missing field `").and_then(|r| r.split_once('`')) {
-            Some((name, _)) if path == "." => name.to_string(),
-            Some((name, _)) => format!("{path}.{name}"),
+        let field = match named(&msg, "missing field `") {
+            Some(name) if path == "." => name.to_string(),
+            Some(name) => format!("{path}.{name}"),
             None => path,
         };
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
@@ -68,6 +68,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })?;
     de.end().map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("body is not valid JSON: {e}"), None))?;
     Ok(value)
+}
+
+/// The field serde's message `prefix` + name + "`…" names, e.g. "missing field `unit`".
+fn named<'a>(msg: &'a str, prefix: &str) -> Option<&'a str> {
+    msg.strip_prefix(prefix).and_then(|r| r.split_once('`')).map(|(name, _)| name)
 }
 
 /// Query parameters parsed into `T`, which derives `IntoParams` so that the OpenAPI document
@@ -89,20 +94,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).map_err(|e| ApiError::invalid("query", format!("query: {e}")))?;
     let kept: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| (k, v.trim().to_string())).filter(|(_, v)| !v.is_empty()).collect();
+    // Re-encoded because serde_urlencoded's deserializer, which turns strings into the numbers
+    // and booleans `T` asks for, reads only an encoded query.
     let encoded = serde_urlencoded::to_string(&kept).map_err(|e| ApiError::invalid("query", format!("query: {e}")))?;
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let msg = e.into_inner().to_string();
-        let named = |prefix: &str| msg.strip_prefix(prefix).and_then(|r| r.split_once('`')).map(|(name, _)| name.to_string());
-        if let Some(name) = named("unknown field `") {
-            return ApiError::invalid(&name, format!("unknown query parameter `{name}`"));
+        if let Some(name) = named(&msg, "unknown field `") {
+            return ApiError::invalid(name, format!("unknown query parameter `{name}`"));
         }
-        if let Some(name) = named("missing field `") {
-            return ApiError::invalid(&name, format!("{name} is required"));
+        if let Some(name) = named(&msg, "missing field `") {
+            return ApiError::invalid(name, format!("{name} is required"));
         }
-        if let Some(name) = named("duplicate field `") {
-            return ApiError::invalid(&name, format!("{name}: given more than once"));
+        if let Some(name) = named(&msg, "duplicate field `") {
+            return ApiError::invalid(name, format!("{name}: given more than once"));
         }
         ApiError::invalid(&path, format!("{path}: {msg}"))
     })
@@ -128,9 +134,14 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
     if auth.len() > 7 && auth.is_char_boundary(7) && auth[..7].eq_ignore_ascii_case("bearer ") {
         return Some(auth[7..].trim().to_string());
     }
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+    cookies(headers, SESSION_COOKIE).next().map(str::to_string)
+}
+
+/// The values of the cookies named `name` the request carries, in order.
+pub fn cookies<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).filter_map(move |kv| {
         let (k, v) = kv.trim().split_once('=')?;
-        (k == SESSION_COOKIE).then(|| v.to_string())
+        (k == name).then_some(v)
     })
 }
 

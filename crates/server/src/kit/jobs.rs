@@ -274,7 +274,7 @@ pub async fn audit_once(app: &AppState) -> Result<usize, ApiError> {
         tracing::info!(sealed, "linked the events written before the chains");
     }
     let report = app.store.verify_logs().await?;
-    let damaged: Vec<_> = report.broken.iter().filter(|b| b.cause != civicgrid_store::Breach::Unlinked).collect();
+    let damaged: Vec<_> = report.damaged().collect();
     for b in &damaged {
         tracing::error!(kind = %b.subject.kind, id = %b.subject.id, seq = b.seq, problem = %b.problem, "AUDIT ALARM: an event log was changed outside civicgrid");
     }

@@ -119,6 +119,13 @@ pub struct AuditReport {
     pub broken: Vec<BrokenLink>,
 }
 
+impl AuditReport {
+    /// The records changed outside civicgrid: every broken link but events merely not linked yet.
+    pub fn damaged(&self) -> impl Iterator<Item = &BrokenLink> {
+        self.broken.iter().filter(|b| b.cause != Breach::Unlinked)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -85,43 +85,47 @@ impl Cipher {
         String::from_utf8(plain).map_err(|e| StoreError::Crypto(e.to_string()))
     }
 
+    /// A MAC under the receipt key over `parts`.
+    fn mac(&self, parts: &[&[u8]]) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key).expect("any key length");
+        parts.iter().for_each(|p| mac.update(p));
+        mac
+    }
+
+    /// The first `len` bytes of the MAC over `parts`, base64url.
+    fn tag(&self, parts: &[&[u8]], len: usize) -> String {
+        URL_SAFE_NO_PAD.encode(&self.mac(parts).finalize().into_bytes()[..len])
+    }
+
+    /// Checks a tag made by [`Cipher::tag`] in constant time.
+    fn check_tag(&self, parts: &[&[u8]], len: usize, given: &str) -> bool {
+        match URL_SAFE_NO_PAD.decode(given.trim()) {
+            Ok(bytes) if bytes.len() == len => self.mac(parts).verify_truncated_left(&bytes).is_ok(),
+            _ => false,
+        }
+    }
+
     /// The reporter's receipt for a case: a secret derived from the case id, so it is never
     /// stored and can be shown again on an idempotent replay.
     pub fn receipt(&self, case_id: Uuid) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key).expect("any key length");
-        mac.update(case_id.as_bytes());
-        URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..15])
+        self.tag(&[case_id.as_bytes()], 15)
+    }
+
+    /// Checks a receipt in constant time.
+    pub fn check_receipt(&self, case_id: Uuid, receipt: &str) -> bool {
+        self.check_tag(&[case_id.as_bytes()], 15, receipt)
     }
 
     /// The mark a browser keeps after signing in as `username` (the `cg_device` cookie): a
     /// client that shows it was trusted before, and is not shut out when strangers' guesses
     /// have locked the account.
     pub fn device_mark(&self, username: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key).expect("any key length");
-        mac.update(b"device:");
-        mac.update(username.as_bytes());
-        URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..18])
+        self.tag(&[b"device:", username.as_bytes()], 18)
     }
 
     /// Checks a device mark in constant time.
     pub fn check_device_mark(&self, username: &str, mark: &str) -> bool {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key).expect("any key length");
-        mac.update(b"device:");
-        mac.update(username.as_bytes());
-        match URL_SAFE_NO_PAD.decode(mark.trim()) {
-            Ok(bytes) => mac.verify_truncated_left(&bytes).is_ok() && bytes.len() == 18,
-            Err(_) => false,
-        }
-    }
-
-    /// Checks a receipt in constant time.
-    pub fn check_receipt(&self, case_id: Uuid, receipt: &str) -> bool {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key).expect("any key length");
-        mac.update(case_id.as_bytes());
-        match URL_SAFE_NO_PAD.decode(receipt.trim()) {
-            Ok(given) if given.len() == 15 => mac.verify_truncated_left(&given).is_ok(),
-            _ => false,
-        }
+        self.check_tag(&[b"device:", username.as_bytes()], 18, mark)
     }
 }
 

@@ -13,7 +13,6 @@ use super::{Backend, Db, Tx};
 use crate::case::intake::submit_intake;
 use crate::case::rows::*;
 use crate::case::*;
-use crate::kit::chain::Breach;
 use crate::kit::Subject;
 use crate::kit::{is_unique_violation, micros, to_json};
 use crate::{Result, StoreError};
@@ -235,7 +234,7 @@ impl crate::case::CaseStore for Backend {
         // never adopted (unlinked events from before the chains are not damage).
         let audit = crate::kit::AuditStore::verify_logs(self).await?;
         let damaged: std::collections::HashSet<Uuid> =
-            audit.broken.iter().filter(|b| b.subject.kind == Subject::CASE && b.cause != Breach::Unlinked).map(|b| b.subject.id).collect();
+            audit.damaged().filter(|b| b.subject.kind == Subject::CASE).map(|b| b.subject.id).collect();
         let mut tx = self.begin_write().await?;
         let ids: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT case_id FROM case_events ORDER BY case_id").fetch_all(&mut *tx).await?;
         for (id,) in ids {
