@@ -43,6 +43,25 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 100)]
         repeat: usize,
     },
+    /// A sustained mixed load (reports, lists by every reader, details, acceptances) through the
+    /// HTTP API: throughput, latency and memory per interval.
+    Load {
+        /// `sqlite` or `postgres`.
+        #[arg(long, default_value = "sqlite")]
+        backend: String,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+        /// How long to run.
+        #[arg(long, default_value_t = 10)]
+        minutes: u64,
+        /// Seconds between two reports.
+        #[arg(long, default_value_t = 30)]
+        interval: u64,
+        /// Cases generated before the load starts.
+        #[arg(long, default_value_t = 10_000)]
+        cases: usize,
+    },
     /// Point-to-grid lookups per second on one core, optionally against PostGIS `ST_Contains`.
     Grids {
         /// Grids in the synthetic tiling.
@@ -133,6 +152,9 @@ pub async fn run(cmd: BenchCmd) -> Result<()> {
     match cmd {
         BenchCmd::Intake { backend, clients, cases, durability } => intake(&backend, clients, cases, &durability).await,
         BenchCmd::List { backend, cases, repeat } => list(&backend, cases, repeat).await,
+        BenchCmd::Load { backend, clients, minutes, interval, cases } => {
+            crate::bench_load::run(&backend, clients, minutes, interval.max(1), cases).await
+        }
         BenchCmd::Grids { grids, vertices, points, postgis, single_queries } => {
             grids_bench(grids, vertices, points, postgis.as_deref(), single_queries).await
         }
@@ -241,12 +263,15 @@ pub(crate) async fn demo_login(client: &reqwest::Client, addr: &str, username: &
     Ok(login["token"].as_str().context("login answered no token")?.to_string())
 }
 
+/// The demo accounts whose lists `bench list` times: each reads through a different scope
+/// (city, town, community, one department, own reports), so each drives a different index.
+const LIST_READERS: [&str; 5] = ["dispatcher", "town", "worker", "handler", "resident"];
+
 async fn list(backend: &str, cases: usize, repeat: usize) -> Result<()> {
     let end = Utc::now();
     let (store, _dir, load) = demo_store(backend, cases, Duration::days(365), end, 7).await?;
     let addr = start(store.clone()).await?;
     let client = reqwest::Client::new();
-    let token = demo_login(&client, &addr, "dispatcher").await?;
     let week_ago = (end - Duration::days(7)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let shapes: Vec<(&str, String)> = vec![
         ("newest page", String::new()),
@@ -256,28 +281,60 @@ async fn list(backend: &str, cases: usize, repeat: usize) -> Result<()> {
         ("area=town&state=reported,accepted", "area=371002001&state=reported,accepted".into()),
         ("channel=hotline&supervised=true", "channel=hotline&supervised=true".into()),
         ("created_from=7 days ago", format!("created_from={}", week_ago.replace('+', "%2B"))),
+        ("page 5 (cursor)", "page=5".into()),
     ];
     println!("civicgrid bench list --backend {backend} --cases {cases} --repeat {repeat}");
     println!("  loaded       {cases} cases in {load:.1?}");
     let mut all = vec![];
-    for (name, q) in &shapes {
-        let mut lat = vec![];
-        let mut n = 0;
-        for _ in 0..repeat {
-            let t = Instant::now();
-            let res = client.get(format!("{addr}/api/v1/cases?limit=50&{q}")).bearer_auth(&token).send().await?;
-            anyhow::ensure!(res.status() == 200, "{name}: {}", res.status());
-            let v: serde_json::Value = res.json().await?;
-            lat.push(t.elapsed());
-            n = v["items"].as_array().map(|a| a.len()).unwrap_or(0);
+    for reader in LIST_READERS {
+        let token = demo_login(&client, &addr, reader).await?;
+        println!("  as {reader}");
+        for (name, q) in &shapes {
+            let (lat, n, more) = time_list(&client, &addr, &token, q, repeat).await.with_context(|| format!("{reader}: {name}"))?;
+            let (p50, p95, max) = (percentile(&lat, 0.5), percentile(&lat, 0.95), percentile(&lat, 1.0));
+            let more = if more { ", more" } else { "" };
+            println!("    {name:<36} p50 {:>9}  p95 {:>9}  max {:>9}  ({n} items{more})", ms(p50), ms(p95), ms(max));
+            all.extend(lat);
         }
-        lat.sort();
-        println!("  {name:<36} p50 {:>9}  p95 {:>9}  ({n} items)", ms(percentile(&lat, 0.5)), ms(percentile(&lat, 0.95)));
-        all.extend(lat);
     }
     all.sort();
-    println!("  all shapes                           p50 {:>9}  p95 {:>9}", ms(percentile(&all, 0.5)), ms(percentile(&all, 0.95)));
+    let (p50, p95, max) = (percentile(&all, 0.5), percentile(&all, 0.95), percentile(&all, 1.0));
+    println!("  all readers and shapes                 p50 {:>9}  p95 {:>9}  max {:>9}", ms(p50), ms(p95), ms(max));
     Ok(())
+}
+
+/// Sorted latencies of `repeat` list requests of shape `q` (after one untimed), the page's size
+/// and whether it has a cursor; `page=N` follows the cursor N-1 times first and then times the
+/// Nth page.
+async fn time_list(client: &reqwest::Client, addr: &str, token: &str, q: &str, repeat: usize) -> Result<(Vec<StdDuration>, usize, bool)> {
+    let get = |q: String| client.get(format!("{addr}/api/v1/cases?limit=50&{q}")).bearer_auth(token).send();
+    let q = match q.strip_prefix("page=") {
+        Some(n) => {
+            let mut cursor = String::new();
+            for _ in 1..n.parse::<usize>()? {
+                let v: serde_json::Value = get(cursor.clone()).await?.json().await?;
+                match v["next_cursor"].as_str() {
+                    Some(next) => cursor = format!("cursor={next}"),
+                    None => break,
+                }
+            }
+            cursor
+        }
+        None => q.to_string(),
+    };
+    let first: serde_json::Value = get(q.clone()).await?.error_for_status()?.json().await?;
+    let n = first["items"].as_array().map_or(0, |a| a.len());
+    let more = first["next_cursor"].is_string();
+    let mut lat = vec![];
+    for _ in 0..repeat {
+        let t = Instant::now();
+        let res = get(q.clone()).await?;
+        anyhow::ensure!(res.status() == 200, "{}", res.status());
+        res.bytes().await?;
+        lat.push(t.elapsed());
+    }
+    lat.sort();
+    Ok((lat, n, more))
 }
 
 // ---------------------------------------------------------------------------------------------

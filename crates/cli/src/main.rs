@@ -4,6 +4,7 @@
 mod bench;
 mod bench_address;
 mod bench_evaluation;
+mod bench_load;
 mod bench_timers;
 mod config;
 mod demo;

@@ -62,8 +62,12 @@ async fn sqlite_schema(url: &str) -> BTreeSet<Fact> {
             if origin == "pk" {
                 continue; // the primary key is a column fact
             }
-            let cols: Vec<String> =
-                sqlx::query_scalar("SELECT name FROM pragma_index_info($1) ORDER BY seqno").bind(&name).fetch_all(&mut c).await.unwrap();
+            // An expression column has no name: both backends write it `expr`.
+            let cols: Vec<String> = sqlx::query_scalar("SELECT COALESCE(name, 'expr') FROM pragma_index_info($1) ORDER BY seqno")
+                .bind(&name)
+                .fetch_all(&mut c)
+                .await
+                .unwrap();
             facts.insert(index(&t, &name, &cols.join(","), r.get::<i64, _>("uq") != 0, origin == "u"));
         }
     }
@@ -93,8 +97,8 @@ async fn postgres_schema(url: &str) -> BTreeSet<Fact> {
     }
     let idx = "SELECT t.relname::text AS tbl, i.relname::text AS idx, ix.indisunique AS uq,
                       EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = ix.indexrelid) AS from_constraint,
-                      array_to_string(ARRAY(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
-                          JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord), ',') AS cols
+                      array_to_string(ARRAY(SELECT COALESCE(a.attname::text, 'expr') FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
+                          LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord), ',') AS cols
                FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid
                JOIN pg_namespace n ON n.oid = t.relnamespace
                WHERE n.nspname = 'public' AND NOT ix.indisprimary AND t.relname <> '_sqlx_migrations'";

@@ -199,7 +199,9 @@ pub(crate) async fn create(
 pub struct CasePageView {
     /// Cases, newest first.
     pub items: Vec<CaseView>,
-    /// Pass as `cursor` for the next page; absent on the last page.
+    /// Pass as `cursor` for the next page; absent on the last page. A rare filter can answer
+    /// fewer cases than `limit`, even none, with a cursor: the walk stops after a bounded number
+    /// of rows rather than read the whole history, so follow the cursor until it is absent.
     pub next_cursor: Option<String>,
 }
 

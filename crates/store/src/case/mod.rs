@@ -7,6 +7,7 @@
 
 pub(crate) mod attachment;
 pub(crate) mod intake;
+pub(crate) mod plan;
 pub(crate) mod rows;
 
 use async_trait::async_trait;
@@ -73,6 +74,9 @@ pub struct CaseQuery {
     pub after: Option<Uuid>,
     /// Page size.
     pub limit: u32,
+    /// Rows one stream of the walk examines before it answers a short page with a cursor
+    /// (`None`: [`plan::WINDOW`]); tests make it small to reach that edge with few cases.
+    pub window: Option<u32>,
 }
 
 impl Default for CaseQuery {
@@ -90,6 +94,7 @@ impl Default for CaseQuery {
             card: None,
             after: None,
             limit: 50,
+            window: None,
         }
     }
 }
@@ -133,8 +138,12 @@ pub trait CaseStore: Send + Sync {
     async fn case_by_code(&self, code: &CaseCode) -> Result<Option<Case>>;
     /// A case's log, in order.
     async fn case_events(&self, id: Uuid) -> Result<Vec<CaseEvent>>;
-    /// Cases matching a query, newest first.
+    /// Cases matching a query, newest first: a page may be short (even empty) and still have a
+    /// cursor when a rare filter stopped the walk (see `case/plan.rs`).
     async fn list_cases(&self, q: &CaseQuery) -> Result<CasePage>;
+    /// The database's plan for each stream of a list (one text per stream), for tests and
+    /// `civicgrid bench list --explain`.
+    async fn explain_list(&self, q: &CaseQuery) -> Result<Vec<String>>;
     /// Number of cases per state matching the visibility part of a query.
     async fn count_by_state(&self, q: &CaseQuery) -> Result<Vec<(CaseState, u64)>>;
     /// Counts per grid with the same filters (states included); cases without a grid are left out.

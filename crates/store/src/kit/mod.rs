@@ -53,6 +53,15 @@ pub(crate) fn first_v7_of(t: DateTime<Utc>) -> String {
     uuid::Uuid::from_u128((ms << 80) | (0x7 << 76) | (0x2 << 62)).to_string()
 }
 
+/// The id of a record made at `now`: a UUID v7 of that moment (not of the machine's clock, which
+/// a test or a replay may not share), counted up within a millisecond, so that ids sort as the
+/// records were made and a period of `created_at` bounds the ids ([`first_v7_of`]).
+pub(crate) fn v7_at(now: DateTime<Utc>) -> uuid::Uuid {
+    static CONTEXT: std::sync::Mutex<uuid::ContextV7> = std::sync::Mutex::new(uuid::ContextV7::new());
+    let secs = now.timestamp().max(0) as u64;
+    uuid::Uuid::new_v7(uuid::Timestamp::from_unix(&CONTEXT, secs, now.timestamp_subsec_nanos()))
+}
+
 /// The exclusive upper bound of a prefix range over digit strings: every code under `prefix`
 /// sorts in `[prefix, prefix~)`, which an index can scan.
 pub(crate) fn prefix_end(prefix: &str) -> String {
@@ -160,5 +169,15 @@ mod tests {
         let lo = super::first_v7_of(t);
         let hi = super::first_v7_of(t + chrono::Duration::milliseconds(1));
         assert!(lo <= id.to_string() && id.to_string() < hi, "{lo} {id} {hi}");
+    }
+
+    #[test]
+    fn ids_made_at_one_moment_keep_their_order() {
+        let t: chrono::DateTime<chrono::Utc> = "2026-11-23T01:00:00Z".parse().unwrap();
+        let ids: Vec<_> = (0..1000).map(|_| super::v7_at(t)).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
+        let lo = super::first_v7_of(t);
+        let hi = super::first_v7_of(t + chrono::Duration::milliseconds(2));
+        assert!(ids.iter().all(|id| lo <= id.to_string() && id.to_string() < hi));
     }
 }

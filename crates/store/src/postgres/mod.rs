@@ -59,6 +59,26 @@ macro_rules! skip_locked {
         " FOR UPDATE SKIP LOCKED"
     };
 }
+/// Names the index a SELECT must walk: PostgreSQL has no hints; the lists leave it one index
+/// whose equalities and order fit (`case/plan.rs`).
+macro_rules! indexed_by {
+    ($name:literal) => {
+        ""
+    };
+}
+/// Orders the rows taken from an ordered window: PostgreSQL knows the subquery's order and does
+/// not sort again.
+macro_rules! window_order {
+    () => {
+        " ORDER BY id DESC"
+    };
+}
+/// Starts the statement that answers the plan of a query instead of its rows.
+macro_rules! explain {
+    () => {
+        "EXPLAIN "
+    };
+}
 
 // Every module's SQL, written once for both backends and mounted here: in these files `super`
 // is this backend. A new module adds one line.

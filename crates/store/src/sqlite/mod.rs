@@ -88,6 +88,25 @@ macro_rules! skip_locked {
         ""
     };
 }
+/// Names the index a SELECT must walk: SQLite would otherwise weigh its statistics.
+macro_rules! indexed_by {
+    ($name:literal) => {
+        concat!(" INDEXED BY ", $name)
+    };
+}
+/// Orders the rows taken from an ordered window: SQLite's co-routine yields them in order and
+/// would sort the whole window again if asked.
+macro_rules! window_order {
+    () => {
+        ""
+    };
+}
+/// Starts the statement that answers the plan of a query instead of its rows.
+macro_rules! explain {
+    () => {
+        "EXPLAIN QUERY PLAN "
+    };
+}
 
 // Every module's SQL, written once for both backends and mounted here: in these files `super`
 // is this backend. A new module adds one line.

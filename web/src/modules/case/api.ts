@@ -195,14 +195,34 @@ export const caseApi = {
     request<TrackView>('POST', `/track/${encodeURIComponent(code)}/rate`, { receipt, rating, comment: comment || null }),
 }
 
-/** Every page of a list, up to `max` cases (for dashboards and maps). */
-export async function allCases(f: CaseFilter, max = 1000): Promise<CaseView[]> {
+/**
+ * One page of `limit` cases for a person reading a list: a rare filter can answer a short page
+ * with a cursor (the server stops its walk after a bounded number of rows), so the cursor is
+ * followed up to `hops` more times to fill the page.
+ */
+export async function fullPage(f: CaseFilter, cursor: string | undefined, limit = 50, hops = 4): Promise<CasePage> {
+  const page = await caseApi.cases(f, cursor, limit)
+  const items = [...page.items]
+  let next = page.next_cursor
+  for (let n = 0; n < hops && next && items.length < limit; n++) {
+    const more = await caseApi.cases(f, next, limit - items.length)
+    items.push(...more.items)
+    next = more.next_cursor
+  }
+  return { items, next_cursor: next }
+}
+
+/**
+ * Every page of a list, up to `max` cases (for dashboards and maps). A rare filter can answer a
+ * short or empty page that still has a cursor; `maxPages` bounds how far that is followed.
+ */
+export async function allCases(f: CaseFilter, max = 1000, maxPages = 50): Promise<CaseView[]> {
   const out: CaseView[] = []
   let cursor: string | undefined
-  while (out.length < max) {
+  for (let n = 0; n < maxPages && out.length < max; n++) {
     const page = await caseApi.cases(f, cursor, Math.min(200, max - out.length))
     out.push(...page.items)
-    if (!page.next_cursor || page.items.length === 0) break
+    if (!page.next_cursor) break
     cursor = page.next_cursor
   }
   return out

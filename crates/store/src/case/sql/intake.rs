@@ -84,7 +84,7 @@ pub(crate) async fn create_group(
         let seq = next.get_mut(&CaseCode::day(req.now)).expect("allocated above");
         let code = CaseCode::new(req.now, *seq as u64);
         *seq += 1;
-        made.push(Some(policy.report(Uuid::now_v7(), code, req.new.clone(), req.handling_level, &req.actor, req.now)?));
+        made.push(Some(policy.report(crate::kit::v7_at(req.now), code, req.new.clone(), req.handling_level, &req.actor, req.now)?));
     }
     let new: Vec<(&Case, &CaseEvent)> = made.iter().flatten().map(|(c, e)| (c, e)).collect();
     let cases: Vec<&Case> = new.iter().map(|(c, _)| *c).collect();

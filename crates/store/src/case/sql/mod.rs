@@ -6,6 +6,7 @@
 pub(super) mod attachment;
 mod filters;
 pub(super) mod intake;
+mod list;
 
 use super::kit::log::{append, Entry, Log};
 use super::kit::timers::{insert_timers, reset_timers};
@@ -168,23 +169,11 @@ impl crate::case::CaseStore for Backend {
     }
 
     async fn list_cases(&self, q: &CaseQuery) -> Result<CasePage> {
-        let limit = q.limit.clamp(1, 500) as i64;
-        let mut b = QueryBuilder::<Db>::new("SELECT data FROM cases WHERE 1=1");
-        push_filters(&mut b, q, true);
-        let after = q.after.map(|a| a.to_string());
-        if let Some(a) = &after {
-            b.push(" AND id < ").push_bind(a.as_str());
-        }
-        b.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1);
-        let rows = b.build().fetch_all(&self.read).await?;
-        let mut items = rows.iter().map(|r| case_from_json(&r.try_get::<String, _>("data")?)).collect::<Result<Vec<_>>>()?;
-        let next = if items.len() as i64 > limit {
-            items.truncate(limit as usize);
-            items.last().map(|c| c.id)
-        } else {
-            None
-        };
-        Ok(CasePage { items, next })
+        list::list(self, q).await
+    }
+
+    async fn explain_list(&self, q: &CaseQuery) -> Result<Vec<String>> {
+        list::explain(self, q).await
     }
 
     async fn count_by_state(&self, q: &CaseQuery) -> Result<Vec<(CaseState, u64)>> {
