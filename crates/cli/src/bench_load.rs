@@ -10,10 +10,11 @@ use std::time::{Duration as StdDuration, Instant};
 
 use crate::bench::{demo_login, demo_store, ms, percentile, start};
 
-/// What the clients count between two reports.
+/// What the clients count between two reports, and per kind of request over the whole run.
 #[derive(Default)]
 struct Tally {
     latencies: Mutex<Vec<StdDuration>>,
+    by_kind: Mutex<std::collections::BTreeMap<&'static str, Vec<StdDuration>>>,
     errors: AtomicU64,
     created: AtomicU64,
 }
@@ -21,6 +22,16 @@ struct Tally {
 /// The list shapes the readers ask for, as a desk and a phone do.
 const SHAPES: [&str; 6] =
     ["", "state=reported,accepted", "state=dispatched,in_progress", "state=handled&category=01", "supervised=true", "card=red"];
+
+/// The shapes as the summary names them.
+const LIST_KINDS: [&str; 6] = [
+    "list: newest",
+    "list: reported, accepted",
+    "list: dispatched, in_progress",
+    "list: handled & class 01",
+    "list: supervised",
+    "list: red card",
+];
 
 /// Runs the load; prints one line per interval and a summary comparing the first and last.
 pub async fn run(backend: &str, clients: usize, minutes: u64, interval: u64, cases: usize) -> Result<()> {
@@ -40,7 +51,7 @@ pub async fn run(backend: &str, clients: usize, minutes: u64, interval: u64, cas
         .collect();
     println!("civicgrid bench load --backend {backend} --clients {clients} --minutes {minutes} --cases {cases}");
     println!("  loaded       {cases} cases in {load:.1?}");
-    println!("  {:>6}  {:>9}  {:>9}  {:>9}  {:>6}  {:>8}  {:>8}", "t (s)", "req/s", "p50", "p99", "errors", "rss MB", "cases");
+    println!("  {:>6}  {:>9}  {:>9}  {:>9}  {:>6}  {:>8}  {:>8}", "t (s)", "req/s", "p50", "p99", "errors", "heap MB", "cases");
     let tally = Arc::new(Tally::default());
     let stop_at = Instant::now() + StdDuration::from_secs(minutes * 60);
     let mut tasks = Vec::new();
@@ -50,8 +61,10 @@ pub async fn run(backend: &str, clients: usize, minutes: u64, interval: u64, cas
             let mut i = c;
             while Instant::now() < stop_at {
                 let t = Instant::now();
-                let ok = one_request(&client, &addr, &tokens, &villages, i, &tally).await;
-                tally.latencies.lock().expect("tally").push(t.elapsed());
+                let (kind, ok) = one_request(&client, &addr, &tokens, &villages, i, &tally).await;
+                let took = t.elapsed();
+                tally.latencies.lock().expect("tally").push(took);
+                tally.by_kind.lock().expect("tally").entry(kind).or_default().push(took);
                 if !ok {
                     tally.errors.fetch_add(1, Ordering::Relaxed);
                 }
@@ -87,14 +100,32 @@ pub async fn run(backend: &str, clients: usize, minutes: u64, interval: u64, cas
     if let (Some(first), Some(last)) = (rows.first(), rows.get(rows.len().saturating_sub(2))) {
         println!("  first interval {:.0} req/s, {:.0} MB; last full interval {:.0} req/s, {:.0} MB", first.0, first.1, last.0, last.1);
     }
+    println!("  by kind over the run:");
+    for (kind, lat) in tally.by_kind.lock().expect("tally").iter_mut() {
+        lat.sort();
+        println!("    {kind:<36} {:>8} requests  p50 {:>9}  p99 {:>9}", lat.len(), ms(percentile(lat, 0.5)), ms(percentile(lat, 0.99)));
+    }
     Ok(())
 }
 
 /// One request of the mix, chosen by `i`: a report in five, an acceptance in ten, a case's
 /// detail in ten, and lists by the five readers otherwise. Answers false on a server error or
 /// a broken connection (a refused acceptance that lost a race is the API doing its job).
-async fn one_request(client: &reqwest::Client, addr: &str, tokens: &[String], villages: &[String], i: usize, tally: &Tally) -> bool {
+async fn one_request(
+    client: &reqwest::Client,
+    addr: &str,
+    tokens: &[String],
+    villages: &[String],
+    i: usize,
+    tally: &Tally,
+) -> (&'static str, bool) {
     let reader = &tokens[i % tokens.len()];
+    let kind = match i % 10 {
+        0 | 5 => "report",
+        1 => "accept (list + act)",
+        2 => "detail (list + case)",
+        _ => LIST_KINDS[(i / 10) % SHAPES.len()],
+    };
     let res = match i % 10 {
         0 | 5 => {
             let body = serde_json::json!({
@@ -115,13 +146,14 @@ async fn one_request(client: &reqwest::Client, addr: &str, tokens: &[String], vi
             client.get(format!("{addr}/api/v1/cases?limit=50&{shape}")).bearer_auth(reader).send().await
         }
     };
-    match res {
+    let ok = match res {
         Ok(r) => {
             let ok = !r.status().is_server_error();
             r.bytes().await.is_ok() && ok
         }
         Err(_) => false,
-    }
+    };
+    (kind, ok)
 }
 
 /// The city dispatcher accepts the newest reported case (two requests).
@@ -139,10 +171,11 @@ async fn detail_of_newest(client: &reqwest::Client, addr: &str, token: &str) -> 
     client.get(format!("{addr}/api/v1/cases/{id}")).bearer_auth(token).send().await
 }
 
-/// This process's resident memory in MB (Linux), or 0 where it cannot be read.
+/// This process's anonymous resident memory (its heap and stacks, not the pages of the database
+/// file it has mapped, which the kernel may drop) in MB on Linux, or 0 where it cannot be read.
 fn rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| s.lines().find(|l| l.starts_with("RssAnon:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
         .map_or(0.0, |kb| kb / 1024.0)
 }

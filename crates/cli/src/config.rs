@@ -48,8 +48,8 @@ pub struct Config {
     /// Outside channels for notices (`[notify]`: `log`, `[[notify.webhooks]]` with `name`, `url`).
     #[serde(default)]
     pub notify: civicgrid_server::jobs::NotifyConfig,
-    /// Evaluation (`[evaluation.weights]`: `response`, `on_time`, `resolution`, `satisfaction`,
-    /// `reopen`, `return`; scaled to sum to 1).
+    /// Evaluation (`[evaluation]`: `min_cases`, default 5; `[evaluation.weights]`: `response`,
+    /// `on_time`, `resolution`, `satisfaction`, `reopen`, `return`; scaled to sum to 1).
     #[serde(default)]
     pub evaluation: EvaluationConfig,
     /// Reports, photos and ratings one client may send per minute without an account (429 past
@@ -66,12 +66,26 @@ pub struct Config {
 }
 
 /// `[evaluation]`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationConfig {
     /// The score's weights.
     #[serde(default)]
     pub weights: civicgrid_domain::evaluation::Weights,
+    /// Cases a rate must be counted on before it counts as the unit's own in its score; a unit
+    /// with no weighted rate on this many cases is listed but not ranked (样本不足). At least 1.
+    #[serde(default = "default_min_cases")]
+    pub min_cases: u64,
+}
+
+fn default_min_cases() -> u64 {
+    civicgrid_domain::evaluation::RankRules::default().min_cases
+}
+
+impl Default for EvaluationConfig {
+    fn default() -> Self {
+        EvaluationConfig { weights: Default::default(), min_cases: default_min_cases() }
+    }
 }
 
 impl Default for Config {
@@ -167,6 +181,7 @@ impl Config {
     /// The HTTP layer's settings; refused if the evaluation weights are not usable.
     pub fn server(&self) -> Result<ServerConfig> {
         let weights = self.evaluation.weights.normalized("evaluation.weights")?;
+        anyhow::ensure!(self.evaluation.min_cases >= 1, "evaluation.min_cases: at least 1, got 0");
         anyhow::ensure!(self.access_log_days >= 183, "access_log_days: at least 183 (reads are kept six months), got {}", self.access_log_days);
         Ok(ServerConfig {
             data_dir: Some(self.data_dir()),
@@ -177,6 +192,7 @@ impl Config {
             secure_cookies: self.secure_cookies,
             notify: self.notify.clone(),
             weights,
+            rank_rules: civicgrid_domain::evaluation::RankRules { min_cases: self.evaluation.min_cases },
             password: self.password_policy,
             anonymous_writes_per_minute: self.anonymous_writes_per_minute,
             client_ip_header: self.client_ip_header.clone(),

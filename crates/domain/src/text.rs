@@ -33,3 +33,29 @@ pub mod limits {
     /// Length of one attachment reference.
     pub const ATTACHMENT_REF: usize = 300;
 }
+
+/// The key that sorts Chinese names the way a Chinese reader looks them up: each Han character
+/// by its pinyin (without tones; the `pinyin` crate's readings), anything else as it is, lower
+/// case. `Ord` on the raw strings would sort by code point, which follows no reading.
+pub fn pinyin_key(name: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut key = String::with_capacity(name.len() * 3);
+    for (c, p) in name.chars().zip(name.to_pinyin()) {
+        match p {
+            Some(p) => key.push_str(p.plain()),
+            None => key.extend(c.to_lowercase()),
+        }
+        key.push(' ');
+    }
+    key
+}
+
+#[cfg(test)]
+mod pinyin_tests {
+    #[test]
+    fn names_sort_by_their_reading() {
+        let mut names = vec!["张村街道", "环翠楼街道", "孙家疃街道", "鲸园街道", "竹岛街道"];
+        names.sort_by_key(|n| super::pinyin_key(n));
+        assert_eq!(names, ["环翠楼街道", "鲸园街道", "孙家疃街道", "张村街道", "竹岛街道"]);
+    }
+}

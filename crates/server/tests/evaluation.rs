@@ -8,6 +8,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, Utc};
+use civicgrid_domain::evaluation::RankRules;
 use civicgrid_domain::{Actor, AreaCode, AreaLevel, Case, CaseCode, CaseEvent, Command, Department, DispatchTarget, NewCase, NewCaseInput, Rating, Role};
 use civicgrid_server::{router, AppState, ServerConfig};
 use civicgrid_store::crypto::Cipher;
@@ -148,7 +149,9 @@ backend_test! {
             .await
             .unwrap();
         let codes = fixture(store.clone()).await;
-        let app = router(AppState::new(store.clone(), Cipher::from_bytes([5; 32]), ServerConfig::default()));
+        // A fixture month is small: every rate on one case or more counts as the unit's own.
+        let config = ServerConfig { rank_rules: RankRules { min_cases: 1 }, ..ServerConfig::default() };
+        let app = router(AppState::new(store.clone(), Cipher::from_bytes([5; 32]), config));
         let leader = login(&app, "leader", "civicgrid").await.1.unwrap();
 
         // By department. urban: 4 dispatched (C1, C2, C3, C5), 3 claimed; due 4, on time 2 (C1,
@@ -168,7 +171,12 @@ backend_test! {
         assert_eq!(urban["avg_hours"], json!({"accept": null, "dispatch": null, "handle": 88.0, "verify": null}), "{b}");
         let water = row(&e, "water");
         assert_eq!(counts(water), [1, 0, 0, 0, 0, 0, 0, 0, 0, 1], "{b}: {water}");
-        assert_eq!((rates(water), water["score"].as_f64(), water["rank"].as_u64()), ([Some(0.0), None, None, None, None, Some(1.0)], Some(0.0), Some(2)), "{b}");
+        // Rates water lacks count at everyone's level (issue 25 finding 6; they used to be left
+        // out, which scored it 0): 0.15·0 + 0.30·½ + 0.20·⅔ + 0.25·⅔ + 0.05·(1 − ⅓) + 0.05·0.
+        assert_eq!((rates(water), water["score"].as_f64(), water["rank"].as_u64()), ([Some(0.0), None, None, None, None, Some(1.0)], Some(48.33), Some(2)), "{b}");
+        assert_eq!(water["thin"], json!(["on_time", "resolution", "satisfaction", "reopen"]), "{b}");
+        assert_eq!(e["rules"], json!({"min_cases": 1}), "{b}");
+        assert!(e["computed_at"].as_str().is_some_and(|t| t.starts_with("20")), "{b}: {e}");
         assert_eq!(water["unit"]["name"], "水务集团", "{b}");
         assert_eq!(counts(&e["total"]), [5, 3, 4, 2, 3, 2, 3, 2, 1, 1], "{b}: the rows' sum");
         assert_eq!(e["weights"], json!({"response": 0.15, "on_time": 0.3, "resolution": 0.2, "satisfaction": 0.25, "reopen": 0.05, "return": 0.05}), "{b}");
@@ -183,8 +191,9 @@ backend_test! {
         assert_eq!(t1["score"].as_f64(), Some(73.33), "{b}");
         let t2 = row(&e, T2);
         assert_eq!(counts(t2), [2, 0, 1, 0, 1, 1, 0, 0, 0, 1], "{b}: {t2}");
-        // No rating: (0.15·0 + 0.30·0 + 0.20·1 + 0.05·1 + 0.05·0.5) / 0.75 = 0.3666…
-        assert_eq!((t2["score"].as_f64(), t2["rates"]["satisfaction"].as_f64()), (Some(36.67), None), "{b}");
+        // No rating: its 满意率 counts at the district's ⅔ (issue 25 finding 6; it used to be left
+        // out and its weight shared, 36.67): 0.15·0 + 0.30·0 + 0.20·1 + 0.25·⅔ + 0.05·1 + 0.05·0.5.
+        assert_eq!((t2["score"].as_f64(), t2["rates"]["satisfaction"].as_f64()), (Some(44.17), None), "{b}");
         assert_eq!((t1["rank"].as_u64(), t2["rank"].as_u64()), (Some(1), Some(2)), "{b}");
         assert_eq!(t1["unit"]["name"], "环翠楼街道", "{b}");
         let quiet: Vec<&Value> = e["rows"].as_array().unwrap().iter().filter(|r| r["unit"]["id"] != T1 && r["unit"]["id"] != T2).collect();
@@ -219,6 +228,14 @@ backend_test! {
         assert_eq!(reopened["items"][0]["code"].as_str(), Some(codes[2].as_str()), "{b}");
         let (_, all) = drill("by=town&unit=371002002&metric=response".into()).await;
         assert_eq!(all["count"], 2, "{b}: outcome defaults to all");
+
+        // With the shipped minimum of five cases, no unit of this month is ranked on so little.
+        let strict = router(AppState::new(store.clone(), Cipher::from_bytes([5; 32]), ServerConfig::default()));
+        let token = login(&strict, "leader", "civicgrid").await.1.unwrap();
+        let (_, e) = call(&strict, "GET", &format!("/api/v1/evaluation?{MARCH}&by=department"), Some(&token), None).await;
+        let urban = row(&e, "urban");
+        assert_eq!((urban["rank"].as_u64(), urban["score"].as_f64()), (None, None), "{b}: listed, not ranked");
+        assert_eq!(counts(urban), [4, 3, 4, 2, 3, 2, 3, 2, 1, 0], "{b}: its figures are still shown");
 
         // The Excel workbook carries the same figures.
         let (status, bytes, ctype) = download(&app, &leader, &format!("/api/v1/evaluation/export.xlsx?{MARCH}&by=department")).await;

@@ -123,3 +123,28 @@ civicgrid_store::backend_test! {
         assert_eq!(s.seal_logs().await.unwrap(), 0, "{b}: once");
     }
 }
+
+backend_test! {
+    /// Reads logged at once share commits, and every one is committed before its call answers.
+    async fn reads_logged_together_are_all_kept(b: Backend) {
+        let (s, _d) = support::seeded(b).await;
+        let calls = (0..300).map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                let e = AccessEntry {
+                    user_id: format!("u{}", i % 7),
+                    subject_kind: "case".into(),
+                    subject_id: format!("c{i}"),
+                    field: "description".into(),
+                    at: t0(),
+                };
+                s.log_access(&[e]).await
+            })
+        });
+        for call in calls.collect::<Vec<_>>() {
+            call.await.unwrap().unwrap();
+        }
+        assert_eq!(s.access_log(None, None, 1000).await.unwrap().len(), 300, "{b}");
+        assert_eq!(s.access_log(Some("u3"), None, 1000).await.unwrap().len(), 43, "{b}");
+    }
+}

@@ -61,6 +61,26 @@ struct HandleOcc {
     dept: Option<String>,
     due: Option<DateTime<Utc>>,
     paused_at: Option<DateTime<Utc>>,
+    /// An extension asked for before the deadline in force is waiting for its decision: until
+    /// then that deadline passing does not make the handling late.
+    extension_pending: bool,
+    /// Judged late already: nothing later (an extension, a suspension, an escalation) changes it.
+    late: bool,
+}
+
+impl HandleOcc {
+    fn new(dept: Option<String>) -> HandleOcc {
+        HandleOcc { dept, due: None, paused_at: None, extension_pending: false, late: false }
+    }
+
+    /// True if the deadline in force passed before `at` while the clock ran and no extension
+    /// asked for in time was pending.
+    fn overdue_before(&self, at: DateTime<Utc>) -> bool {
+        match self.due {
+            Some(due) => !self.late && !self.extension_pending && due < at && self.paused_at.is_none_or(|p| p > due),
+            None => false,
+        }
+    }
 }
 
 /// A closure whose standing is still open.
@@ -124,15 +144,22 @@ impl Collector<'_> {
         }
     }
 
+    /// Judges handling late, at its deadline, the moment the log passes that deadline unhandled
+    /// (before the event at `at` is applied): lateness is fixed when it happens.
+    fn judge(&mut self, h: &mut HandleOcc, at: DateTime<Utc>, worker: Option<&str>) {
+        if h.overdue_before(at) {
+            let due = h.due.expect("overdue has a deadline");
+            self.observe(due, Metric::OnTime, false, h.dept.as_deref(), worker);
+            h.late = true;
+        }
+    }
+
     /// Settles handling that ended at `end` (handled or not) or is still running at `end`.
-    fn settle(&mut self, h: &HandleOcc, handled: Option<DateTime<Utc>>, end: DateTime<Utc>, worker: Option<&str>) {
-        let Some(due) = h.due else { return };
-        match handled {
-            Some(t) if t <= due => self.observe(t, Metric::OnTime, true, h.dept.as_deref(), worker),
-            Some(_) => self.observe(due, Metric::OnTime, false, h.dept.as_deref(), worker),
-            // Not handled: late only if its deadline passed while its clock ran.
-            None if due < end && h.paused_at.is_none_or(|p| p > due) => self.observe(due, Metric::OnTime, false, h.dept.as_deref(), worker),
-            None => {}
+    fn settle(&mut self, h: &mut HandleOcc, handled: Option<DateTime<Utc>>, end: DateTime<Utc>, worker: Option<&str>) {
+        self.judge(h, end, worker);
+        match (h.due, handled) {
+            (Some(due), Some(t)) if !h.late && t <= due => self.observe(t, Metric::OnTime, true, h.dept.as_deref(), worker),
+            _ => {}
         }
     }
 
@@ -160,6 +187,9 @@ impl CaseFacts {
 
         for e in &log[1..] {
             let (prev_dept, prev_handler) = (dept_of(case.assignee.as_ref()), case.handler_user_id.clone());
+            if let Some(h) = handling.as_mut() {
+                c.judge(h, e.at, prev_handler.as_deref());
+            }
             case.apply(e);
             let actor = e.actor.user_id.as_deref();
             use EventKind as E;
@@ -180,13 +210,13 @@ impl CaseFacts {
             // Handling: ends when handled, or when the case leaves it.
             match &e.kind {
                 E::Handled { .. } => {
-                    if let Some(h) = handling.take() {
-                        c.settle(&h, Some(e.at), e.at, case.handler_user_id.as_deref().or(actor));
+                    if let Some(mut h) = handling.take() {
+                        c.settle(&mut h, Some(e.at), e.at, case.handler_user_id.as_deref().or(actor));
                     }
                 }
                 E::Dispatched { .. } | E::Returned { .. } | E::Escalated { .. } | E::Merged { .. } | E::Rejected { .. } => {
-                    if let Some(h) = handling.take() {
-                        c.settle(&h, None, e.at, prev_handler.as_deref());
+                    if let Some(mut h) = handling.take() {
+                        c.settle(&mut h, None, e.at, prev_handler.as_deref());
                     }
                 }
                 _ => {}
@@ -194,14 +224,24 @@ impl CaseFacts {
             match &e.kind {
                 E::Dispatched { to, .. } => {
                     dispatch = Some(DispatchOcc { at: e.at, dept: dept_of(Some(to)) });
-                    handling = Some(HandleOcc { dept: dept_of(Some(to)), due: None, paused_at: None });
+                    handling = Some(HandleOcc::new(dept_of(Some(to))));
                 }
-                E::Verified { passed: false, .. } => {
-                    handling = Some(HandleOcc { dept: dept_of(case.assignee.as_ref()), due: None, paused_at: None })
+                E::Verified { passed: false, .. } => handling = Some(HandleOcc::new(dept_of(case.assignee.as_ref()))),
+                // Asked for before the deadline it extends: that deadline waits for the decision.
+                // Asked for later, it may be granted for the work, but the lateness stands.
+                E::ExtensionRequested { .. } => {
+                    if let Some(h) = handling.as_mut() {
+                        h.extension_pending = !h.late;
+                    }
+                }
+                E::ExtensionDecided { .. } => {
+                    if let Some(h) = handling.as_mut() {
+                        h.extension_pending = false;
+                    }
                 }
                 _ => {}
             }
-            if let (Some(h), Some(d)) = (handling.as_mut(), case.deadline.as_ref()) {
+            if let (Some(h), Some(d)) = (handling.as_mut().filter(|h| !h.late), case.deadline.as_ref()) {
                 if d.step == Step::Handle {
                     h.due = Some(d.due);
                     h.paused_at = d.paused_at;
@@ -242,7 +282,9 @@ impl CaseFacts {
                     r.spent += e.at - r.since;
                     r.paused = true;
                 }
-            } else if let Some(r) = run.as_mut().filter(|r| Some(r.step) == next && !completes(r.step, &e.kind)) {
+            } else if let Some(r) =
+                run.as_mut().filter(|r| Some(r.step) == next && !completes(r.step, &e.kind) && !matches!(e.kind, E::Escalated { .. }))
+            {
                 if r.paused {
                     r.since = e.at;
                     r.paused = false;
@@ -268,8 +310,8 @@ impl CaseFacts {
             c.observe(d.at, Metric::Response, false, d.dept.as_deref(), None);
             c.observe(d.at, Metric::Return, false, d.dept.as_deref(), None);
         }
-        if let Some(h) = handling.take() {
-            c.settle(&h, None, cutoff, case.handler_user_id.as_deref());
+        if let Some(mut h) = handling.take() {
+            c.settle(&mut h, None, cutoff, case.handler_user_id.as_deref());
         }
         if let Some(cl) = closure.take() {
             c.closure(cl);

@@ -32,6 +32,18 @@ pub struct Counts {
     pub returned: u64,
 }
 
+impl Counts {
+    /// The denominator of a rate: the cases it is counted on.
+    pub fn of(&self, m: Metric) -> u64 {
+        match m {
+            Metric::Response | Metric::Return => self.dispatched,
+            Metric::OnTime => self.due,
+            Metric::Resolution | Metric::Reopen => self.closed,
+            Metric::Satisfaction => self.rated,
+        }
+    }
+}
+
 /// The six rates, 0–1; none where the denominator is 0.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Rates {
@@ -51,6 +63,17 @@ pub struct Rates {
 }
 
 impl Rates {
+    fn set(&mut self, m: Metric, v: Option<f64>) {
+        *match m {
+            Metric::Response => &mut self.response,
+            Metric::OnTime => &mut self.on_time,
+            Metric::Resolution => &mut self.resolution,
+            Metric::Satisfaction => &mut self.satisfaction,
+            Metric::Reopen => &mut self.reopen,
+            Metric::Return => &mut self.return_,
+        } = v;
+    }
+
     /// One rate.
     pub fn get(&self, m: Metric) -> Option<f64> {
         match m {
@@ -168,9 +191,8 @@ impl Tally {
     }
 }
 
-/// The score (0–100) of a unit's rates: their weighted mean, 重办率 and 退单率 counted as
-/// 1 − rate, over the rates it has (the weights of those it lacks are shared out); none
-/// without any rate.
+/// The score (0–100) of some rates: their weighted mean, 重办率 and 退单率 counted as 1 − rate,
+/// over the rates present (the weights of those absent are shared out); none without any rate.
 pub fn score(rates: &Rates, w: &Weights) -> Option<f64> {
     let (mut sum, mut wsum) = (0.0, 0.0);
     for m in Metric::ALL {
@@ -181,6 +203,38 @@ pub fn score(rates: &Rates, w: &Weights) -> Option<f64> {
         }
     }
     (wsum > 0.0).then(|| (sum / wsum * 10_000.0).round() / 100.0)
+}
+
+/// How a ranking treats small samples (part of the published method, 考核办法).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RankRules {
+    /// A rate counted on fewer cases than this is 样本不足: the unit's score takes the level of
+    /// all units together for it instead, and a unit with no weighted rate on this many cases
+    /// is listed but neither scored nor ranked.
+    pub min_cases: u64,
+}
+
+impl Default for RankRules {
+    fn default() -> Self {
+        RankRules { min_cases: 5 }
+    }
+}
+
+/// A unit's score under `rules`: each weighted rate on at least `min_cases` cases counts as
+/// the unit's own; a rate on fewer cases, or none, counts at `overall`'s level (all units
+/// together), so a thin sample neither lifts nor sinks a unit; a rate nobody has drops out for
+/// every unit alike. None if no weighted rate of the unit stands on enough cases.
+pub fn unit_score(f: &Figures, overall: &Rates, w: &Weights, rules: &RankRules) -> Option<f64> {
+    let weighted = Metric::ALL.iter().filter(|m| w.get(**m) > 0.0);
+    if !weighted.clone().any(|m| f.counts.of(*m) >= rules.min_cases) {
+        return None;
+    }
+    let mut rates = Rates::default();
+    for m in Metric::ALL {
+        let own = f.rates.get(*m).filter(|_| f.counts.of(*m) >= rules.min_cases);
+        rates.set(*m, own.or(overall.get(*m)));
+    }
+    score(&rates, w)
 }
 
 /// A unit evaluated: a department, an area, a grid or a person.
@@ -195,12 +249,16 @@ pub struct Unit {
 /// One unit's line of the ranking.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Row {
-    /// 1 for the best score; units with the same score share a rank; none without a score.
+    /// 1 for the best score, each rank given once (ties broken as [`rank`] says); none for a
+    /// unit without enough cases to be scored.
     pub rank: Option<u32>,
     /// The unit.
     pub unit: Unit,
-    /// The score, 0–100.
+    /// The score, 0–100 ([`unit_score`]).
     pub score: Option<f64>,
+    /// The weighted rates counted on fewer than the minimum of cases (样本不足): shown, but
+    /// scored at the level of all units together.
+    pub thin: Vec<Metric>,
     /// Its figures.
     #[serde(flatten)]
     pub figures: Figures,
@@ -246,35 +304,38 @@ impl Tallies {
     }
 }
 
-/// The rows of a ranking, best first (units without a score last, in the order given), and
-/// the total of them all.
-pub fn rank(units: Vec<(Unit, Tally)>, w: &Weights) -> (Vec<Row>, Figures) {
+/// The rows of a ranking, best first, and the total of them all. Ties of score are broken, in
+/// order, by more dispatches (the larger workload), a higher 按期办结率, then the name in pinyin
+/// order and the id; units without a score come last, ordered the same way.
+pub fn rank(units: Vec<(Unit, Tally)>, w: &Weights, rules: &RankRules) -> (Vec<Row>, Figures) {
     let mut total = Tally::default();
-    let mut rows: Vec<Row> = units
+    units.iter().for_each(|(_, t)| total.merge(t));
+    let total = total.figures();
+    let mut rows: Vec<(String, Row)> = units
         .into_iter()
         .map(|(unit, t)| {
-            total.merge(&t);
             let figures = t.figures();
-            Row { rank: None, unit, score: score(&figures.rates, w), figures }
+            let thin = Metric::ALL.iter().copied().filter(|m| w.get(*m) > 0.0 && figures.counts.of(*m) < rules.min_cases).collect();
+            let score = unit_score(&figures, &total.rates, w, rules);
+            (crate::text::pinyin_key(&unit.name), Row { rank: None, unit, score, thin, figures })
         })
         .collect();
-    // Stable: equal scores keep the caller's order (by name).
-    rows.sort_by(|a, b| match (a.score, b.score) {
-        (Some(x), Some(y)) => y.total_cmp(&x),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
+    rows.sort_by(|(ka, a), (kb, b)| {
+        let by_score = match (a.score, b.score) {
+            (Some(x), Some(y)) => y.total_cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        let on_time = |r: &Row| r.figures.rates.on_time.unwrap_or(-1.0);
+        by_score
+            .then_with(|| b.figures.counts.dispatched.cmp(&a.figures.counts.dispatched).then_with(|| on_time(b).total_cmp(&on_time(a))))
+            .then_with(|| ka.cmp(kb))
+            .then_with(|| a.unit.id.cmp(&b.unit.id))
     });
-    let mut prev: Option<(f64, u32)> = None;
+    let mut rows: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
     for (i, r) in rows.iter_mut().enumerate() {
-        if let Some(s) = r.score {
-            let rank = match prev {
-                Some((p, k)) if p == s => k,
-                _ => i as u32 + 1,
-            };
-            prev = Some((s, rank));
-            r.rank = Some(rank);
-        }
+        r.rank = r.score.map(|_| i as u32 + 1);
     }
-    (rows, total.figures())
+    (rows, total)
 }

@@ -269,23 +269,113 @@ fn cases_fall_to_their_town_community_and_grid() {
 }
 
 #[test]
-fn the_score_weighs_the_rates_it_has_and_equal_scores_share_a_rank() {
+fn the_score_weighs_the_rates_it_has() {
     let w = Weights::default();
     let all = Rates { response: Some(1.0), on_time: Some(0.5), resolution: Some(1.0), satisfaction: Some(1.0), reopen: Some(0.0), return_: Some(0.0) };
     assert_eq!(score(&all, &w), Some(85.0), "100 less 30 % of 50");
     let some = Rates { on_time: Some(0.5), satisfaction: Some(1.0), ..Default::default() };
     assert_eq!(score(&some, &w), Some(72.73), "(0.3 × 0.5 + 0.25) / 0.55");
     assert_eq!(score(&Rates::default(), &w), None);
+}
 
-    let s1 = closed_on_time();
-    let s2 = closed_on_time();
-    let late = Story::reported("2025-03-03T09:00:00").dispatched("water").claimed("2025-03-03T11:00:00").handled("2025-03-11T10:00:00");
-    let facts: Vec<CaseFacts> = [&s1, &s2, &late].iter().map(|s| s.facts(EvalBy::Town, &march())).collect();
-    let unit = |id: &str| Unit { id: id.into(), name: id.into() };
-    let town = |f: &[CaseFacts]| tally_units(f, &[])["371002001"];
-    let units = vec![(unit("a"), town(&facts[..1])), (unit("b"), town(&facts[1..2])), (unit("c"), town(&facts[2..])), (unit("d"), Tally::default())];
-    let (rows, total) = rank(units, &w);
+/// `n` stories made by `make`, as one unit's tally grouped by town.
+fn town_tally(n: usize, make: impl Fn() -> Story) -> Tally {
+    let facts: Vec<CaseFacts> = (0..n).map(|_| make().facts(EvalBy::Town, &march())).collect();
+    tally_units(&facts, &[])["371002001"]
+}
+
+fn late() -> Story {
+    Story::reported("2025-03-03T09:00:00").dispatched("water").claimed("2025-03-03T11:00:00").handled("2025-03-11T10:00:00")
+}
+
+/// Issue 25 finding 6: 17 of 31 towns shared rank 1 at 100 on one or two cases each.
+#[test]
+fn one_case_ranks_no_one_and_ties_are_broken_by_stated_rules() {
+    let w = Weights::default();
+    let rules = RankRules { min_cases: 3 };
+    let unit = |id: &str, name: &str| Unit { id: id.into(), name: name.into() };
+    let units = vec![
+        (unit("a", "竹岛街道"), town_tally(1, closed_on_time)),
+        (unit("b", "鲸园街道"), town_tally(3, closed_on_time)),
+        (unit("c", "环翠楼街道"), town_tally(3, closed_on_time)),
+        (unit("d", "孙家疃街道"), town_tally(4, late)),
+        (unit("e", "张村街道"), Tally::default()),
+        (unit("f", "田村街道"), town_tally(4, closed_on_time)),
+    ];
+    let (rows, total) = rank(units, &w, &rules);
     let order: Vec<(&str, Option<u32>)> = rows.iter().map(|r| (r.unit.id.as_str(), r.rank)).collect();
-    assert_eq!(order, [("a", Some(1)), ("b", Some(1)), ("c", Some(3)), ("d", None)]);
-    assert_eq!((total.counts.dispatched, total.counts.due, total.counts.on_time), (3, 3, 2));
+    // f, b and c score alike: f did more; b and c did as much and as well, so pinyin (huan < jing).
+    assert_eq!(order, [("f", Some(1)), ("c", Some(2)), ("b", Some(3)), ("d", Some(4)), ("a", None), ("e", None)]);
+    let a = rows.iter().find(|r| r.unit.id == "a").unwrap();
+    assert_eq!((a.score, a.figures.rates.on_time), (None, Some(1.0)), "one case is shown, not ranked");
+    assert!(a.thin.contains(&Metric::OnTime));
+    assert_eq!((total.counts.due, total.counts.on_time), (15, 11));
+    // A thin rate counts at everyone's level: b's 满意率 (no ratings) is the total's (none).
+    let b = rows.iter().find(|r| r.unit.id == "b").unwrap();
+    assert!(b.thin.contains(&Metric::Satisfaction) && !b.thin.contains(&Metric::OnTime));
+    assert_eq!(b.score, Some(100.0));
+    // With a minimum of one, the single case is ranked again.
+    let units = vec![(unit("a", "竹岛街道"), town_tally(1, closed_on_time)), (unit("d", "孙家疃街道"), town_tally(4, late))];
+    let (rows, _) = rank(units, &w, &RankRules { min_cases: 1 });
+    assert_eq!(rows.iter().map(|r| r.rank).collect::<Vec<_>>(), [Some(1), Some(2)]);
+}
+
+/// Issue 25 finding 1: case 20261124000006 was claimed after its deadline, given an extension
+/// and handled, and counted on time.
+#[test]
+fn an_extension_asked_for_after_the_deadline_leaves_the_lateness() {
+    // Due Monday 10 March 10:00.
+    let s = Story::reported("2025-03-03T09:00:00")
+        .dispatched("urban")
+        .claimed("2025-03-11T09:00:00")
+        .act(&handler(), Command::RequestExtension { until: t("2025-03-20T17:00:00"), reason: "需要采购".into() }, "2025-03-11T10:00:00")
+        .act(&town(), Command::DecideExtension { granted: true, reason: None }, "2025-03-11T11:00:00")
+        .handled("2025-03-12T10:00:00");
+    for (from, to, due) in [("2025-03-01", "2025-03-31", 1), ("2025-03-01", "2025-03-10", 1), ("2025-03-11", "2025-03-31", 0)] {
+        let f = figures(&[&s], EvalBy::Department, &Period::parse(from, to).unwrap(), "urban");
+        assert_eq!((f.counts.due, f.counts.on_time), (due, 0), "{from}–{to}: late once, in the period of its deadline");
+    }
+    // Asked for before the deadline and granted after it: the new deadline holds.
+    let s = Story::reported("2025-03-03T09:00:00")
+        .dispatched("urban")
+        .claimed("2025-03-03T11:00:00")
+        .act(&handler(), Command::RequestExtension { until: t("2025-03-14T17:00:00"), reason: "需要采购".into() }, "2025-03-07T10:00:00")
+        .act(&town(), Command::DecideExtension { granted: true, reason: None }, "2025-03-11T11:00:00")
+        .handled("2025-03-13T10:00:00");
+    let f = figures(&[&s], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.due, f.counts.on_time), (1, 1));
+    // Refused after the deadline: late as of that deadline.
+    let s = Story::reported("2025-03-03T09:00:00")
+        .dispatched("urban")
+        .claimed("2025-03-03T11:00:00")
+        .act(&handler(), Command::RequestExtension { until: t("2025-03-14T17:00:00"), reason: "需要采购".into() }, "2025-03-07T10:00:00")
+        .act(&town(), Command::DecideExtension { granted: false, reason: Some("理由不足".into()) }, "2025-03-11T11:00:00")
+        .handled("2025-03-12T10:00:00");
+    let f = figures(&[&s], EvalBy::Department, &Period::parse("2025-03-01", "2025-03-10").unwrap(), "urban");
+    assert_eq!((f.counts.due, f.counts.on_time), (0, 0), "undecided at the period's end: not yet judged");
+    let f = figures(&[&s], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.due, f.counts.on_time), (1, 0));
+    // Suspended after the deadline: still late.
+    let s = Story::reported("2025-03-03T09:00:00")
+        .dispatched("urban")
+        .claimed("2025-03-03T11:00:00")
+        .act(&town(), Command::Suspend { reason: "等待天气".into() }, "2025-03-11T10:00:00")
+        .act(&town(), Command::Resume { note: None }, "2025-03-20T10:00:00")
+        .handled("2025-03-20T11:00:00");
+    let f = figures(&[&s], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.due, f.counts.on_time), (1, 0));
+}
+
+/// Issue 25 finding 7: 20261205000007's dispatch step was timed from its first acceptance.
+#[test]
+fn an_escalation_starts_the_step_over() {
+    let county = user("county", Role::DistrictDispatcher, "371002", None);
+    let to = Command::Dispatch { to: DispatchTarget::Department { id: "urban".into(), area: code("371002") }, instructions: None };
+    let s = Story::reported("2025-03-03T09:00:00")
+        .act(&town(), Command::Accept { note: None }, "2025-03-03T09:30:00")
+        .act(&town(), Command::Escalate { reason: "超出街道职权".into() }, "2025-03-03T12:00:00")
+        .act(&county, to, "2025-03-03T13:00:00");
+    let f = figures(&[&s], EvalBy::Town, &march(), "371002001");
+    assert_eq!(f.avg_hours.dispatch, Some(1.0), "from the escalation, not from 09:30");
+    assert_eq!(f.avg_hours.accept, Some(0.5));
 }

@@ -121,8 +121,10 @@ fn ranking_sheet(e: &EvaluationView, s: &Styles, made: DateTime<Utc>) -> Result<
     let cols = heads.len() as u16;
     let weights: Vec<String> = Metric::ALL.iter().map(|m| format!("{} {:.0}%", metric_name(*m), e.weights.get(*m) * 100.0)).collect();
     let units = format!(
-        "单位：比率 %，用时 小时（自然小时，不含挂起），得分 百分制。得分权重：{}（重办率、退单率越低越好，按 1 − 比率计）。“—”表示无可计算的工单。",
-        weights.join("、")
+        "单位：比率 %，用时 小时（自然小时，不含挂起），得分 百分制。得分权重：{}（重办率、退单率越低越好，按 1 − 比率计）。“—”表示无可计算的工单。\
+         某项指标不足 {n} 件为样本不足，按全部考核对象的总体水平计分；无一项达到 {n} 件的对象不评分、不排名。同分依次按派遣量多、按期办结率高、名称拼音排序。",
+        weights.join("、"),
+        n = e.rules.min_cases
     );
     let title = format!("考核评价排名（{}）", by_name(e.by));
     let mut r = heading(&mut ws, s, &title, e, made, &units, cols)?;

@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use civicgrid_domain::evaluation::{self, CaseFacts, EvalBy, Figures, Metric, Outcome, Period, Row, Tallies, Unit, Weights};
+use civicgrid_domain::evaluation::{self, CaseFacts, EvalBy, Figures, Metric, Outcome, Period, RankRules, Row, Tallies, Unit, Weights};
 use civicgrid_domain::{AreaCode, AreaLevel, Case, CaseEvent, CaseState, User};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -62,6 +62,12 @@ pub struct EvaluationView {
     pub area: AreaRef,
     /// The score's weights (summing to 1).
     pub weights: Weights,
+    /// How small samples are treated (`[evaluation] min_cases`).
+    pub rules: RankRules,
+    /// When these figures were computed: the same question asked again within 30 s is answered
+    /// from memory, so a change made since then shows after that time (the drill-down is always
+    /// read afresh).
+    pub computed_at: DateTime<Utc>,
     /// One per unit, ranked.
     pub rows: Vec<Row>,
     /// All rows together.
@@ -259,18 +265,19 @@ async fn compute(app: &AppState, rd: &RefData, q: &EvalQuery) -> ApiResult<Evalu
         EvalBy::Town | EvalBy::Community => AreaCode::parse(id).map(|c| rd.area_name(&c)).unwrap_or_else(|_| id.to_string()),
         _ => names.get(id).cloned().unwrap_or_else(|| id.to_string()),
     };
-    let mut units: Vec<(Unit, evaluation::Tally)> =
+    let units: Vec<(Unit, evaluation::Tally)> =
         tallies.into_units().into_iter().map(|(id, t)| (Unit { name: name(&id), id }, t)).collect();
-    // Ties and unscored units keep this order: by name, then id.
-    units.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
-    let (rows, total) = evaluation::rank(units, &q.weights);
-    Ok(EvaluationView { period: q.period, by: q.by, area: AreaRef::of(&q.area, rd), weights: q.weights, rows, total })
+    let rules = app.config.rank_rules;
+    let (rows, total) = evaluation::rank(units, &q.weights, &rules);
+    let area = AreaRef::of(&q.area, rd);
+    Ok(EvaluationView { period: q.period, by: q.by, area, weights: q.weights, rules, computed_at: app.now(), rows, total })
 }
 
 /// The rates (响应率, 按期办结率, 解决率, 满意率, 重办率, 退单率), average hours per step and the
 /// weighted score of each department, town, community, grid or person for a period, read from
 /// the case logs of the reader's area, ranked by score. See `docs/architecture.md` §15 for how
-/// each figure is counted. Asked again within 30 s, the same question gets the same answer.
+/// each figure is counted. Asked again within 30 s, the same question gets the same answer,
+/// whose `computed_at` says when it was worked out.
 #[utoipa::path(get, path = "/api/v1/evaluation", tag = "evaluation",
     params(EvalParams),
     responses((status = 200, body = EvaluationView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]

@@ -9,5 +9,7 @@ CREATE INDEX cases_area_state ON cases (area, state, id);
 CREATE INDEX cases_department_state ON cases (department_id, state, id);
 -- Supervised cases are few: their own walk rather than a filter over every case.
 CREATE INDEX cases_supervised ON cases (supervised, id);
+-- The open cases whose deadline runs (red and yellow cards), newest first.
+CREATE INDEX cases_running ON cases (id) WHERE due_at IS NOT NULL;
 DROP INDEX cases_reporter;
 CREATE INDEX cases_reporter ON cases (reporter_user_id, id);

@@ -37,8 +37,8 @@ pub(crate) enum Driver {
     Grid(String),
     /// `(reporter_user_id, id)`: a resident's own reports.
     Reporter(String),
-    /// `(due_at)` over the running deadlines: only open cases have one, so the sort it needs is
-    /// bounded by the open cases, not by the history.
+    /// `(id) WHERE due_at IS NOT NULL`: the open cases whose deadline runs, newest first; the
+    /// card's moment is checked on the rows.
     Due,
 }
 
@@ -111,15 +111,14 @@ fn fixed(driver: Driver, q: &CaseQuery, area_residual: bool) -> ListPlan {
     };
     let states_left = !q.states.is_empty() && !driver.splits_states();
     let grid_left = q.grid.is_some() && !matches!(driver, Driver::Grid(_));
-    // The department's scope area is residual; the due driver leaves the yellow card's warning.
+    // The department's scope area is residual, and so is a card's moment.
     let residual = area_residual
         || states_left
         || grid_left
         || q.category.is_some()
         || q.channel.is_some()
         || (q.supervised.is_some() && driver != Driver::Supervised)
-        || (q.card.is_some() && driver != Driver::Due)
-        || matches!((&driver, q.card), (Driver::Due, Some((civicgrid_domain::Card::Yellow, _))));
+        || q.card.is_some();
     ListPlan { driver, streams, residual }
 }
 
@@ -174,7 +173,7 @@ mod tests {
         let now = chrono::Utc::now();
         let mut query = q(Visibility::Everything);
         query.card = Some((Card::Red, now));
-        assert_eq!(plan(&query).unwrap(), ListPlan { driver: Driver::Due, streams: vec![None], residual: false });
+        assert_eq!(plan(&query).unwrap(), ListPlan { driver: Driver::Due, streams: vec![None], residual: true });
         query.card = Some((Card::Yellow, now));
         assert!(plan(&query).unwrap().residual, "the warning time is checked on the rows");
         assert_eq!(plan(&q(Visibility::Nothing)), None);

@@ -3,6 +3,7 @@
 
 pub mod chain;
 pub mod crypto;
+pub(crate) mod group;
 pub mod outbox;
 
 /// The record a shared row is about — an outbox message, a timer, a notice, a logged reveal of

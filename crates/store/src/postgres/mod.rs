@@ -10,6 +10,7 @@ pub struct PgStore {
     read: PgPool,
     write: PgPool,
     intake: tokio::sync::mpsc::Sender<crate::case::intake::IntakeJob>,
+    access: crate::kit::group::Group<crate::kit::AccessEntry>,
     policy: crate::kit::PolicyCell,
     chain: crate::kit::chain::ChainKey,
 }
@@ -25,7 +26,8 @@ impl PgStore {
         let policy = crate::kit::PolicyCell::shipped();
         let chain = crate::kit::chain::ChainKey::unset();
         let intake = case::intake::spawn_intake(pool.clone(), 4, policy.clone(), chain.clone());
-        Ok(PgStore { read: pool.clone(), write: pool, intake, policy, chain })
+        let access = kit::audit::access_group(pool.clone());
+        Ok(PgStore { read: pool.clone(), write: pool, intake, access, policy, chain })
     }
 
     fn migrator() -> sqlx::migrate::Migrator {

@@ -26,13 +26,17 @@ export interface EvalCounts {
 export type EvalRates = Record<EvalMetric, number | null>
 export type EvalHours = Record<DeadlineStep, number | null>
 export interface EvalFigures { counts: EvalCounts; rates: EvalRates; avg_hours: EvalHours }
-export interface EvalRow extends EvalFigures { rank: number | null; unit: { id: string; name: string }; score: number | null }
+export interface EvalRow extends EvalFigures { rank: number | null; unit: { id: string; name: string }; score: number | null; thin?: string[] }
 export interface Evaluation {
   period: { from: string; to: string }
   by: EvalBy
   /** The area evaluated: the reader's, or the one asked for inside it. */
   area?: AreaRef
   weights: Partial<Record<EvalMetric, number>>
+  /** How small samples are treated: a rate on fewer cases is 样本不足. */
+  rules?: { min_cases: number }
+  /** When the figures were worked out (a question asked again within 30 s is answered from memory). */
+  computed_at?: string
   rows: EvalRow[]
   total: EvalFigures
 }

@@ -10,7 +10,7 @@ use crate::case::rows::case_from_json;
 use crate::case::{CasePage, CaseQuery};
 use crate::kit::{first_v7_of, micros};
 use crate::Result;
-use civicgrid_domain::{Card, Case, CaseState};
+use civicgrid_domain::{Case, CaseState};
 use sqlx::{QueryBuilder, Row};
 use uuid::Uuid;
 
@@ -161,11 +161,7 @@ fn push_walk(
         Driver::Supervised => b.push("supervised = ").push_bind(true),
         Driver::Grid(g) => b.push("grid = ").push_bind(g.clone()),
         Driver::Reporter(r) => b.push("reporter_user_id = ").push_bind(r.clone()),
-        Driver::Due => match q.card {
-            Some((Card::Yellow, now)) => b.push("due_at > ").push_bind(micros(now)),
-            Some((Card::Red, now)) => b.push("due_at <= ").push_bind(micros(now)),
-            None => b.push("due_at IS NOT NULL"),
-        },
+        Driver::Due => b.push("due_at IS NOT NULL"),
     };
     if let Some(s) = state {
         b.push(" AND state = ").push_bind(s.as_str());
@@ -201,6 +197,6 @@ fn index_of(driver: &Driver, by_state: bool) -> &'static str {
         (Driver::Supervised, _) => indexed_by!("cases_supervised"),
         (Driver::Grid(_), _) => indexed_by!("cases_grid"),
         (Driver::Reporter(_), _) => indexed_by!("cases_reporter"),
-        (Driver::Due, _) => indexed_by!("cases_due"),
+        (Driver::Due, _) => indexed_by!("cases_running"),
     }
 }

@@ -7,7 +7,8 @@
 use super::super::{Backend, Db};
 use super::log::Log;
 use crate::kit::chain::{link, sign_checkpoint, AuditReport, Breach, BrokenLink, Linked, GENESIS};
-use crate::kit::{micros, Subject};
+use crate::kit::group::Group;
+use crate::kit::{micros, AccessEntry, Subject};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -16,6 +17,33 @@ use uuid::Uuid;
 
 /// Every module's event log. A module with a log of its own adds it here.
 const LOGS: [&Log; 1] = [&super::super::case::CASE_LOG];
+
+/// The group commit of the access log: every read is logged before it is answered, and the
+/// reads waiting at one moment share one commit.
+pub(in super::super) fn access_group(pool: sqlx::Pool<Db>) -> Group<AccessEntry> {
+    Group::spawn(std::sync::Arc::new(move |rows: Vec<AccessEntry>| {
+        let pool = pool.clone();
+        Box::pin(async move { insert_access(&pool, &rows).await })
+    }))
+}
+
+/// Appends rows to `pii_access_log`, in one transaction.
+async fn insert_access(pool: &sqlx::Pool<Db>, entries: &[AccessEntry]) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    for chunk in entries.chunks(500) {
+        let mut b = sqlx::QueryBuilder::<Db>::new("INSERT INTO pii_access_log (user_id, subject_kind, subject_id, field, at) ");
+        b.push_values(chunk, |mut r, e| {
+            r.push_bind(e.user_id.as_str())
+                .push_bind(e.subject_kind.as_str())
+                .push_bind(e.subject_id.as_str())
+                .push_bind(e.field.as_str())
+                .push_bind(micros(e.at));
+        });
+        b.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
 
 /// Events read per page while walking a log.
 const PAGE: i64 = 5000;
@@ -310,18 +338,7 @@ async fn checkpoint_log(pool: &sqlx::Pool<Db>, log: &Log, key: &[u8; 32], now: D
 #[async_trait::async_trait]
 impl crate::kit::AuditStore for Backend {
     async fn log_access(&self, entries: &[crate::kit::AccessEntry]) -> Result<()> {
-        for chunk in entries.chunks(500) {
-            let mut b = sqlx::QueryBuilder::<Db>::new("INSERT INTO pii_access_log (user_id, subject_kind, subject_id, field, at) ");
-            b.push_values(chunk, |mut r, e| {
-                r.push_bind(e.user_id.as_str())
-                    .push_bind(e.subject_kind.as_str())
-                    .push_bind(e.subject_id.as_str())
-                    .push_bind(e.field.as_str())
-                    .push_bind(micros(e.at));
-            });
-            b.build().execute(&self.write).await?;
-        }
-        Ok(())
+        self.access.submit(entries.to_vec()).await
     }
 
     async fn access_log(&self, user_id: Option<&str>, subject_id: Option<&str>, limit: u32) -> Result<Vec<crate::kit::AccessEntry>> {

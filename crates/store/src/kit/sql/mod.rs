@@ -4,7 +4,7 @@
 //! Mounted by each backend (`sqlite/mod.rs`, `postgres/mod.rs`): `super` is the backend, which
 //! names its `Db`, its store type `Backend` and its dialect macros.
 
-mod audit;
+pub(super) mod audit;
 pub(super) mod log;
 mod outbox;
 pub(super) mod timers;

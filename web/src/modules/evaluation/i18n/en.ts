@@ -12,6 +12,8 @@ const en: typeof zh = {
     area: 'Area (optional)',
     export: 'Export Excel',
     rank: 'Rank',
+    thin: 'Too few cases',
+    thinHint: 'A rate on fewer than {n} cases is scored at the level of all units; a unit with no rate on {n} cases is neither scored nor ranked',
     unit: 'Unit',
     score: 'Score',
     metric: {

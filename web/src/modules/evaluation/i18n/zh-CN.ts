@@ -10,6 +10,8 @@ export default {
     area: '区域（可选）',
     export: '导出 Excel',
     rank: '排名',
+    thin: '样本不足',
+    thinHint: '有指标不足 {n} 件：按全部对象的总体水平计分；无一项达到 {n} 件的不评分、不排名',
     unit: '考核对象',
     score: '综合得分',
     metric: {

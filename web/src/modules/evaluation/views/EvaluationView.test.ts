@@ -19,7 +19,9 @@ const evaluation = (q: URLSearchParams) => ({
     { rank: 2, unit: { id: 'wh-water', name: '水务集团' }, score: 81.25, ...figures(0.8) },
     { rank: 1, unit: { id: 'wh-urban', name: '城管局' }, score: 92.5, ...figures(1) },
     { rank: null, unit: { id: 'wh-gas', name: '燃气公司' }, score: null, ...figures(0.5) },
+    { rank: null, unit: { id: 'wh-heat', name: '热电公司' }, score: null, thin: ['on_time', 'satisfaction'], ...figures(1) },
   ],
+  rules: { min_cases: 5 },
   total: figures(0.9),
 })
 
@@ -53,12 +55,19 @@ async function mountView(path = '/evaluation') {
 }
 
 describe('EvaluationView', () => {
+  it('marks a unit with too few cases instead of ranking it', async () => {
+    const { w } = await mountView()
+    expect(w.find('[data-testid=eval-thin-wh-heat]').text()).toBe('样本不足')
+    expect(w.find('[data-testid=eval-thin-wh-gas]').exists()).toBe(false)
+    expect(w.find('[data-testid=eval-row-wh-heat]').attributes('data-rank')).toBe('')
+  })
+
   it('asks for this month by department and ranks the units', async () => {
     const { w, router } = await mountView()
     expect(urls[0]).toBe('/api/v1/evaluation?from=2026-11-01&to=2026-11-23&by=department')
     expect(router.currentRoute.value.query).toMatchObject({ from: '2026-11-01', to: '2026-11-23', by: 'department' })
     const names = w.findAll('[data-testid^=eval-row-]').map((x) => x.text())
-    expect(names).toEqual(['城管局', '水务集团', '燃气公司'])
+    expect(names).toEqual(['城管局', '水务集团', '燃气公司', '热电公司'])
     expect(w.get('[data-testid=eval-score-wh-urban]').text()).toBe('92.5')
     expect(w.get('[data-testid=eval-score-wh-gas]').text()).toBe('—')
     expect(w.get('[data-testid=eval-rate-wh-urban-on_time]').text()).toBe('87.5%')
