@@ -229,12 +229,26 @@ backend_test! {
         let (_, all) = drill("by=town&unit=371002002&metric=response".into()).await;
         assert_eq!(all["count"], 2, "{b}: outcome defaults to all");
 
+        // The method in force, readable by the assessed: its version is the one the figures carry.
+        let plumber = login(&app, "plumber", "civicgrid").await.1.unwrap();
+        let (s, m) = call(&app, "GET", "/api/v1/evaluation/method", Some(&plumber), None).await;
+        assert_eq!(s, 200, "{b}: {m}");
+        assert_eq!((m["title"].as_str(), m["rank_rules"]["min_cases"].as_u64()), (Some("考核办法"), Some(1)), "{b}");
+        assert_eq!(m["rates"].as_array().unwrap().len(), 6, "{b}");
+        assert_eq!(m["rates"][1]["weight"], 0.3, "{b}");
+        assert_eq!(m["version"], e["method_version"], "{b}");
+        let (s, _) = call(&app, "GET", "/api/v1/evaluation/method", None, None).await;
+        assert_eq!(s, 401, "{b}");
+
         // With the shipped minimum of five cases, no unit of this month is ranked on so little.
         let strict = router(AppState::new(store.clone(), Cipher::from_bytes([5; 32]), ServerConfig::default()));
         let token = login(&strict, "leader", "civicgrid").await.1.unwrap();
         let (_, e) = call(&strict, "GET", &format!("/api/v1/evaluation?{MARCH}&by=department"), Some(&token), None).await;
         let urban = row(&e, "urban");
         assert_eq!((urban["rank"].as_u64(), urban["score"].as_f64()), (None, None), "{b}: listed, not ranked");
+        let (_, m) = call(&strict, "GET", "/api/v1/evaluation/method", Some(&token), None).await;
+        assert_eq!(m["version"], e["method_version"], "{b}");
+        assert_ne!(m["version"], method_version(&app, &leader).await, "{b}: another minimum, another version");
         assert_eq!(counts(urban), [4, 3, 4, 2, 3, 2, 3, 2, 1, 0], "{b}: its figures are still shown");
 
         // The Excel workbook carries the same figures.
@@ -244,6 +258,10 @@ backend_test! {
         let (_, e) = call(&app, "GET", &format!("/api/v1/evaluation?{MARCH}&by=department"), Some(&leader), None).await;
         check_workbook(&bytes, &e);
     }
+}
+
+async fn method_version(app: &axum::Router, token: &str) -> Value {
+    call(app, "GET", "/api/v1/evaluation/method", Some(token), None).await.1["version"].clone()
 }
 
 async fn download(app: &axum::Router, token: &str, uri: &str) -> (u16, Vec<u8>, String) {

@@ -180,6 +180,8 @@ impl CaseFacts {
         let Some(mut case) = log.get(..1).and_then(Case::from_events) else { return CaseFacts::default() };
         let mut c = Collector { by, period, out: CaseFacts::default() };
         let mut dispatch: Option<DispatchOcc> = None;
+        // A dispatch claimed and not yet handled or sent back, and who claimed it.
+        let mut claimed: Option<(DispatchOcc, Option<String>)> = None;
         let mut handling: Option<HandleOcc> = None;
         let mut closure: Option<Closure> = None;
         let mut run =
@@ -205,7 +207,15 @@ impl CaseFacts {
                 // A person is known only once someone answers.
                 let worker = if a == Answer::Gone { None } else { actor };
                 c.observe(d.at, Metric::Response, a == Answer::TakenUp, d.dept.as_deref(), worker);
-                c.observe(d.at, Metric::Return, a == Answer::SentBack, d.dept.as_deref(), worker);
+                if matches!(e.kind, E::Claimed) {
+                    // Claimed (签收): it may still be sent back (issue 25 finding 2).
+                    claimed = Some((d, actor.map(str::to_string)));
+                } else {
+                    c.observe(d.at, Metric::Return, a == Answer::SentBack, d.dept.as_deref(), worker);
+                }
+            } else if let (Some(a), Some((d, by))) = (answer, answer.and_then(|_| claimed.take())) {
+                // A claimed dispatch sent back counts as a return, for the period of the dispatch.
+                c.observe(d.at, Metric::Return, a == Answer::SentBack, d.dept.as_deref(), by.as_deref());
             }
             // Handling: ends when handled, or when the case leaves it.
             match &e.kind {
@@ -306,6 +316,9 @@ impl CaseFacts {
             }
         }
         // What is still running at the cutoff.
+        if let Some((d, by)) = claimed.take() {
+            c.observe(d.at, Metric::Return, false, d.dept.as_deref(), by.as_deref());
+        }
         if let Some(d) = dispatch.take() {
             c.observe(d.at, Metric::Response, false, d.dept.as_deref(), None);
             c.observe(d.at, Metric::Return, false, d.dept.as_deref(), None);

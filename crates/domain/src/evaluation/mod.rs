@@ -34,11 +34,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeMap;
 
 mod facts;
+mod method;
 mod metric;
 mod period;
 mod tally;
 
 pub use facts::*;
+pub use method::*;
 pub use metric::*;
 pub use period::*;
 pub use tally::*;

@@ -233,6 +233,24 @@ fn a_return_is_no_response_and_its_handling_is_not_due() {
     assert_eq!((f.counts.dispatched, f.counts.responded), (1, 0), "not taken up by the period's end");
 }
 
+/// Issue 25 finding 2: a return after the case was claimed was not counted as a return.
+#[test]
+fn a_return_after_claiming_is_a_return() {
+    let s = Story::reported("2025-03-03T09:00:00")
+        .dispatched("water")
+        .claimed("2025-03-03T11:00:00")
+        .act(&handler_of("water"), Command::Return { reason: "不属于本单位".into() }, "2025-03-04T09:00:00");
+    let f = figures(&[&s], EvalBy::Department, &march(), "water");
+    assert_eq!((f.counts.dispatched, f.counts.responded, f.counts.returned), (1, 1, 1));
+    assert_eq!(figures(&[&s], EvalBy::Worker, &march(), "h2").counts.returned, 1, "the claimer sent it back");
+    // Claimed and handled: not returned; claimed and still open at the period's end: not yet.
+    let f = figures(&[&closed_on_time()], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.dispatched, f.counts.returned), (1, 0));
+    let open = Story::reported("2025-03-03T09:00:00").dispatched("water").claimed("2025-03-03T11:00:00");
+    let f = figures(&[&open], EvalBy::Department, &march(), "water");
+    assert_eq!((f.counts.dispatched, f.counts.responded, f.counts.returned), (1, 1, 0));
+}
+
 #[test]
 fn an_unsatisfied_rating_reopens_and_the_closure_did_not_stand() {
     // The shipped rules send an unsatisfied case back (重办).

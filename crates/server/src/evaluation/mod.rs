@@ -16,11 +16,14 @@ pub(crate) use routes::Cache;
 /// Leaders, the command centres and admins read evaluations.
 const EVALUATORS: &[Role] = &[Role::CommunityAdmin, Role::TownDispatcher, Role::DistrictDispatcher, Role::Leader, Role::Admin];
 
-/// `/api/v1/evaluation`, its drill-down and its export.
+/// `/api/v1/evaluation`, its drill-down and its export; and the method, which everyone signed in
+/// may read (the assessed above all).
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     let routes = module("evaluation", "考核评价: rates, scores and rankings from the case logs, the cases behind them, Excel export")
         .routes(routes!(routes::show))
         .routes(routes!(routes::cases))
         .routes(routes!(routes::export));
+    let method = OpenApiRouter::default().routes(routes!(routes::method));
     guard(Access::Roles { roles: EVALUATORS, refusal: "evaluations are read by leaders, command centres and admins" }, routes)
+        .merge(guard(Access::SignedIn, method))
 }

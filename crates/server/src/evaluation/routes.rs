@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use civicgrid_domain::evaluation::{self, CaseFacts, EvalBy, Figures, Metric, Outcome, Period, RankRules, Row, Tallies, Unit, Weights};
+use civicgrid_domain::evaluation::{self, CaseFacts, EvalBy, Figures, Method, Metric, Outcome, Period, RankRules, Row, Tallies, Unit, Weights};
 use civicgrid_domain::{AreaCode, AreaLevel, Case, CaseEvent, CaseState, User};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -64,6 +64,9 @@ pub struct EvaluationView {
     pub weights: Weights,
     /// How small samples are treated (`[evaluation] min_cases`).
     pub rules: RankRules,
+    /// The version of the method these figures were computed with (`GET
+    /// /api/v1/evaluation/method` answers the method in force and its version).
+    pub method_version: String,
     /// When these figures were computed: the same question asked again within 30 s is answered
     /// from memory, so a change made since then shows after that time (the drill-down is always
     /// read afresh).
@@ -270,7 +273,8 @@ async fn compute(app: &AppState, rd: &RefData, q: &EvalQuery) -> ApiResult<Evalu
     let rules = app.config.rank_rules;
     let (rows, total) = evaluation::rank(units, &q.weights, &rules);
     let area = AreaRef::of(&q.area, rd);
-    Ok(EvaluationView { period: q.period, by: q.by, area, weights: q.weights, rules, computed_at: app.now(), rows, total })
+    let method_version = MethodView::of(&q.weights, &rules).version;
+    Ok(EvaluationView { period: q.period, by: q.by, area, weights: q.weights, rules, method_version, computed_at: app.now(), rows, total })
 }
 
 /// The rates (响应率, 按期办结率, 解决率, 满意率, 重办率, 退单率), average hours per step and the
@@ -289,6 +293,35 @@ pub(crate) async fn show(
     let rd = app.refdata().await?;
     let q = eval_query(&app, &user, &rd, p)?;
     Ok(Json(evaluate(&app, &rd, &q).await?))
+}
+
+/// The method in force and its version.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MethodView {
+    /// A fingerprint of the method (the first 16 hex digits of the SHA-256 of its JSON): every
+    /// evaluation carries the version it was computed with.
+    pub version: String,
+    /// The method.
+    #[serde(flatten)]
+    pub method: Method,
+}
+
+impl MethodView {
+    fn of(weights: &Weights, rules: &RankRules) -> MethodView {
+        use sha2::Digest;
+        let method = Method::of(weights, rules);
+        let digest = sha2::Sha256::digest(serde_json::to_vec(&method).expect("the method serialises"));
+        let version = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        MethodView { version, method }
+    }
+}
+
+/// 考核办法: every rate with its numerator, denominator and counting moment, the weights, the
+/// minimum of cases and the rules of ranking, as configured now. Anyone signed in may read it:
+/// the assessed should know exactly how they are assessed.
+#[utoipa::path(get, path = "/api/v1/evaluation/method", tag = "evaluation", responses((status = 200, body = MethodView)))]
+pub(crate) async fn method(State(app): State<AppState>, SignedIn(_user): SignedIn) -> Json<MethodView> {
+    Json(MethodView::of(&app.config.weights, &app.config.rank_rules))
 }
 
 /// The cases behind one unit's figure: for `metric`, those in its numerator (`outcome=hit`),

@@ -37,6 +37,8 @@ export interface Evaluation {
   rules?: { min_cases: number }
   /** When the figures were worked out (a question asked again within 30 s is answered from memory). */
   computed_at?: string
+  /** The version of the method the figures were computed with. */
+  method_version?: string
   rows: EvalRow[]
   total: EvalFigures
 }
@@ -59,8 +61,14 @@ export function evalQuery(q: EvalQuery, extra: Record<string, string | undefined
 /** The Excel export of an evaluation: a plain download link. */
 export const evaluationExportUrl = (q: EvalQuery) => '/api/v1/evaluation/export.xlsx' + evalQuery(q)
 
+/** One rate as the published method defines it. */
+export interface RateRule { metric: EvalMetric; name: string; weight: number; lower_is_better: boolean; numerator: string; denominator: string; counted: string }
+/** 考核办法: the method in force (GET /evaluation/method), with the version figures carry. */
+export interface EvalMethod { version: string; title: string; rank_rules: { min_cases: number }; rates: RateRule[]; rules: string[] }
+
 export const evalApi = {
   evaluation: (q: EvalQuery) => request<Evaluation>('GET', '/evaluation' + evalQuery(q)),
+  method: () => request<EvalMethod>('GET', '/evaluation/method'),
   evaluationCases: (q: EvalQuery, unit: string, metric: EvalMetric, outcome: EvalOutcome) =>
     request<{ items: EvalCase[]; count: number }>('GET', '/evaluation/cases' + evalQuery(q, { unit, metric, outcome })),
 }

@@ -36,7 +36,10 @@ beforeEach(() => {
     const u = new URL(url, 'http://x')
     const body = u.pathname === '/api/v1/evaluation/cases'
       ? { items: [{ id: 'c1', code: '20261123000042', category: '0102', state: 'closed', area: '371002001001', created_at: '2026-11-02T10:00:00+08:00' }], count: 4 }
-      : evaluation(u.searchParams)
+      : u.pathname === '/api/v1/evaluation/method'
+        ? { version: '0123456789abcdef', title: '考核办法', rank_rules: { min_cases: 5 }, rules: ['超期在期限到达时即认定'],
+            rates: [{ metric: 'on_time', name: '按期办结率', weight: 0.3, lower_is_better: false, numerator: '在有效期限内办结的处置', denominator: '应办结的处置', counted: '超期在期限到达时即认定' }] }
+        : evaluation(u.searchParams)
     return Promise.resolve(new Response(JSON.stringify(body)))
   })
 })
@@ -55,6 +58,18 @@ async function mountView(path = '/evaluation') {
 }
 
 describe('EvaluationView', () => {
+  it('opens the published method', async () => {
+    const { w } = await mountView()
+    await w.get('[data-testid=eval-method-open]').trigger('click')
+    await flushPromises()
+    expect(urls).toContain('/api/v1/evaluation/method')
+    expect(document.querySelector('[data-testid=eval-method-rates]')?.textContent).toContain('按期办结率')
+    expect(document.querySelector('[data-testid=eval-method-rates]')?.textContent).toContain('30%')
+    expect(document.querySelector('[data-testid=eval-method-rules]')?.textContent).toContain('超期在期限到达时即认定')
+    expect(document.querySelector('[data-testid=eval-method-version]')?.textContent).toContain('0123456789abcdef')
+    w.unmount()
+  })
+
   it('marks a unit with too few cases instead of ranking it', async () => {
     const { w } = await mountView()
     expect(w.find('[data-testid=eval-thin-wh-heat]').text()).toBe('样本不足')
