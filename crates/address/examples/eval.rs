@@ -1,8 +1,8 @@
 //! Scores the parser on a CoNLL-style file of labelled addresses.
 //!
 //! ```sh
-//! CARGO_TARGET_DIR=/work/target-address cargo run --release -p civicgrid-address --example eval -- \
-//!     /work/shared/datasets/chinese-address-parsing/dev.txt
+//! cargo run --release -p civicgrid-address --example eval -- \
+//!     ../shared/datasets/chinese-address-parsing/dev.txt
 //! ```
 //!
 //! The gazetteer is built from `data/areas/areas.csv` (or the file given as second argument).

@@ -2,7 +2,7 @@
 //! ([`civicgrid_address::bench`]).
 //!
 //! ```sh
-//! CARGO_TARGET_DIR=/work/target-address cargo run --release -p civicgrid-address --example match_bench [-- ADDRESSES QUERIES SEED]
+//! cargo run --release -p civicgrid-address --example match_bench [-- ADDRESSES QUERIES SEED]
 //! ```
 //!
 //! With `SHOW_WRONG` set it prints the first three misses and their candidates.
@@ -20,7 +20,7 @@ fn main() {
     let areas = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/areas/areas.csv")).expect("areas.csv");
     let t0 = Instant::now();
     let g = Arc::new(Gazetteer::from_csv(&areas).expect("gazetteer"));
-    println!("command: CARGO_TARGET_DIR=/work/target-address cargo run --release -p civicgrid-address --example match_bench");
+    println!("command: cargo run --release -p civicgrid-address --example match_bench");
     println!("gazetteer: {} areas built in {:.2?}", g.len(), t0.elapsed());
     let data = synthetic(&g, addresses, queries, seed);
     let sample = data.queries.get(3).map(|q| q.1.clone());

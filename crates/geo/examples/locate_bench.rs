@@ -1,6 +1,6 @@
 //! Point-to-grid lookup rate on one core over a synthetic tiling.
 //!
-//! `CARGO_TARGET_DIR=/work/target-geo cargo run --release -p civicgrid-geo --example locate_bench [grids] [vertices] [lookups]`
+//! `cargo run --release -p civicgrid-geo --example locate_bench [grids] [vertices] [lookups]`
 //!
 //! Defaults: 10,000 grids of 48 vertices, 5,000,000 random points inside the grids' extent.
 

@@ -1,6 +1,6 @@
 //! Time to validate a synthetic tiling with community outlines.
 //!
-//! `CARGO_TARGET_DIR=/work/target-geo cargo run --release -p civicgrid-geo --example validate_bench [grids] [vertices]`
+//! `cargo run --release -p civicgrid-geo --example validate_bench [grids] [vertices]`
 
 use civicgrid_geo::synthetic::tiling;
 use civicgrid_geo::{validate_grids, AreaBoundary};
