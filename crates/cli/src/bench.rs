@@ -172,20 +172,9 @@ async fn intake(backend: &str, clients: usize, cases: usize, durability: &str) -
     };
     let (store, _dir) = fresh_store(backend, dur).await?;
     let addr = start(store.clone()).await?;
-    let villages: Vec<String> = store
-        .area_children(&civicgrid_domain::AreaCode::parse(demo::TOWN)?)
-        .await?
-        .into_iter()
-        .map(|a| a.code.to_string())
-        .collect();
+    let villages = demo_villages(store.as_ref()).await?;
     let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
-    let body = |i: usize| {
-        serde_json::json!({
-            "category": "0102", "description": format!("bench case {i}: 垃圾桶满溢"),
-            "area": villages[i % villages.len()], "reporter_phone": "13800138000",
-            "location": {"lon": 122.12, "lat": 37.5},
-        })
-    };
+    let body = |i: usize| report_body(&villages, i);
     // Warm up connections and caches.
     for i in 0..50 {
         client.post(format!("{addr}/api/v1/cases")).json(&body(i)).send().await?.error_for_status()?;
@@ -249,6 +238,21 @@ pub(crate) async fn demo_store(
     }
     store.optimize().await?;
     Ok((store, dir, started.elapsed()))
+}
+
+/// The villages of the demo town, where the benches' reports are made.
+pub(crate) async fn demo_villages(store: &dyn Store) -> Result<Vec<String>> {
+    let town = civicgrid_domain::AreaCode::parse(demo::TOWN)?;
+    Ok(store.area_children(&town).await?.into_iter().map(|a| a.code.to_string()).collect())
+}
+
+/// The `i`th report a bench sends to `POST /api/v1/cases`.
+pub(crate) fn report_body(villages: &[String], i: usize) -> serde_json::Value {
+    serde_json::json!({
+        "category": "0102", "description": format!("bench case {i}: 垃圾桶满溢"),
+        "area": villages[i % villages.len()], "reporter_phone": "13800138000",
+        "location": {"lon": 122.12, "lat": 37.5},
+    })
 }
 
 /// Signs a demo account in through the API; answers its session token.

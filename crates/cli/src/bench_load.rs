@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
-use crate::bench::{demo_login, demo_store, ms, percentile, start};
+use crate::bench::{demo_login, demo_store, demo_villages, ms, percentile, report_body, start};
 
 /// What the clients count between two reports, and per kind of request over the whole run.
 #[derive(Default)]
@@ -19,18 +19,14 @@ struct Tally {
     created: AtomicU64,
 }
 
-/// The list shapes the readers ask for, as a desk and a phone do.
-const SHAPES: [&str; 6] =
-    ["", "state=reported,accepted", "state=dispatched,in_progress", "state=handled&category=01", "supervised=true", "card=red"];
-
-/// The shapes as the summary names them.
-const LIST_KINDS: [&str; 6] = [
-    "list: newest",
-    "list: reported, accepted",
-    "list: dispatched, in_progress",
-    "list: handled & class 01",
-    "list: supervised",
-    "list: red card",
+/// The list shapes the readers ask for, as a desk and a phone do: (name in the summary, query).
+const SHAPES: [(&str, &str); 6] = [
+    ("list: newest", ""),
+    ("list: reported, accepted", "state=reported,accepted"),
+    ("list: dispatched, in_progress", "state=dispatched,in_progress"),
+    ("list: handled & class 01", "state=handled&category=01"),
+    ("list: supervised", "supervised=true"),
+    ("list: red card", "card=red"),
 ];
 
 /// Runs the load; prints one line per interval and a summary comparing the first and last.
@@ -43,12 +39,7 @@ pub async fn run(backend: &str, clients: usize, minutes: u64, interval: u64, cas
     for reader in ["dispatcher", "town", "worker", "handler", "leader"] {
         tokens.push(demo_login(&client, &addr, reader).await?);
     }
-    let villages: Vec<String> = store
-        .area_children(&civicgrid_domain::AreaCode::parse(crate::demo::TOWN)?)
-        .await?
-        .into_iter()
-        .map(|a| a.code.to_string())
-        .collect();
+    let villages = demo_villages(store.as_ref()).await?;
     println!("civicgrid bench load --backend {backend} --clients {clients} --minutes {minutes} --cases {cases}");
     println!("  loaded       {cases} cases in {load:.1?}");
     println!("  {:>6}  {:>9}  {:>9}  {:>9}  {:>6}  {:>8}  {:>8}", "t (s)", "req/s", "p50", "p99", "errors", "heap MB", "cases");
@@ -120,30 +111,19 @@ async fn one_request(
     tally: &Tally,
 ) -> (&'static str, bool) {
     let reader = &tokens[i % tokens.len()];
-    let kind = match i % 10 {
-        0 | 5 => "report",
-        1 => "accept (list + act)",
-        2 => "detail (list + case)",
-        _ => LIST_KINDS[(i / 10) % SHAPES.len()],
-    };
-    let res = match i % 10 {
+    let (kind, res) = match i % 10 {
         0 | 5 => {
-            let body = serde_json::json!({
-                "category": "0102", "description": format!("load case {i}: 垃圾桶满溢"),
-                "area": villages[i % villages.len()], "reporter_phone": "13800138000",
-                "location": {"lon": 122.12, "lat": 37.5},
-            });
-            let res = client.post(format!("{addr}/api/v1/cases")).json(&body).send().await;
+            let res = client.post(format!("{addr}/api/v1/cases")).json(&report_body(villages, i)).send().await;
             if matches!(&res, Ok(r) if r.status() == 201) {
                 tally.created.fetch_add(1, Ordering::Relaxed);
             }
-            res
+            ("report", res)
         }
-        1 => accept_newest(client, addr, &tokens[0]).await,
-        2 => detail_of_newest(client, addr, reader).await,
+        1 => ("accept (list + act)", accept_newest(client, addr, &tokens[0]).await),
+        2 => ("detail (list + case)", detail_of_newest(client, addr, reader).await),
         _ => {
-            let shape = SHAPES[(i / 10) % SHAPES.len()];
-            client.get(format!("{addr}/api/v1/cases?limit=50&{shape}")).bearer_auth(reader).send().await
+            let (kind, shape) = SHAPES[(i / 10) % SHAPES.len()];
+            (kind, client.get(format!("{addr}/api/v1/cases?limit=50&{shape}")).bearer_auth(reader).send().await)
         }
     };
     let ok = match res {
@@ -156,18 +136,21 @@ async fn one_request(
     (kind, ok)
 }
 
+/// The id of the newest case of a list `query` as `token` reads it (a nil id if none).
+async fn newest_id(client: &reqwest::Client, addr: &str, token: &str, query: &str) -> reqwest::Result<String> {
+    let page: serde_json::Value = client.get(format!("{addr}/api/v1/cases?limit=1{query}")).bearer_auth(token).send().await?.json().await?;
+    Ok(page["items"][0]["id"].as_str().unwrap_or("00000000-0000-0000-0000-000000000000").to_string())
+}
+
 /// The city dispatcher accepts the newest reported case (two requests).
 async fn accept_newest(client: &reqwest::Client, addr: &str, token: &str) -> reqwest::Result<reqwest::Response> {
-    let page: serde_json::Value =
-        client.get(format!("{addr}/api/v1/cases?limit=1&state=reported")).bearer_auth(token).send().await?.json().await?;
-    let id = page["items"][0]["id"].as_str().unwrap_or("00000000-0000-0000-0000-000000000000").to_string();
+    let id = newest_id(client, addr, token, "&state=reported").await?;
     client.post(format!("{addr}/api/v1/cases/{id}/actions/accept")).bearer_auth(token).json(&serde_json::json!({})).send().await
 }
 
 /// A reader opens the newest case of his list.
 async fn detail_of_newest(client: &reqwest::Client, addr: &str, token: &str) -> reqwest::Result<reqwest::Response> {
-    let page: serde_json::Value = client.get(format!("{addr}/api/v1/cases?limit=1")).bearer_auth(token).send().await?.json().await?;
-    let id = page["items"][0]["id"].as_str().unwrap_or("00000000-0000-0000-0000-000000000000").to_string();
+    let id = newest_id(client, addr, token, "").await?;
     client.get(format!("{addr}/api/v1/cases/{id}")).bearer_auth(token).send().await
 }
 

@@ -63,17 +63,6 @@ pub struct Rates {
 }
 
 impl Rates {
-    fn set(&mut self, m: Metric, v: Option<f64>) {
-        *match m {
-            Metric::Response => &mut self.response,
-            Metric::OnTime => &mut self.on_time,
-            Metric::Resolution => &mut self.resolution,
-            Metric::Satisfaction => &mut self.satisfaction,
-            Metric::Reopen => &mut self.reopen,
-            Metric::Return => &mut self.return_,
-        } = v;
-    }
-
     /// One rate.
     pub fn get(&self, m: Metric) -> Option<f64> {
         match m {
@@ -194,9 +183,14 @@ impl Tally {
 /// The score (0–100) of some rates: their weighted mean, 重办率 and 退单率 counted as 1 − rate,
 /// over the rates present (the weights of those absent are shared out); none without any rate.
 pub fn score(rates: &Rates, w: &Weights) -> Option<f64> {
+    weighted_mean(|m| rates.get(m), w)
+}
+
+/// The weighted mean (0–100) of the rates `rate` gives, over those present.
+fn weighted_mean(rate: impl Fn(Metric) -> Option<f64>, w: &Weights) -> Option<f64> {
     let (mut sum, mut wsum) = (0.0, 0.0);
     for m in Metric::ALL {
-        if let Some(r) = rates.get(*m) {
+        if let Some(r) = rate(*m) {
             let v = if m.lower_is_better() { 1.0 - r } else { r };
             sum += w.get(*m) * v;
             wsum += w.get(*m);
@@ -229,12 +223,7 @@ pub fn unit_score(f: &Figures, overall: &Rates, w: &Weights, rules: &RankRules) 
     if !weighted.clone().any(|m| f.counts.of(*m) >= rules.min_cases) {
         return None;
     }
-    let mut rates = Rates::default();
-    for m in Metric::ALL {
-        let own = f.rates.get(*m).filter(|_| f.counts.of(*m) >= rules.min_cases);
-        rates.set(*m, own.or(overall.get(*m)));
-    }
-    score(&rates, w)
+    weighted_mean(|m| f.rates.get(m).filter(|_| f.counts.of(m) >= rules.min_cases).or(overall.get(m)), w)
 }
 
 /// A unit evaluated: a department, an area, a grid or a person.

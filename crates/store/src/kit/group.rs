@@ -11,6 +11,19 @@ use tokio::sync::{mpsc, oneshot};
 /// Most callers one commit serves.
 const GROUP_MAX: usize = 128;
 
+/// Waits for the next job and takes, without waiting, up to `max` in all of those queued behind
+/// it: the group one commit serves. `None` once every sender is gone.
+pub(crate) async fn next_group<J>(rx: &mut mpsc::Receiver<J>, max: usize) -> Option<Vec<J>> {
+    let mut group = vec![rx.recv().await?];
+    while group.len() < max {
+        match rx.try_recv() {
+            Ok(job) => group.push(job),
+            Err(_) => break,
+        }
+    }
+    Some(group)
+}
+
 /// Commits a batch of rows in one transaction.
 pub(crate) type Commit<T> = Arc<dyn Fn(Vec<T>) -> Pin<Box<dyn Future<Output = Result<()>> + Send>> + Send + Sync>;
 
@@ -36,14 +49,7 @@ impl<T: Clone + Send + 'static> Group<T> {
     pub(crate) fn spawn(commit: Commit<T>) -> Self {
         let (queue, mut rx) = mpsc::channel::<Job<T>>(4 * GROUP_MAX);
         tokio::spawn(async move {
-            while let Some(first) = rx.recv().await {
-                let mut group = vec![first];
-                while group.len() < GROUP_MAX {
-                    match rx.try_recv() {
-                        Ok(job) => group.push(job),
-                        Err(_) => break,
-                    }
-                }
+            while let Some(group) = next_group(&mut rx, GROUP_MAX).await {
                 let rows: Vec<T> = group.iter().flat_map(|j| j.rows.iter().cloned()).collect();
                 if commit(rows).await.is_ok() {
                     for job in group {

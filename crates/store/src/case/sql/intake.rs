@@ -139,18 +139,7 @@ pub(crate) fn spawn_intake(
         let (rx, pool, policy, chain) = (rx.clone(), pool.clone(), policy.clone(), chain.clone());
         tokio::spawn(async move {
             loop {
-                let mut group = {
-                    let mut rx = rx.lock().await;
-                    let Some(first) = rx.recv().await else { break };
-                    let mut group = vec![first];
-                    while group.len() < GROUP_MAX {
-                        match rx.try_recv() {
-                            Ok(job) => group.push(job),
-                            Err(_) => break,
-                        }
-                    }
-                    group
-                };
+                let Some(mut group) = crate::kit::group::next_group(&mut *rx.lock().await, GROUP_MAX).await else { break };
                 let reqs: Vec<&CreateCase> = group.iter().map(|j| &j.req).collect();
                 let policy = policy.get();
                 match create_group(&pool, &policy, &chain.get(), &reqs).await {
