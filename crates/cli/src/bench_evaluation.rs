@@ -33,7 +33,10 @@ pub async fn run(backend: &str, cases: usize, days: i64, repeat: usize) -> Resul
     let t = Instant::now();
     let facts: usize = logs
         .iter()
-        .map(|l| civicgrid_domain::evaluation::CaseFacts::of(l, &period, civicgrid_domain::evaluation::EvalBy::Department, end).observations.len())
+        .map(|l| {
+            let rules = civicgrid_domain::evaluation::CountRules::default();
+            civicgrid_domain::evaluation::CaseFacts::of(l, &period, civicgrid_domain::evaluation::EvalBy::Department, end, &rules).observations.len()
+        })
         .sum();
     let fold = t.elapsed();
     println!("  read {} logs ({events} events) in {}; folded them in {} ({facts} observations by department)", logs.len(), ms(read), ms(fold));

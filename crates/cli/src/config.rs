@@ -49,7 +49,9 @@ pub struct Config {
     #[serde(default)]
     pub notify: civicgrid_server::jobs::NotifyConfig,
     /// Evaluation (`[evaluation]`: `min_cases`, default 5; `[evaluation.weights]`: `response`,
-    /// `on_time`, `resolution`, `satisfaction`, `reopen`, `return`; scaled to sum to 1).
+    /// `on_time`, `resolution`, `satisfaction`, `reopen`, `return`, `accuracy`, `suspension`,
+    /// `first_fix`, `participation`, scaled to sum to 1; `[evaluation.counting]`:
+    /// `follow_up_days`, `default_satisfied_days`, `town`, `community`).
     #[serde(default)]
     pub evaluation: EvaluationConfig,
     /// Reports, photos and ratings one client may send per minute without an account (429 past
@@ -76,6 +78,10 @@ pub struct EvaluationConfig {
     /// with no weighted rate on this many cases is listed but not ranked (样本不足). At least 1.
     #[serde(default = "default_min_cases")]
     pub min_cases: u64,
+    /// How cases are counted: the follow-up window (回访期), the default rating, and whether
+    /// towns and communities count the cases lying in them or those they were responsible for.
+    #[serde(default)]
+    pub counting: civicgrid_domain::evaluation::CountRules,
 }
 
 fn default_min_cases() -> u64 {
@@ -84,7 +90,7 @@ fn default_min_cases() -> u64 {
 
 impl Default for EvaluationConfig {
     fn default() -> Self {
-        EvaluationConfig { weights: Default::default(), min_cases: default_min_cases() }
+        EvaluationConfig { weights: Default::default(), min_cases: default_min_cases(), counting: Default::default() }
     }
 }
 
@@ -182,6 +188,7 @@ impl Config {
     pub fn server(&self) -> Result<ServerConfig> {
         let weights = self.evaluation.weights.normalized("evaluation.weights")?;
         anyhow::ensure!(self.evaluation.min_cases >= 1, "evaluation.min_cases: at least 1, got 0");
+        let count_rules = self.evaluation.counting.validate("evaluation.counting")?;
         anyhow::ensure!(self.access_log_days >= 183, "access_log_days: at least 183 (reads are kept six months), got {}", self.access_log_days);
         Ok(ServerConfig {
             data_dir: Some(self.data_dir()),
@@ -193,6 +200,7 @@ impl Config {
             notify: self.notify.clone(),
             weights,
             rank_rules: civicgrid_domain::evaluation::RankRules { min_cases: self.evaluation.min_cases },
+            count_rules,
             password: self.password_policy,
             anonymous_writes_per_minute: self.anonymous_writes_per_minute,
             client_ip_header: self.client_ip_header.clone(),

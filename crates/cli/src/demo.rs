@@ -337,6 +337,17 @@ impl<'w> Generator<'w> {
         }
         if target < 29 {
             step(&mut case, &mut events, &h, Command::Return { reason: "不属于本部门职责范围。".into() }, rng);
+            // 退单审核: some wait for the centre, some are accepted, some refused.
+            match rng.gen_range(0..3) {
+                0 => {}
+                1 => {
+                    step(&mut case, &mut events, d, Command::ReviewReturn { accepted: true, comment: None }, rng);
+                }
+                _ => {
+                    let comment = Some("属于本部门职责，请继续办理。".into());
+                    step(&mut case, &mut events, d, Command::ReviewReturn { accepted: false, comment }, rng);
+                }
+            }
             out.push((case, events));
             continue;
         }

@@ -52,6 +52,8 @@ pub struct ServerConfig {
     pub weights: civicgrid_domain::evaluation::Weights,
     /// How the evaluation ranks small samples (`[evaluation] min_cases`).
     pub rank_rules: civicgrid_domain::evaluation::RankRules,
+    /// How cases are counted: the follow-up window, the default rating, attribution.
+    pub count_rules: civicgrid_domain::evaluation::CountRules,
     /// What a new password must be (`[password_policy]`).
     pub password: civicgrid_domain::PasswordPolicy,
     /// Reports, photos and ratings one client may send without an account per minute; 0 for no
@@ -66,7 +68,7 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { session_hours: 12, max_login_failures: 5, max_account_failures: 20, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default(), weights: Default::default(), rank_rules: Default::default(), password: Default::default(), anonymous_writes_per_minute: 0, client_ip_header: None, access_log_days: 400 }
+        ServerConfig { session_hours: 12, max_login_failures: 5, max_account_failures: 20, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default(), weights: Default::default(), rank_rules: Default::default(), count_rules: Default::default(), password: Default::default(), anonymous_writes_per_minute: 0, client_ip_header: None, access_log_days: 400 }
     }
 }
 

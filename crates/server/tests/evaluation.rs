@@ -94,9 +94,14 @@ fn rate(r: Rating) -> Command {
 /// | C1 | T1 | urban | claimed, handled 4th 10:00, verified 11:00, rated 满意 | on time, resolved, satisfied |
 /// | C2 | T1 | urban | claimed, handled 12th 10:00 (late), verified, rated 基本满意 | late, resolved, satisfied |
 /// | C3 | T1 | urban | claimed, handled 4th, verified, rated 不满意 → reopened (重办) | on time, reopened, unsatisfied |
-/// | C4 | T2 | water | sent back 3rd 12:00 | not responded, returned |
+/// | C4 | T2 | water | sent back 3rd 12:00, the return refused 14:00 (退单审核), never claimed | responded, returned, late |
 /// | C5 | T2 | urban | never claimed | not responded, late |
-/// | C6 | T2 | —     | closed on the spot by the grid worker 3rd 09:20 | resolved |
+/// | C6 | T2 | —     | closed on the spot by the grid worker 3rd 09:20 | resolved, not rated |
+/// | C7 | T2 | water | sent back 3rd 12:00, the return accepted 14:00: a wrong dispatch | responded; the dispatcher's inaccurate dispatch |
+///
+/// Issue 25 changed C4: its return used to count as "not responded, returned" with no handling
+/// due; now sending it back answers the dispatch, the refused return counts against water, and
+/// its deadline ran on. C7 was added for the accepted return.
 async fn fixture(store: std::sync::Arc<dyn Store>) -> Vec<String> {
     let mut w = Writer::new(store.clone()).await;
     type Steps = Vec<(&'static str, Command, &'static str)>;
@@ -116,13 +121,21 @@ async fn fixture(store: std::sync::Arc<dyn Store>) -> Vec<String> {
     let c1 = w.case(T1, 1, done("04T10:00:00", "04T11:00:00", Rating::Satisfied, "05T09:00:00")).await;
     let c2 = w.case(T1, 2, done("12T10:00:00", "12T11:00:00", Rating::BasicallySatisfied, "13T09:00:00")).await;
     let c3 = w.case(T1, 3, done("04T10:00:00", "04T11:00:00", Rating::Unsatisfied, "05T09:00:00")).await;
-    let c4 = w
-        .case(T2, 4, vec![("city", accept(), "03T09:30:00"), ("city", dispatch("water"), "03T10:00:00"), ("plumber", Command::Return { reason: "不属于供水".into() }, "03T12:00:00")])
-        .await;
+    let returned = |accepted: bool| -> Steps {
+        let comment = (!accepted).then(|| "属于供水职责".to_string());
+        vec![
+            ("city", accept(), "03T09:30:00"),
+            ("city", dispatch("water"), "03T10:00:00"),
+            ("plumber", Command::Return { reason: "不属于供水".into() }, "03T12:00:00"),
+            ("city", Command::ReviewReturn { accepted, comment }, "03T14:00:00"),
+        ]
+    };
+    let c4 = w.case(T2, 4, returned(false)).await;
     let c5 = w.case(T2, 5, start()).await;
     let c6 = w.case(T2, 6, vec![("gridder", Command::CloseOnSpot { evidence: "当场劝离".into(), attachments: vec![] }, "03T09:20:00")]).await;
+    let c7 = w.case(T2, 7, returned(true)).await;
     store.import_cases(&w.out).await.unwrap();
-    vec![c1, c2, c3, c4, c5, c6]
+    vec![c1, c2, c3, c4, c5, c6, c7]
 }
 
 fn row<'a>(e: &'a Value, id: &str) -> &'a Value {
@@ -156,7 +169,8 @@ backend_test! {
 
         // By department. urban: 4 dispatched (C1, C2, C3, C5), 3 claimed; due 4, on time 2 (C1,
         // C3; C2 handled late, C5 never); closed 3, resolved 2 (C3 reopened); rated 3, satisfied
-        // 2 (满意, 基本满意). water: 1 dispatched, returned.
+        // 2 (满意, 基本满意). water: 2 dispatched and answered (C4, C7); C4's refused return
+        // counts, its deadline passed unhandled; C7's accepted return does not.
         let (s, e) = call(&app, "GET", &format!("/api/v1/evaluation?{MARCH}&by=department"), Some(&leader), None).await;
         assert_eq!(s, 200, "{b}: {e}");
         assert_eq!((e["period"]["from"].as_str(), e["period"]["to"].as_str(), e["by"].as_str()), (Some("2025-03-01"), Some("2025-03-31"), Some("department")));
@@ -170,19 +184,28 @@ backend_test! {
         // Handling: 24 h (C1), 216 h (C2), 24 h (C3); the centre's steps are not the department's.
         assert_eq!(urban["avg_hours"], json!({"accept": null, "dispatch": null, "handle": 88.0, "verify": null}), "{b}");
         let water = row(&e, "water");
-        assert_eq!(counts(water), [1, 0, 0, 0, 0, 0, 0, 0, 0, 1], "{b}: {water}");
+        assert_eq!(counts(water), [2, 2, 1, 0, 0, 0, 0, 0, 0, 1], "{b}: {water}");
         // Rates water lacks count at everyone's level (issue 25 finding 6; they used to be left
-        // out, which scored it 0): 0.15·0 + 0.30·½ + 0.20·⅔ + 0.25·⅔ + 0.05·(1 − ⅓) + 0.05·0.
-        assert_eq!((rates(water), water["score"].as_f64(), water["rank"].as_u64()), ([Some(0.0), None, None, None, None, Some(1.0)], Some(48.33), Some(2)), "{b}");
-        assert_eq!(water["thin"], json!(["on_time", "resolution", "satisfaction", "reopen"]), "{b}");
+        // out, which scored it 0): 0.15·1 + 0.30·0 + 0.20·⅔ + 0.25·⅔ + 0.05·(1 − ⅓) + 0.05·(1 − ½).
+        assert_eq!((rates(water), water["score"].as_f64(), water["rank"].as_u64()), ([Some(1.0), Some(0.0), None, None, None, Some(0.5)], Some(50.83), Some(2)), "{b}");
+        assert_eq!(water["thin"], json!(["resolution", "satisfaction", "reopen"]), "{b}");
         assert_eq!(e["rules"], json!({"min_cases": 1}), "{b}");
         assert!(e["computed_at"].as_str().is_some_and(|t| t.starts_with("20")), "{b}: {e}");
         assert_eq!(water["unit"]["name"], "水务集团", "{b}");
-        assert_eq!(counts(&e["total"]), [5, 3, 4, 2, 3, 2, 3, 2, 1, 1], "{b}: the rows' sum");
-        assert_eq!(e["weights"], json!({"response": 0.15, "on_time": 0.3, "resolution": 0.2, "satisfaction": 0.25, "reopen": 0.05, "return": 0.05}), "{b}");
+        assert_eq!(counts(&e["total"]), [6, 5, 5, 2, 3, 2, 3, 2, 1, 1], "{b}: the rows' sum");
+        assert_eq!(
+            e["weights"],
+            json!({"response": 0.15, "on_time": 0.3, "resolution": 0.2, "satisfaction": 0.25, "reopen": 0.05, "return": 0.05,
+                   "accuracy": 0.0, "suspension": 0.0, "first_fix": 0.0, "participation": 0.0}),
+            "{b}"
+        );
+        // Beside the six: urban's first-time fixes (C3 was reopened) and ratings given.
+        assert_eq!((urban["counts"]["first_fix"].as_u64(), urban["counts"]["participated"].as_u64()), (Some(2), Some(3)), "{b}");
+        // The period ended long ago: its follow-up windows have passed.
+        assert_eq!((e["provisional"].as_bool(), e["final_at"].as_str()), (Some(false), Some("2025-04-07T16:00:00Z")), "{b}");
 
-        // By town, in 环翠区. T1: all three responded, 2 of 3 on time; T2: C4 returned, C5 not
-        // taken up and late, C6 closed on the spot and stood.
+        // By town, in 环翠区. T1: all three responded, 2 of 3 on time; T2: C4 answered, returned
+        // and late, C5 not taken up and late, C6 closed on the spot and stood, C7 answered.
         let (_, e) = call(&app, "GET", &format!("/api/v1/evaluation?{MARCH}&by=town&area=371002"), Some(&leader), None).await;
         let t1 = row(&e, T1);
         assert_eq!(counts(t1), [3, 3, 3, 2, 3, 2, 3, 2, 1, 0], "{b}: {t1}");
@@ -190,24 +213,28 @@ backend_test! {
         // 0.15 + 0.05 + (0.30 + 0.20 + 0.25 + 0.05)·⅔ = 0.7333…
         assert_eq!(t1["score"].as_f64(), Some(73.33), "{b}");
         let t2 = row(&e, T2);
-        assert_eq!(counts(t2), [2, 0, 1, 0, 1, 1, 0, 0, 0, 1], "{b}: {t2}");
+        assert_eq!(counts(t2), [3, 2, 2, 0, 1, 1, 0, 0, 0, 1], "{b}: {t2}");
         // No rating: its 满意率 counts at the district's ⅔ (issue 25 finding 6; it used to be left
-        // out and its weight shared, 36.67): 0.15·0 + 0.30·0 + 0.20·1 + 0.25·⅔ + 0.05·1 + 0.05·0.5.
-        assert_eq!((t2["score"].as_f64(), t2["rates"]["satisfaction"].as_f64()), (Some(44.17), None), "{b}");
+        // out and its weight shared): 0.15·⅔ + 0.30·0 + 0.20·1 + 0.25·⅔ + 0.05·1 + 0.05·(1 − ⅓).
+        assert_eq!((t2["score"].as_f64(), t2["rates"]["satisfaction"].as_f64()), (Some(55.0), None), "{b}");
+        assert_eq!((t2["counts"]["participated"].as_u64(), t2["rates"]["participation"].as_f64()), (Some(0), Some(0.0)), "{b}: C6 unrated");
         assert_eq!((t1["rank"].as_u64(), t2["rank"].as_u64()), (Some(1), Some(2)), "{b}");
         assert_eq!(t1["unit"]["name"], "环翠楼街道", "{b}");
         let quiet: Vec<&Value> = e["rows"].as_array().unwrap().iter().filter(|r| r["unit"]["id"] != T1 && r["unit"]["id"] != T2).collect();
         assert!(!quiet.is_empty() && quiet.iter().all(|r| r["rank"].is_null() && counts(r) == [0; 10]), "{b}: the district's other towns are listed, unranked");
         assert_eq!(e["area"]["code"], "371002", "{b}");
 
-        // By person: the urban handler took up C1–C3; the water handler sent C4 back; the grid
-        // worker's closure on the spot stood. C5, never answered, names nobody.
+        // By person: the urban handler took up C1–C3; the water handler sent C4 and C7 back (C4
+        // wrongly); the grid worker's closure on the spot stood. C5, never answered, names nobody.
+        // The dispatcher's 派单准确率: C7 of his six dispatches was a wrong dispatch.
         let (_, e) = call(&app, "GET", &format!("/api/v1/evaluation?{MARCH}&by=worker"), Some(&leader), None).await;
         let by_name = |n: &str| e["rows"].as_array().unwrap().iter().find(|r| r["unit"]["name"] == n).unwrap_or_else(|| panic!("{n}: {e}")).clone();
         assert_eq!(counts(&by_name("handler")), [3, 3, 3, 2, 3, 2, 3, 2, 1, 0], "{b}");
-        assert_eq!(counts(&by_name("plumber")), [1, 0, 0, 0, 0, 0, 0, 0, 0, 1], "{b}");
+        assert_eq!(counts(&by_name("plumber")), [2, 2, 0, 0, 0, 0, 0, 0, 0, 1], "{b}");
         assert_eq!(counts(&by_name("gridder")), [0, 0, 0, 0, 1, 1, 0, 0, 0, 0], "{b}");
-        assert_eq!(e["rows"].as_array().unwrap().len(), 3, "{b}");
+        let city = by_name("city");
+        assert_eq!((city["counts"]["sent"].as_u64(), city["counts"]["accurate"].as_u64(), city["rank"].as_u64()), (Some(6), Some(5), None), "{b}");
+        assert_eq!(e["rows"].as_array().unwrap().len(), 4, "{b}");
 
         // April saw nothing of these cases; February neither.
         let (_, e) = call(&app, "GET", "/api/v1/evaluation?from=2025-04-01&to=2025-04-30&by=department", Some(&leader), None).await;
@@ -227,14 +254,14 @@ backend_test! {
         let (_, reopened) = drill("by=department&unit=urban&metric=reopen&outcome=hit".into()).await;
         assert_eq!(reopened["items"][0]["code"].as_str(), Some(codes[2].as_str()), "{b}");
         let (_, all) = drill("by=town&unit=371002002&metric=response".into()).await;
-        assert_eq!(all["count"], 2, "{b}: outcome defaults to all");
+        assert_eq!(all["count"], 3, "{b}: outcome defaults to all");
 
         // The method in force, readable by the assessed: its version is the one the figures carry.
         let plumber = login(&app, "plumber", "civicgrid").await.1.unwrap();
         let (s, m) = call(&app, "GET", "/api/v1/evaluation/method", Some(&plumber), None).await;
         assert_eq!(s, 200, "{b}: {m}");
         assert_eq!((m["title"].as_str(), m["rank_rules"]["min_cases"].as_u64()), (Some("考核办法"), Some(1)), "{b}");
-        assert_eq!(m["rates"].as_array().unwrap().len(), 6, "{b}");
+        assert_eq!(m["rates"].as_array().unwrap().len(), 10, "{b}");
         assert_eq!(m["rates"][1]["weight"], 0.3, "{b}");
         assert_eq!(m["version"], e["method_version"], "{b}");
         let (s, _) = call(&app, "GET", "/api/v1/evaluation/method", None, None).await;

@@ -127,7 +127,8 @@ backend_test! {
         assert!(timers.iter().all(|t| t.due == until) && timers.len() == 3, "{b}: {timers:?}");
 
         s.act(c.id, &dispatcher(), Command::Suspend { reason: "等待天气".into() }, at(50)).await.unwrap();
-        assert!(s.pending_timers(c.id).await.unwrap().is_empty(), "{b}: no clock runs while suspended");
+        let kinds: Vec<_> = s.pending_timers(c.id).await.unwrap().iter().map(|t| (t.kind, t.at)).collect();
+        assert_eq!(kinds, [(TimerKind::Resume, at(50) + Duration::days(30))], "{b}: no deadline runs while suspended; the suspension ends by itself");
         let resumed = s.act(c.id, &dispatcher(), Command::Resume { note: None }, at(50) + Duration::days(1)).await.unwrap();
         assert_eq!(resumed.deadline.as_ref().unwrap().due, until + Duration::days(1), "{b}");
         assert_eq!(s.pending_timers(c.id).await.unwrap()[1].due, until + Duration::days(1), "{b}");

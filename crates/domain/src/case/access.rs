@@ -70,11 +70,15 @@ impl Case {
         let s = self.state;
         let state_ok = match action {
             Action::Accept | Action::Reject => s == S::Reported,
+            // A returned case is reviewed first (退单审核): accepted, it can be dispatched again.
             Action::Dispatch => {
-                matches!(s, S::Accepted | S::Returned) || (s == S::Dispatched && matches!(self.assignee, Some(Assignee::Area { .. })))
+                s == S::Accepted || (s == S::Dispatched && matches!(self.assignee, Some(Assignee::Area { .. })))
             }
             Action::Claim => s == S::Dispatched,
             Action::Return => matches!(s, S::Dispatched | S::InProgress),
+            Action::ReviewReturn => s == S::Returned && self.returned_from.is_some(),
+            Action::RequestSuspension => matches!(s, S::Dispatched | S::InProgress) && self.pending_suspension.is_none(),
+            Action::DecideSuspension => matches!(s, S::Dispatched | S::InProgress) && self.pending_suspension.is_some(),
             Action::RequestExtension => matches!(s, S::Dispatched | S::InProgress) && self.pending_extension.is_none(),
             Action::DecideExtension => matches!(s, S::Dispatched | S::InProgress) && self.pending_extension.is_some(),
             Action::Handle => s == S::InProgress,
@@ -97,6 +101,8 @@ impl Case {
             Action::Accept
             | Action::Reject
             | Action::DecideExtension
+            | Action::ReviewReturn
+            | Action::DecideSuspension
             | Action::Verify
             | Action::Reopen
             | Action::Merge
@@ -110,7 +116,9 @@ impl Case {
                     self.managed_by(actor)
                 }
             }
-            Action::Claim | Action::Return | Action::RequestExtension | Action::Handle => self.assigned_to(actor),
+            Action::Claim | Action::Return | Action::RequestExtension | Action::RequestSuspension | Action::Handle => {
+                self.assigned_to(actor)
+            }
             Action::Rate => self.reported_by(actor) || self.managed_by(actor),
             Action::Supervise => self.overseen_by(actor, false),
             Action::Instruct => self.overseen_by(actor, true),

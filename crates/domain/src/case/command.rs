@@ -27,6 +27,8 @@ string_enum!(
         Claim = "claim",
         /// Send a wrong dispatch back.
         Return = "return",
+        /// Review a return (退单审核): accept it as a wrong dispatch, or send the case back.
+        ReviewReturn = "review_return",
         /// Ask for more time.
         RequestExtension = "request_extension",
         /// Grant or refuse a pending extension.
@@ -43,8 +45,12 @@ string_enum!(
         Supervise = "supervise",
         /// Merge into another case as a duplicate.
         Merge = "merge",
-        /// Suspend work.
+        /// Suspend work (the centre, which approves suspensions).
         Suspend = "suspend",
+        /// Ask the centre to suspend work (申请挂起).
+        RequestSuspension = "request_suspension",
+        /// Grant (suspending the case) or refuse a pending suspension.
+        DecideSuspension = "decide_suspension",
         /// Resume suspended work.
         Resume = "resume",
         /// Close on the spot with evidence (即报即办).
@@ -85,6 +91,8 @@ pub enum Command {
     Claim,
     /// See [`Action::Return`].
     Return { reason: String },
+    /// See [`Action::ReviewReturn`].
+    ReviewReturn { accepted: bool, comment: Option<String> },
     /// See [`Action::RequestExtension`].
     RequestExtension { until: DateTime<Utc>, reason: String },
     /// See [`Action::DecideExtension`].
@@ -103,6 +111,10 @@ pub enum Command {
     Merge { into: Uuid, into_code: CaseCode },
     /// See [`Action::Suspend`].
     Suspend { reason: String },
+    /// See [`Action::RequestSuspension`].
+    RequestSuspension { reason: String },
+    /// See [`Action::DecideSuspension`].
+    DecideSuspension { granted: bool, reason: Option<String> },
     /// See [`Action::Resume`].
     Resume { note: Option<String> },
     /// See [`Action::CloseOnSpot`].
@@ -124,6 +136,7 @@ impl Command {
             Command::Dispatch { .. } => Action::Dispatch,
             Command::Claim => Action::Claim,
             Command::Return { .. } => Action::Return,
+            Command::ReviewReturn { .. } => Action::ReviewReturn,
             Command::RequestExtension { .. } => Action::RequestExtension,
             Command::DecideExtension { .. } => Action::DecideExtension,
             Command::Handle { .. } => Action::Handle,
@@ -133,6 +146,8 @@ impl Command {
             Command::Supervise { .. } => Action::Supervise,
             Command::Merge { .. } => Action::Merge,
             Command::Suspend { .. } => Action::Suspend,
+            Command::RequestSuspension { .. } => Action::RequestSuspension,
+            Command::DecideSuspension { .. } => Action::DecideSuspension,
             Command::Resume { .. } => Action::Resume,
             Command::CloseOnSpot { .. } => Action::CloseOnSpot,
             Command::Instruct { .. } => Action::Instruct,
@@ -202,6 +217,13 @@ impl Case {
             }
             Command::Claim => EventKind::Claimed,
             Command::Return { reason } => EventKind::Returned { reason: note("reason", &reason)? },
+            Command::ReviewReturn { accepted, comment } => {
+                let comment = opt_note("comment", comment)?;
+                if !accepted && comment.is_none() {
+                    return Err(DomainError::invalid("comment", "say why the return is refused"));
+                }
+                EventKind::ReturnReviewed { accepted, comment }
+            }
             Command::RequestExtension { until, reason } => {
                 if until <= now {
                     return Err(DomainError::invalid("until", "the new deadline must be in the future"));
@@ -244,6 +266,8 @@ impl Case {
                 EventKind::Merged { into, into_code }
             }
             Command::Suspend { reason } => EventKind::Suspended { reason: note("reason", &reason)? },
+            Command::RequestSuspension { reason } => EventKind::SuspensionRequested { reason: note("reason", &reason)? },
+            Command::DecideSuspension { granted, reason } => EventKind::SuspensionDecided { granted, reason: opt_note("reason", reason)? },
             Command::Resume { note: n } => EventKind::Resumed { note: opt_note("note", n)? },
             Command::CloseOnSpot { evidence, attachments } => EventKind::ClosedOnSpot {
                 evidence: bounded("evidence", &evidence, limits::DESCRIPTION, true)?,

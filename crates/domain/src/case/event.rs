@@ -43,6 +43,9 @@ pub enum EventKind {
     Claimed,
     /// Returned as a wrong dispatch.
     Returned { reason: String },
+    /// The centre reviewed a return: accepted (a wrong dispatch) or refused (the case goes back
+    /// to whom it was with, its deadline still running).
+    ReturnReviewed { accepted: bool, comment: Option<String> },
     /// More time asked for.
     ExtensionRequested { until: DateTime<Utc>, reason: String },
     /// Extension granted or refused.
@@ -61,6 +64,10 @@ pub enum EventKind {
     Merged { into: Uuid, into_code: CaseCode },
     /// Suspended.
     Suspended { reason: String },
+    /// The handler asked for a suspension.
+    SuspensionRequested { reason: String },
+    /// A requested suspension granted (the case is suspended) or refused.
+    SuspensionDecided { granted: bool, reason: Option<String> },
     /// Resumed.
     Resumed { note: Option<String> },
     /// Closed on the spot by a grid worker.
@@ -93,6 +100,7 @@ impl EventKind {
             EventKind::Dispatched { .. } => "dispatched",
             EventKind::Claimed => "claimed",
             EventKind::Returned { .. } => "returned",
+            EventKind::ReturnReviewed { .. } => "return_reviewed",
             EventKind::ExtensionRequested { .. } => "extension_requested",
             EventKind::ExtensionDecided { .. } => "extension_decided",
             EventKind::Handled { .. } => "handled",
@@ -102,6 +110,8 @@ impl EventKind {
             EventKind::Supervised { .. } => "supervised",
             EventKind::Merged { .. } => "merged",
             EventKind::Suspended { .. } => "suspended",
+            EventKind::SuspensionRequested { .. } => "suspension_requested",
+            EventKind::SuspensionDecided { .. } => "suspension_decided",
             EventKind::Resumed { .. } => "resumed",
             EventKind::ClosedOnSpot { .. } => "closed_on_spot",
             EventKind::Instructed { .. } => "instructed",
@@ -120,6 +130,9 @@ impl EventKind {
                 | EventKind::Supervised { .. }
                 | EventKind::ExtensionRequested { .. }
                 | EventKind::ExtensionDecided { .. }
+                | EventKind::ReturnReviewed { .. }
+                | EventKind::SuspensionRequested { .. }
+                | EventKind::SuspensionDecided { .. }
                 | EventKind::Located { .. }
                 | EventKind::DeadlineWarned { .. }
                 | EventKind::Overdue { .. }

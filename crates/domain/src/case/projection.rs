@@ -35,6 +35,29 @@ pub struct PendingExtension {
     pub reason: String,
 }
 
+/// Where a returned case was, kept while the centre reviews the return: a refused return puts
+/// the case back there, its deadline still running.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReturnedFrom {
+    /// The state it left (dispatched or in progress).
+    pub state: CaseState,
+    /// With whom it was.
+    pub assignee: Assignee,
+    /// Who had claimed it.
+    pub handler_user_id: Option<String>,
+    /// The handling deadline that keeps running.
+    pub deadline: Option<StepDeadline>,
+}
+
+/// A request for a suspension, waiting for the centre.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PendingSuspension {
+    /// Why.
+    pub reason: String,
+    /// When asked for.
+    pub at: DateTime<Utc>,
+}
+
 /// The current state of a case: the fold of its events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Case {
@@ -60,6 +83,18 @@ pub struct Case {
     pub pending_extension: Option<PendingExtension>,
     /// The latest granted extension.
     pub extended_until: Option<DateTime<Utc>>,
+    /// Extensions granted so far (limited by the rules).
+    #[serde(default)]
+    pub extensions_granted: u32,
+    /// The seconds those extensions added to the deadlines they moved.
+    #[serde(default)]
+    pub extension_seconds: i64,
+    /// A suspension waiting for the centre's decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_suspension: Option<PendingSuspension>,
+    /// While a return waits for review: where the case was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned_from: Option<ReturnedFrom>,
     /// Under supervision (督办).
     pub supervised: bool,
     /// The case this duplicate was merged into.
@@ -134,6 +169,10 @@ impl Case {
             suspended_from: None,
             pending_extension: None,
             extended_until: None,
+            extensions_granted: 0,
+            extension_seconds: 0,
+            pending_suspension: None,
+            returned_from: None,
             supervised: false,
             merged_into: None,
             rating: None,
@@ -170,12 +209,28 @@ impl Case {
                 self.handler_user_id = e.actor.user_id.clone();
             }
             E::Returned { .. } => {
+                self.returned_from = self.assignee.take().map(|assignee| ReturnedFrom {
+                    state: self.state,
+                    assignee,
+                    handler_user_id: self.handler_user_id.clone(),
+                    deadline: self.deadline.clone(),
+                });
                 self.state = CaseState::Returned;
-                self.assignee = None;
                 self.handler_user_id = None;
                 self.pending_extension = None;
-                self.return_count += 1;
+                self.pending_suspension = None;
             }
+            E::ReturnReviewed { accepted, .. } => match self.returned_from.take() {
+                Some(from) if !*accepted => {
+                    self.state = from.state;
+                    self.assignee = Some(from.assignee);
+                    self.handler_user_id = from.handler_user_id;
+                }
+                _ => {
+                    self.state = CaseState::Accepted;
+                    self.return_count += 1;
+                }
+            },
             E::ExtensionRequested { until, reason } => {
                 self.pending_extension = Some(PendingExtension { until: *until, reason: reason.clone() })
             }
@@ -183,6 +238,10 @@ impl Case {
                 self.pending_extension = None;
                 if *granted {
                     self.extended_until = Some(*until);
+                    self.extensions_granted += 1;
+                    if let Some(d) = &self.deadline {
+                        self.extension_seconds += (*until - d.due).num_seconds().max(0);
+                    }
                 }
             }
             E::Handled { .. } => self.state = CaseState::Handled,
@@ -206,18 +265,24 @@ impl Case {
                 self.assignee = None;
                 self.handler_user_id = None;
                 self.pending_extension = None;
+                self.pending_suspension = None;
+                self.returned_from = None;
                 self.suspended_from = None;
                 self.escalation_count += 1;
             }
             E::Supervised { .. } => self.supervised = true,
             E::Merged { into, .. } => {
+                self.returned_from = None;
                 self.state = CaseState::Merged;
                 self.merged_into = Some(*into);
             }
-            E::Suspended { .. } => {
+            E::Suspended { .. } | E::SuspensionDecided { granted: true, .. } => {
+                self.pending_suspension = None;
                 self.suspended_from = Some(self.state);
                 self.state = CaseState::Suspended;
             }
+            E::SuspensionRequested { reason } => self.pending_suspension = Some(PendingSuspension { reason: reason.clone(), at: e.at }),
+            E::SuspensionDecided { granted: false, .. } => self.pending_suspension = None,
             E::Resumed { .. } => {
                 self.state = self.suspended_from.take().unwrap_or(CaseState::Accepted);
             }

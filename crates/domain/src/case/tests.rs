@@ -63,6 +63,8 @@ fn commands() -> Vec<Command> {
         Command::Dispatch { to: DispatchTarget::Area(code(VILLAGE)), instructions: None },
         Command::Claim,
         Command::Return { reason: "非本部门职责".into() },
+        Command::ReviewReturn { accepted: true, comment: None },
+        Command::ReviewReturn { accepted: false, comment: Some("属于本部门职责".into()) },
         Command::RequestExtension { until: t0() + chrono::Duration::days(30), reason: "需要采购".into() },
         Command::DecideExtension { granted: true, reason: None },
         Command::DecideExtension { granted: false, reason: Some("不符合条件".into()) },
@@ -75,6 +77,9 @@ fn commands() -> Vec<Command> {
         Command::Supervise { instruction: "限期办结".into() },
         Command::Merge { into: other, into_code: CaseCode::new(t0(), 2) },
         Command::Suspend { reason: "等待天气".into() },
+        Command::RequestSuspension { reason: "等待材料".into() },
+        Command::DecideSuspension { granted: true, reason: None },
+        Command::DecideSuspension { granted: false, reason: Some("不符合挂起条件".into()) },
         Command::Resume { note: None },
         Command::CloseOnSpot { evidence: "已当场处理".into(), attachments: vec![] },
         Command::Instruct { note: "请高度重视".into() },
@@ -95,9 +100,12 @@ fn legal(from: CaseState, action: Action, to: CaseState) -> bool {
     match action {
         Action::Accept => from == S::Reported && to == S::Accepted,
         Action::Reject => from == S::Reported && to == S::Rejected,
-        Action::Dispatch => matches!(from, S::Accepted | S::Returned | S::Dispatched) && to == S::Dispatched,
+        Action::Dispatch => matches!(from, S::Accepted | S::Dispatched) && to == S::Dispatched,
         Action::Claim => from == S::Dispatched && to == S::InProgress,
         Action::Return => matches!(from, S::Dispatched | S::InProgress) && to == S::Returned,
+        Action::ReviewReturn => from == S::Returned && matches!(to, S::Accepted | S::Dispatched | S::InProgress),
+        Action::RequestSuspension => matches!(from, S::Dispatched | S::InProgress) && to == from,
+        Action::DecideSuspension => matches!(from, S::Dispatched | S::InProgress) && (to == from || to == S::Suspended),
         Action::RequestExtension | Action::DecideExtension => matches!(from, S::Dispatched | S::InProgress) && to == from,
         Action::Handle => from == S::InProgress && to == S::Handled,
         Action::Verify => from == S::Handled && matches!(to, S::Closed | S::InProgress),
@@ -123,7 +131,7 @@ fn full_loop_from_report_to_rating() {
     let now = t0();
     c.execute(city, Command::Accept { note: None }, now).unwrap();
     c.execute(city, Command::Dispatch { to: DispatchTarget::Department { id: "urban".into(), area: code("3710") }, instructions: None }, now).unwrap();
-    assert_eq!(c.allowed_actions(handler), vec![Action::Claim, Action::Return, Action::RequestExtension]);
+    assert_eq!(c.allowed_actions(handler), vec![Action::Claim, Action::Return, Action::RequestExtension, Action::RequestSuspension]);
     c.execute(handler, Command::Claim, now).unwrap();
     assert_eq!(c.handler_user_id.as_deref(), Some("handler"));
     c.execute(handler, Command::Handle { feedback: "done".into(), attachments: vec![] }, now).unwrap();
@@ -206,7 +214,17 @@ fn every_state_is_reachable() {
     let mut visited: HashSet<String> = HashSet::new();
     while let Some(c) = queue.pop_front() {
         seen.insert(c.state);
-        let key = format!("{:?}|{:?}|{}|{:?}|{:?}|{}", c.state, c.assignee, c.owner_area, c.pending_extension.is_some(), c.rating, c.suspended_from.is_some());
+        let key = format!(
+            "{:?}|{:?}|{}|{:?}|{:?}|{}|{}|{}",
+            c.state,
+            c.assignee,
+            c.owner_area,
+            c.pending_extension.is_some(),
+            c.rating,
+            c.suspended_from.is_some(),
+            c.pending_suspension.is_some(),
+            c.returned_from.is_some()
+        );
         if !visited.insert(key) {
             continue;
         }
@@ -227,7 +245,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn no_illegal_transition_is_ever_accepted(steps in prop::collection::vec((0usize..11, 0usize..23), 1..60)) {
+    fn no_illegal_transition_is_ever_accepted(steps in prop::collection::vec((0usize..11, 0usize..29), 1..60)) {
         let all = actors();
         let cmds = commands();
         let mut c = new_case(&all[7]);

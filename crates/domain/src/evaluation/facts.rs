@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{EvalBy, Metric, Period};
+use super::occasions::{Closure, Collector, DispatchOcc, End, HandleOcc, Who};
+use super::{Attribution, CountRules, EvalBy, Metric, Period};
 use crate::case::EventKind;
 use crate::timelimit::Step;
-use crate::{AreaLevel, Assignee, Case, CaseEvent, CaseState, Rating};
+use crate::{AreaCode, AreaLevel, Assignee, Case, CaseEvent, CaseState, GridCode, Rating};
 
 /// One thing a case's log says about a unit for one rate: the case is in the rate's denominator,
 /// and in its numerator if `hit`.
@@ -20,6 +21,8 @@ pub struct Observation {
     pub hit: bool,
     /// When the occasion settled.
     pub at: DateTime<Utc>,
+    /// The centre responsible for the occasion (for [`Attribution::Responsibility`]).
+    pub area: Option<AreaCode>,
 }
 
 /// The natural hours one step took, for the unit that owned it.
@@ -31,6 +34,8 @@ pub struct StepTime {
     pub step: Step,
     /// Hours, suspensions left out.
     pub hours: f64,
+    /// The centre responsible for the step.
+    pub area: Option<AreaCode>,
 }
 
 /// What one case's log says for a period and a grouping.
@@ -40,56 +45,6 @@ pub struct CaseFacts {
     pub observations: Vec<Observation>,
     /// Steps completed in the period.
     pub steps: Vec<StepTime>,
-}
-
-/// A dispatch waiting to be taken up.
-struct DispatchOcc {
-    at: DateTime<Utc>,
-    dept: Option<String>,
-}
-
-/// How a dispatch ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Answer {
-    TakenUp,
-    SentBack,
-    Gone,
-}
-
-/// Handling running against its deadline.
-struct HandleOcc {
-    dept: Option<String>,
-    due: Option<DateTime<Utc>>,
-    paused_at: Option<DateTime<Utc>>,
-    /// An extension asked for before the deadline in force is waiting for its decision: until
-    /// then that deadline passing does not make the handling late.
-    extension_pending: bool,
-    /// Judged late already: nothing later (an extension, a suspension, an escalation) changes it.
-    late: bool,
-}
-
-impl HandleOcc {
-    fn new(dept: Option<String>) -> HandleOcc {
-        HandleOcc { dept, due: None, paused_at: None, extension_pending: false, late: false }
-    }
-
-    /// True if the deadline in force passed before `at` while the clock ran and no extension
-    /// asked for in time was pending.
-    fn overdue_before(&self, at: DateTime<Utc>) -> bool {
-        match self.due {
-            Some(due) => !self.late && !self.extension_pending && due < at && self.paused_at.is_none_or(|p| p > due),
-            None => false,
-        }
-    }
-}
-
-/// A closure whose standing is still open.
-struct Closure {
-    at: DateTime<Utc>,
-    dept: Option<String>,
-    worker: Option<String>,
-    reopened: bool,
-    unsatisfied: bool,
 }
 
 /// A step's clock.
@@ -107,6 +62,20 @@ fn dept_of(a: Option<&Assignee>) -> Option<String> {
     }
 }
 
+/// The centre responsible for the case now: the lower centre it was dispatched to, else the
+/// centre that owns it.
+fn responsible(case: &Case) -> AreaCode {
+    match &case.assignee {
+        Some(Assignee::Area { code }) => code.clone(),
+        _ => case.owner_area.clone(),
+    }
+}
+
+/// Who the case is with now: its department, its handler, the responsible centre.
+fn with(case: &Case) -> Who {
+    Who { dept: dept_of(case.assignee.as_ref()), worker: case.handler_user_id.clone(), area: Some(responsible(case)) }
+}
+
 /// The event that completes a step (other endings discard its time).
 fn completes(step: Step, kind: &EventKind) -> bool {
     matches!(
@@ -118,243 +87,272 @@ fn completes(step: Step, kind: &EventKind) -> bool {
     )
 }
 
-/// Collects one case's observations as they settle. Grouped by area, where the case lies is
-/// known only once its log is read to the cutoff: until then the unit is left empty.
-struct Collector<'a> {
-    by: EvalBy,
-    period: &'a Period,
-    out: CaseFacts,
+/// One case's log being read: its occasions open and settle as the events come.
+struct Fold<'a> {
+    c: Collector<'a>,
+    case: Case,
+    dispatch: Option<DispatchOcc>,
+    handling: Option<HandleOcc>,
+    closure: Option<Closure>,
+    /// A verification failed since the last closure (no first-time fix).
+    failed: bool,
+    run: Option<StepRun>,
 }
 
-impl Collector<'_> {
-    fn unit(&self, dept: Option<&str>, worker: Option<&str>) -> Option<String> {
-        match self.by {
-            EvalBy::Department => dept.map(str::to_string),
-            EvalBy::Worker => worker.map(str::to_string),
-            EvalBy::Town | EvalBy::Community | EvalBy::Grid => Some(String::new()),
+impl Fold<'_> {
+    /// Reads one event of the period.
+    fn event(&mut self, e: &CaseEvent) {
+        let before = with(&self.case);
+        self.close_window(e.at);
+        if let Some(h) = self.handling.as_mut() {
+            h.judge(&mut self.c, e.at, before.worker.as_deref());
+        }
+        self.case.apply(e);
+        let actor = e.actor.user_id.as_deref();
+        self.dispatches(e, actor);
+        self.handlings(e, actor, &before);
+        self.closures(e);
+        self.clock(e, before, actor);
+    }
+
+    /// Dispatches: taken up (claimed, handled, or dispatched on by a lower centre), sent back
+    /// and reviewed, or gone elsewhere.
+    fn dispatches(&mut self, e: &CaseEvent, actor: Option<&str>) {
+        use EventKind as E;
+        let c = &mut self.c;
+        match (&e.kind, self.dispatch.as_mut()) {
+            (E::Claimed, Some(d)) => d.respond(c, true, actor),
+            // Sending it back answers it: whether rightly, the review says.
+            (E::Returned { .. }, Some(d)) => {
+                d.respond(c, true, actor);
+                d.review = true;
+            }
+            (E::ReturnReviewed { accepted: false, .. }, Some(d)) => {
+                d.review = false;
+                d.bad_return = true;
+            }
+            (E::Suspended { .. } | E::SuspensionDecided { granted: true, .. }, Some(d)) => d.suspended = true,
+            _ => {}
+        }
+        let end = match &e.kind {
+            E::Handled { .. } | E::Dispatched { .. } => Some(End::TakenUp),
+            E::ReturnReviewed { accepted: true, .. } => Some(End::WrongDispatch),
+            E::Escalated { .. } | E::Merged { .. } | E::Rejected { .. } | E::Reopened { .. } => Some(End::Gone),
+            _ => None,
+        };
+        if let (Some(end), Some(d)) = (end, end.and_then(|_| self.dispatch.take())) {
+            d.end(c, end, actor);
+        }
+        if let E::Dispatched { owner_area, .. } = &e.kind {
+            let by = Who { dept: None, worker: actor.map(str::to_string), area: Some(owner_area.clone()) };
+            self.dispatch = Some(DispatchOcc::new(e.at, Who { worker: None, ..with(&self.case) }, by));
         }
     }
 
-    fn observe(&mut self, at: DateTime<Utc>, metric: Metric, hit: bool, dept: Option<&str>, worker: Option<&str>) {
-        if !self.period.contains(at) {
-            return;
+    /// Handling: from a dispatch or a failed verification until handled or the case leaves it.
+    fn handlings(&mut self, e: &CaseEvent, actor: Option<&str>, before: &Who) {
+        use EventKind as E;
+        let c = &mut self.c;
+        match &e.kind {
+            E::Handled { .. } => {
+                if let Some(h) = self.handling.take() {
+                    h.settle(c, Some(e.at), e.at, self.case.handler_user_id.as_deref().or(actor));
+                }
+            }
+            E::Dispatched { .. } | E::Escalated { .. } | E::Merged { .. } | E::Rejected { .. } => {
+                if let Some(h) = self.handling.take() {
+                    h.settle(c, None, e.at, before.worker.as_deref());
+                }
+            }
+            // A wrong dispatch: the handling was never the unit's.
+            E::ReturnReviewed { accepted: true, .. } => self.handling = None,
+            _ => {}
         }
-        if let Some(unit) = self.unit(dept, worker) {
-            self.out.observations.push(Observation { unit, metric, hit, at });
+        let h = self.handling.as_mut();
+        match (&e.kind, h) {
+            (E::Returned { .. }, Some(h)) => h.review = true,
+            (E::ReturnReviewed { accepted: false, .. }, Some(h)) => h.review = false,
+            // Asked for before the deadline it extends: that deadline waits for the decision.
+            // Asked for later, it may be granted for the work, but the lateness stands.
+            (E::ExtensionRequested { .. }, Some(h)) => h.extension_pending = !h.late,
+            (E::ExtensionDecided { .. }, Some(h)) => h.extension_pending = false,
+            _ => {}
+        }
+        match &e.kind {
+            E::Dispatched { .. } => self.handling = Some(HandleOcc::new(Who { worker: None, ..with(&self.case) })),
+            E::Verified { passed: false, .. } => self.handling = Some(HandleOcc::new(with(&self.case))),
+            _ => {}
+        }
+        if let (Some(h), Some(d)) = (self.handling.as_mut().filter(|h| !h.late), self.case.deadline.as_ref()) {
+            if d.step == Step::Handle {
+                h.due = Some(d.due);
+                h.paused_at = d.paused_at;
+            }
         }
     }
 
-    /// Judges handling late, at its deadline, the moment the log passes that deadline unhandled
-    /// (before the event at `at` is applied): lateness is fixed when it happens.
-    fn judge(&mut self, h: &mut HandleOcc, at: DateTime<Utc>, worker: Option<&str>) {
-        if h.overdue_before(at) {
-            let due = h.due.expect("overdue has a deadline");
-            self.observe(due, Metric::OnTime, false, h.dept.as_deref(), worker);
-            h.late = true;
+    /// Closures and what follows them in their window: reopenings and ratings.
+    fn closures(&mut self, e: &CaseEvent) {
+        use EventKind as E;
+        match &e.kind {
+            E::Verified { passed: true, .. } | E::ClosedOnSpot { .. } => {
+                if let Some(old) = self.closure.take() {
+                    old.settle(&mut self.c, e.at);
+                }
+                let first_try = !std::mem::take(&mut self.failed);
+                let to = with(&self.case);
+                self.closure = Some(Closure { at: e.at, to, first_try, reopened: false, unsatisfied: false, rating: None });
+            }
+            E::Verified { passed: false, .. } => self.failed = true,
+            _ => self.follow_up(e),
         }
     }
 
-    /// Settles handling that ended at `end` (handled or not) or is still running at `end`.
-    fn settle(&mut self, h: &mut HandleOcc, handled: Option<DateTime<Utc>>, end: DateTime<Utc>, worker: Option<&str>) {
-        self.judge(h, end, worker);
-        match (h.due, handled) {
-            (Some(due), Some(t)) if !h.late && t <= due => self.observe(t, Metric::OnTime, true, h.dept.as_deref(), worker),
+    /// A reopening or a rating within the window of the closure it follows.
+    fn follow_up(&mut self, e: &CaseEvent) {
+        self.close_window(e.at);
+        let rules = self.c.rules;
+        let Some(cl) = self.closure.as_mut() else { return };
+        match &e.kind {
+            EventKind::Reopened { .. } => cl.reopened = true,
+            EventKind::Rated { rating, .. } => {
+                cl.unsatisfied |= *rating == Rating::Unsatisfied;
+                if e.at <= cl.at + rules.rating_window() {
+                    cl.rating = Some(*rating);
+                }
+            }
             _ => {}
         }
     }
 
-    fn closure(&mut self, c: Closure) {
-        let (dept, worker) = (c.dept.as_deref(), c.worker.as_deref());
-        self.observe(c.at, Metric::Resolution, !c.reopened && !c.unsatisfied, dept, worker);
-        self.observe(c.at, Metric::Reopen, c.reopened, dept, worker);
+    /// Settles the closure whose window `at` has passed.
+    fn close_window(&mut self, at: DateTime<Utc>) {
+        if let Some(cl) = self.closure.take_if(|cl| !cl.within(at, self.c.rules)) {
+            cl.settle(&mut self.c, at);
+        }
+    }
+
+    /// Step clocks: a step runs from its start to the event that completes it, suspensions left
+    /// out; an escalation starts it over.
+    fn clock(&mut self, e: &CaseEvent, before: Who, actor: Option<&str>) {
+        let next = Step::of_state(self.case.state);
+        if self.case.state == CaseState::Suspended {
+            if let Some(r) = self.run.as_mut().filter(|r| !r.paused) {
+                r.spent += e.at - r.since;
+                r.paused = true;
+            }
+            return;
+        }
+        let starts_over = matches!(e.kind, EventKind::Escalated { .. });
+        if let Some(r) = self.run.as_mut().filter(|r| Some(r.step) == next && !completes(r.step, &e.kind) && !starts_over) {
+            if r.paused {
+                r.since = e.at;
+                r.paused = false;
+            }
+            return;
+        }
+        if let Some(r) = self.run.take() {
+            if completes(r.step, &e.kind) && self.c.period.contains(e.at) {
+                let spent = r.spent + if r.paused { Duration::zero() } else { e.at - r.since };
+                let who = match r.step {
+                    Step::Handle => Who { worker: before.worker.or(actor.map(str::to_string)), ..before },
+                    _ => Who { dept: None, worker: None, area: before.area },
+                };
+                if let Some(unit) = self.c.unit(&who) {
+                    let hours = spent.num_seconds() as f64 / 3600.0;
+                    self.c.out.steps.push(StepTime { unit, step: r.step, hours, area: who.area });
+                }
+            }
+        }
+        self.run = next.map(|step| StepRun { step, since: e.at, spent: Duration::zero(), paused: false });
+    }
+
+    /// Settles what still runs at the period's end (or `as_of`): dispatches and handling.
+    /// Answers where the case lies then.
+    fn freeze(&mut self, cutoff: DateTime<Utc>) -> (AreaCode, Option<GridCode>) {
+        if let Some(d) = self.dispatch.take() {
+            d.end(&mut self.c, End::Cutoff, None);
+        }
+        if let Some(h) = self.handling.take() {
+            h.settle(&mut self.c, None, cutoff, self.case.handler_user_id.as_deref());
+        }
+        (self.case.area().clone(), self.case.grid().cloned())
     }
 }
 
 impl CaseFacts {
-    /// What `log` (one case's events in order) says for `period` grouped `by`, reading the
-    /// events before the period's end and before `as_of`.
-    pub fn of(log: &[CaseEvent], period: &Period, by: EvalBy, as_of: DateTime<Utc>) -> CaseFacts {
+    /// What `log` (one case's events in order) says for `period` grouped `by` under `rules`,
+    /// reading the events before the period's end and before `as_of` — and, for the closures
+    /// of the period, their follow-up windows after it.
+    pub fn of(log: &[CaseEvent], period: &Period, by: EvalBy, as_of: DateTime<Utc>, rules: &CountRules) -> CaseFacts {
         let cutoff = period.end().min(as_of);
-        let n = log.iter().take_while(|e| e.at < cutoff).count();
+        let read_to = (period.end() + rules.window()).min(as_of);
+        let n = log.iter().take_while(|e| e.at < read_to).count();
         let log = &log[..n];
-        let Some(mut case) = log.get(..1).and_then(Case::from_events) else { return CaseFacts::default() };
-        let mut c = Collector { by, period, out: CaseFacts::default() };
-        let mut dispatch: Option<DispatchOcc> = None;
-        // A dispatch claimed and not yet handled or sent back, and who claimed it.
-        let mut claimed: Option<(DispatchOcc, Option<String>)> = None;
-        let mut handling: Option<HandleOcc> = None;
-        let mut closure: Option<Closure> = None;
-        let mut run =
-            Step::of_state(case.state).map(|step| StepRun { step, since: case.created_at, spent: Duration::zero(), paused: false });
-
-        for e in &log[1..] {
-            let (prev_dept, prev_handler) = (dept_of(case.assignee.as_ref()), case.handler_user_id.clone());
-            if let Some(h) = handling.as_mut() {
-                c.judge(h, e.at, prev_handler.as_deref());
-            }
-            case.apply(e);
-            let actor = e.actor.user_id.as_deref();
-            use EventKind as E;
-            // Dispatches: taken up (claimed, or dispatched on by a lower centre), sent back, or
-            // gone elsewhere.
-            let answer = match &e.kind {
-                E::Claimed | E::Handled { .. } | E::Dispatched { .. } => Some(Answer::TakenUp),
-                E::Returned { .. } => Some(Answer::SentBack),
-                E::Escalated { .. } | E::Merged { .. } | E::Rejected { .. } | E::Reopened { .. } => Some(Answer::Gone),
-                _ => None,
-            };
-            if let (Some(a), Some(d)) = (answer, answer.and_then(|_| dispatch.take())) {
-                // A person is known only once someone answers.
-                let worker = if a == Answer::Gone { None } else { actor };
-                c.observe(d.at, Metric::Response, a == Answer::TakenUp, d.dept.as_deref(), worker);
-                if matches!(e.kind, E::Claimed) {
-                    // Claimed (签收): it may still be sent back (issue 25 finding 2).
-                    claimed = Some((d, actor.map(str::to_string)));
-                } else {
-                    c.observe(d.at, Metric::Return, a == Answer::SentBack, d.dept.as_deref(), worker);
-                }
-            } else if let (Some(a), Some((d, by))) = (answer, answer.and_then(|_| claimed.take())) {
-                // A claimed dispatch sent back counts as a return, for the period of the dispatch.
-                c.observe(d.at, Metric::Return, a == Answer::SentBack, d.dept.as_deref(), by.as_deref());
-            }
-            // Handling: ends when handled, or when the case leaves it.
-            match &e.kind {
-                E::Handled { .. } => {
-                    if let Some(mut h) = handling.take() {
-                        c.settle(&mut h, Some(e.at), e.at, case.handler_user_id.as_deref().or(actor));
-                    }
-                }
-                E::Dispatched { .. } | E::Returned { .. } | E::Escalated { .. } | E::Merged { .. } | E::Rejected { .. } => {
-                    if let Some(mut h) = handling.take() {
-                        c.settle(&mut h, None, e.at, prev_handler.as_deref());
-                    }
-                }
-                _ => {}
-            }
-            match &e.kind {
-                E::Dispatched { to, .. } => {
-                    dispatch = Some(DispatchOcc { at: e.at, dept: dept_of(Some(to)) });
-                    handling = Some(HandleOcc::new(dept_of(Some(to))));
-                }
-                E::Verified { passed: false, .. } => handling = Some(HandleOcc::new(dept_of(case.assignee.as_ref()))),
-                // Asked for before the deadline it extends: that deadline waits for the decision.
-                // Asked for later, it may be granted for the work, but the lateness stands.
-                E::ExtensionRequested { .. } => {
-                    if let Some(h) = handling.as_mut() {
-                        h.extension_pending = !h.late;
-                    }
-                }
-                E::ExtensionDecided { .. } => {
-                    if let Some(h) = handling.as_mut() {
-                        h.extension_pending = false;
-                    }
-                }
-                _ => {}
-            }
-            if let (Some(h), Some(d)) = (handling.as_mut().filter(|h| !h.late), case.deadline.as_ref()) {
-                if d.step == Step::Handle {
-                    h.due = Some(d.due);
-                    h.paused_at = d.paused_at;
-                }
-            }
-            // Closures and ratings.
-            match &e.kind {
-                E::Verified { passed: true, .. } | E::ClosedOnSpot { .. } => {
-                    if let Some(old) = closure.take() {
-                        c.closure(old);
-                    }
-                    closure = Some(Closure {
-                        at: e.at,
-                        dept: dept_of(case.assignee.as_ref()),
-                        worker: case.handler_user_id.clone(),
-                        reopened: false,
-                        unsatisfied: false,
-                    });
-                }
-                E::Reopened { .. } => {
-                    if let Some(cl) = closure.as_mut() {
-                        cl.reopened = true;
-                    }
-                }
-                E::Rated { rating, .. } => {
-                    let (dept, worker) = (dept_of(case.assignee.as_ref()), case.handler_user_id.clone());
-                    c.observe(e.at, Metric::Satisfaction, *rating != Rating::Unsatisfied, dept.as_deref(), worker.as_deref());
-                    if let Some(cl) = closure.as_mut() {
-                        cl.unsatisfied = *rating == Rating::Unsatisfied;
-                    }
-                }
-                _ => {}
-            }
-            // Step clocks.
-            let next = Step::of_state(case.state);
-            if case.state == CaseState::Suspended {
-                if let Some(r) = run.as_mut().filter(|r| !r.paused) {
-                    r.spent += e.at - r.since;
-                    r.paused = true;
-                }
-            } else if let Some(r) =
-                run.as_mut().filter(|r| Some(r.step) == next && !completes(r.step, &e.kind) && !matches!(e.kind, E::Escalated { .. }))
-            {
-                if r.paused {
-                    r.since = e.at;
-                    r.paused = false;
-                }
-            } else {
-                if let Some(r) = run.take() {
-                    if completes(r.step, &e.kind) && period.contains(e.at) {
-                        let spent = r.spent + if r.paused { Duration::zero() } else { e.at - r.since };
-                        let (dept, worker) = match r.step {
-                            Step::Handle => (prev_dept.as_deref(), prev_handler.as_deref().or(actor)),
-                            _ => (None, None),
-                        };
-                        if let Some(unit) = c.unit(dept, worker) {
-                            c.out.steps.push(StepTime { unit, step: r.step, hours: spent.num_seconds() as f64 / 3600.0 });
-                        }
-                    }
-                }
-                run = next.map(|step| StepRun { step, since: e.at, spent: Duration::zero(), paused: false });
-            }
-        }
-        // What is still running at the cutoff.
-        if let Some((d, by)) = claimed.take() {
-            c.observe(d.at, Metric::Return, false, d.dept.as_deref(), by.as_deref());
-        }
-        if let Some(d) = dispatch.take() {
-            c.observe(d.at, Metric::Response, false, d.dept.as_deref(), None);
-            c.observe(d.at, Metric::Return, false, d.dept.as_deref(), None);
-        }
-        if let Some(mut h) = handling.take() {
-            c.settle(&mut h, None, cutoff, case.handler_user_id.as_deref());
-        }
-        if let Some(cl) = closure.take() {
-            c.closure(cl);
-        }
-        // Grouped by area: the area (or grid) the case lies in at the cutoff; none, no unit.
-        let mut out = c.out;
-        let area_unit = match by {
-            EvalBy::Department | EvalBy::Worker => None,
-            EvalBy::Town => Some(case.area().at_level(AreaLevel::Town).map(|a| a.to_string())),
-            EvalBy::Community => Some(case.area().at_level(AreaLevel::Village).map(|a| a.to_string())),
-            EvalBy::Grid => Some(case.grid().map(|g| g.to_string())),
+        let Some(case) = log.get(..1).and_then(Case::from_events).filter(|c| c.created_at < cutoff) else {
+            return CaseFacts::default();
         };
-        match area_unit {
-            None => {}
-            Some(None) => return CaseFacts::default(),
-            Some(Some(u)) => {
-                out.observations.iter_mut().for_each(|o| o.unit.clone_from(&u));
-                out.steps.iter_mut().for_each(|s| s.unit.clone_from(&u));
+        let run = Step::of_state(case.state).map(|step| StepRun { step, since: case.created_at, spent: Duration::zero(), paused: false });
+        let c = Collector { by, period, rules, out: CaseFacts::default() };
+        let mut f = Fold { c, case, dispatch: None, handling: None, closure: None, failed: false, run };
+        let mut lies: Option<(AreaCode, Option<GridCode>)> = None;
+        for e in &log[1..] {
+            if lies.is_none() && e.at >= cutoff {
+                lies = Some(f.freeze(cutoff));
+            }
+            match lies {
+                None => f.event(e),
+                // After the period only the closures' windows are read.
+                Some(_) => f.follow_up(e),
             }
         }
-        // One observation per unit and rate: the worst occasion's.
-        let mut worst: Vec<Observation> = Vec::with_capacity(out.observations.len());
-        for o in out.observations {
-            match worst.iter_mut().find(|w| w.unit == o.unit && w.metric == o.metric) {
-                Some(w) if o.metric.lower_is_better() => w.hit |= o.hit,
-                Some(w) => w.hit &= o.hit,
-                None => worst.push(o),
-            }
+        let (area, grid) = lies.unwrap_or_else(|| f.freeze(cutoff));
+        if let Some(cl) = f.closure.take() {
+            cl.settle(&mut f.c, read_to);
         }
-        out.observations = worst;
+        let mut out = f.c.out;
+        if !attribute(&mut out, by, rules, &area, grid.as_ref()) {
+            return CaseFacts::default();
+        }
+        out.observations = worst_per_unit(out.observations);
         out
     }
+}
+
+/// Grouped by area, names the unit of every observation and step: where the case lies (false if
+/// that is not known at the grouping's level), or the centre responsible for each.
+fn attribute(out: &mut CaseFacts, by: EvalBy, rules: &CountRules, area: &AreaCode, grid: Option<&GridCode>) -> bool {
+    let level = if by == EvalBy::Town { AreaLevel::Town } else { AreaLevel::Village };
+    match rules.attribution(by) {
+        None => true,
+        Some(Attribution::Location) => {
+            let unit = match by {
+                EvalBy::Grid => grid.map(|g| g.to_string()),
+                _ => area.at_level(level).map(|a| a.to_string()),
+            };
+            let Some(u) = unit else { return false };
+            out.observations.iter_mut().for_each(|o| o.unit.clone_from(&u));
+            out.steps.iter_mut().for_each(|s| s.unit.clone_from(&u));
+            true
+        }
+        Some(Attribution::Responsibility) => {
+            let unit_of = |a: &Option<AreaCode>| a.as_ref().and_then(|a| a.at_level(level)).map(|a| a.to_string());
+            out.observations.retain_mut(|o| unit_of(&o.area).map(|u| o.unit = u).is_some());
+            out.steps.retain_mut(|s| unit_of(&s.area).map(|u| s.unit = u).is_some());
+            true
+        }
+    }
+}
+
+/// One observation per unit and rate: the worst occasion's.
+fn worst_per_unit(observations: Vec<Observation>) -> Vec<Observation> {
+    let mut worst: Vec<Observation> = Vec::with_capacity(observations.len());
+    for o in observations {
+        match worst.iter_mut().find(|w| w.unit == o.unit && w.metric == o.metric) {
+            Some(w) if o.metric.lower_is_better() => w.hit |= o.hit,
+            Some(w) => w.hit &= o.hit,
+            None => worst.push(o),
+        }
+    }
+    worst
 }

@@ -25,7 +25,8 @@ string_enum!(
 );
 
 string_enum!(
-    /// One of the six rates.
+    /// One of the rates: the six of the score, and four beside them (weighted 0 unless the city
+    /// weighs them).
     Metric, "metric" {
         /// 响应率: dispatches taken up.
         Response = "response",
@@ -37,8 +38,16 @@ string_enum!(
         Satisfaction = "satisfaction",
         /// 重办率: closures reopened.
         Reopen = "reopen",
-        /// 退单率: dispatches sent back.
+        /// 退单率: dispatches sent back and the return refused on review.
         Return = "return",
+        /// 派单准确率: dispatches not returned as wrong dispatches, for the dispatcher.
+        Accuracy = "accuracy",
+        /// 挂起率: dispatches whose handling was suspended.
+        Suspension = "suspension",
+        /// 一次办结率: closures without a failed verification or a reopening.
+        FirstFix = "first_fix",
+        /// 参评率: closures the reporter rated.
+        Participation = "participation",
     }
 );
 
@@ -55,9 +64,9 @@ string_enum!(
 );
 
 impl Metric {
-    /// 重办率 and 退单率: the less the better; the score counts them inverted.
+    /// 重办率, 退单率 and 挂起率: the less the better; the score counts them inverted.
     pub fn lower_is_better(self) -> bool {
-        matches!(self, Metric::Reopen | Metric::Return)
+        matches!(self, Metric::Reopen | Metric::Return | Metric::Suspension)
     }
 
     pub(super) fn index(self) -> usize {
@@ -94,37 +103,64 @@ pub struct Weights {
     /// 退单率 (counted as 1 − rate).
     #[serde(rename = "return")]
     pub return_: f64,
+    /// 派单准确率.
+    pub accuracy: f64,
+    /// 挂起率 (counted as 1 − rate).
+    pub suspension: f64,
+    /// 一次办结率.
+    pub first_fix: f64,
+    /// 参评率.
+    pub participation: f64,
 }
 
 impl Default for Weights {
-    /// On time first, then satisfaction and resolution, as 12345 assessments weigh them.
+    /// On time first, then satisfaction and resolution, as 12345 assessments weigh them; the
+    /// four rates beside the six are shown but not weighed.
     fn default() -> Self {
-        Weights { response: 0.15, on_time: 0.30, resolution: 0.20, satisfaction: 0.25, reopen: 0.05, return_: 0.05 }
+        Weights { response: 0.15, on_time: 0.30, resolution: 0.20, satisfaction: 0.25, reopen: 0.05, return_: 0.05, ..Weights::zero() }
     }
 }
 
 impl Weights {
-    /// The weight of one rate.
-    pub fn get(&self, m: Metric) -> f64 {
-        match m {
-            Metric::Response => self.response,
-            Metric::OnTime => self.on_time,
-            Metric::Resolution => self.resolution,
-            Metric::Satisfaction => self.satisfaction,
-            Metric::Reopen => self.reopen,
-            Metric::Return => self.return_,
+    /// Every weight 0.
+    fn zero() -> Weights {
+        Weights {
+            response: 0.0,
+            on_time: 0.0,
+            resolution: 0.0,
+            satisfaction: 0.0,
+            reopen: 0.0,
+            return_: 0.0,
+            accuracy: 0.0,
+            suspension: 0.0,
+            first_fix: 0.0,
+            participation: 0.0,
         }
     }
 
+    /// The weight of one rate.
+    pub fn get(&self, m: Metric) -> f64 {
+        let mut w = *self;
+        *w.slot(m)
+    }
+
     fn set(&mut self, m: Metric, w: f64) {
-        *match m {
+        *self.slot(m) = w;
+    }
+
+    fn slot(&mut self, m: Metric) -> &mut f64 {
+        match m {
             Metric::Response => &mut self.response,
             Metric::OnTime => &mut self.on_time,
             Metric::Resolution => &mut self.resolution,
             Metric::Satisfaction => &mut self.satisfaction,
             Metric::Reopen => &mut self.reopen,
             Metric::Return => &mut self.return_,
-        } = w;
+            Metric::Accuracy => &mut self.accuracy,
+            Metric::Suspension => &mut self.suspension,
+            Metric::FirstFix => &mut self.first_fix,
+            Metric::Participation => &mut self.participation,
+        }
     }
 
     /// The same weights scaled to sum to 1; refused if one is negative or not a number, or all
@@ -150,7 +186,7 @@ impl Weights {
 
     /// Parses `response:0.2,on_time:0.4,…`: the rates named get those weights, the others 0.
     pub fn parse(s: &str, field: &str) -> Result<Weights, DomainError> {
-        let mut w = Weights { response: 0.0, on_time: 0.0, resolution: 0.0, satisfaction: 0.0, reopen: 0.0, return_: 0.0 };
+        let mut w = Weights::zero();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (name, value) = part
                 .split_once(':')

@@ -28,23 +28,34 @@ pub struct Counts {
     pub satisfied: u64,
     /// 重办: closures reopened.
     pub reopened: u64,
-    /// 退单: dispatches sent back.
+    /// 退单: dispatches sent back and the return refused on review.
     pub returned: u64,
+    /// 派单: dispatches made (派单准确率's denominator, for the dispatcher).
+    pub sent: u64,
+    /// 派单准确: dispatches not returned as wrong dispatches.
+    pub accurate: u64,
+    /// 挂起: dispatches whose handling was suspended.
+    pub suspended: u64,
+    /// 一次办结: closures without a failed verification or a reopening.
+    pub first_fix: u64,
+    /// 参评: closures the reporter rated within the follow-up window.
+    pub participated: u64,
 }
 
 impl Counts {
     /// The denominator of a rate: the cases it is counted on.
     pub fn of(&self, m: Metric) -> u64 {
         match m {
-            Metric::Response | Metric::Return => self.dispatched,
+            Metric::Response | Metric::Return | Metric::Suspension => self.dispatched,
             Metric::OnTime => self.due,
-            Metric::Resolution | Metric::Reopen => self.closed,
+            Metric::Resolution | Metric::Reopen | Metric::FirstFix | Metric::Participation => self.closed,
             Metric::Satisfaction => self.rated,
+            Metric::Accuracy => self.sent,
         }
     }
 }
 
-/// The six rates, 0–1; none where the denominator is 0.
+/// The rates, 0–1; none where the denominator is 0.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Rates {
     /// 响应率.
@@ -60,6 +71,14 @@ pub struct Rates {
     /// 退单率.
     #[serde(rename = "return")]
     pub return_: Option<f64>,
+    /// 派单准确率.
+    pub accuracy: Option<f64>,
+    /// 挂起率.
+    pub suspension: Option<f64>,
+    /// 一次办结率.
+    pub first_fix: Option<f64>,
+    /// 参评率.
+    pub participation: Option<f64>,
 }
 
 impl Rates {
@@ -72,9 +91,16 @@ impl Rates {
             Metric::Satisfaction => self.satisfaction,
             Metric::Reopen => self.reopen,
             Metric::Return => self.return_,
+            Metric::Accuracy => self.accuracy,
+            Metric::Suspension => self.suspension,
+            Metric::FirstFix => self.first_fix,
+            Metric::Participation => self.participation,
         }
     }
 }
+
+/// How many rates there are.
+const RATES: usize = Metric::ALL.len();
 
 /// Average natural hours per step; none where no step was completed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -115,8 +141,8 @@ pub struct Figures {
 /// Sums of observations and step times, for one unit or all.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Tally {
-    num: [u64; 6],
-    den: [u64; 6],
+    num: [u64; RATES],
+    den: [u64; RATES],
     hours: [(f64, u64); 4],
 }
 
@@ -136,7 +162,7 @@ impl Tally {
 
     /// Adds another tally.
     pub fn merge(&mut self, other: &Tally) {
-        for i in 0..6 {
+        for i in 0..RATES {
             self.num[i] += other.num[i];
             self.den[i] += other.den[i];
         }
@@ -166,6 +192,11 @@ impl Tally {
                 satisfied: num(Metric::Satisfaction),
                 reopened: num(Metric::Reopen),
                 returned: num(Metric::Return),
+                sent: den(Metric::Accuracy),
+                accurate: num(Metric::Accuracy),
+                suspended: num(Metric::Suspension),
+                first_fix: num(Metric::FirstFix),
+                participated: num(Metric::Participation),
             },
             rates: Rates {
                 response: rate(Metric::Response),
@@ -174,13 +205,17 @@ impl Tally {
                 satisfaction: rate(Metric::Satisfaction),
                 reopen: rate(Metric::Reopen),
                 return_: rate(Metric::Return),
+                accuracy: rate(Metric::Accuracy),
+                suspension: rate(Metric::Suspension),
+                first_fix: rate(Metric::FirstFix),
+                participation: rate(Metric::Participation),
             },
             avg_hours: StepHours { accept: hours(0), dispatch: hours(1), handle: hours(2), verify: hours(3) },
         }
     }
 }
 
-/// The score (0–100) of some rates: their weighted mean, 重办率 and 退单率 counted as 1 − rate,
+/// The score (0–100) of some rates: their weighted mean, 重办率, 退单率 and 挂起率 counted as 1 − rate,
 /// over the rates present (the weights of those absent are shared out); none without any rate.
 pub fn score(rates: &Rates, w: &Weights) -> Option<f64> {
     weighted_mean(|m| rates.get(m), w)

@@ -1,6 +1,6 @@
 use super::*;
 use crate::case::{DispatchTarget, NewCaseInput};
-use crate::{Actor, AreaCode, CaseCode, CasePolicy, Command, NewCase, Role};
+use crate::{Actor, AreaCode, CaseCode, CasePolicy, CaseState, Command, NewCase, Role};
 use uuid::Uuid;
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -96,7 +96,7 @@ impl Story {
     }
 
     fn facts(&self, by: EvalBy, period: &Period) -> CaseFacts {
-        CaseFacts::of(&self.log, period, by, t("2030-01-01T00:00:00"))
+        CaseFacts::of(&self.log, period, by, t("2030-01-01T00:00:00"), &CountRules::default())
     }
 }
 
@@ -156,17 +156,34 @@ fn a_case_done_on_time_counts_in_every_rate_and_step() {
     let f = figures(&[&s], EvalBy::Town, &march(), "371002001");
     assert_eq!(
         f.counts,
-        Counts { dispatched: 1, responded: 1, due: 1, on_time: 1, closed: 1, resolved: 1, rated: 1, satisfied: 1, reopened: 0, returned: 0 }
+        Counts {
+            dispatched: 1,
+            responded: 1,
+            due: 1,
+            on_time: 1,
+            closed: 1,
+            resolved: 1,
+            rated: 1,
+            satisfied: 1,
+            reopened: 0,
+            returned: 0,
+            sent: 1,
+            accurate: 1,
+            suspended: 0,
+            first_fix: 1,
+            participated: 1
+        }
     );
     assert_eq!(f.rates.on_time, Some(1.0));
     assert_eq!(f.rates.reopen, Some(0.0));
     assert_eq!(f.avg_hours, StepHours { accept: Some(0.5), dispatch: Some(0.5), handle: Some(24.0), verify: Some(1.0) });
     // The department is judged on its own step only.
     let d = figures(&[&s], EvalBy::Department, &march(), "urban");
-    assert_eq!(d.counts, f.counts);
+    assert_eq!(d.counts, Counts { sent: 0, accurate: 0, ..f.counts }, "派单准确率 is the dispatcher's");
     assert_eq!(d.avg_hours, StepHours { handle: Some(24.0), ..Default::default() });
     // And the person who handled it.
-    assert_eq!(figures(&[&s], EvalBy::Worker, &march(), "h1").counts, f.counts);
+    assert_eq!(figures(&[&s], EvalBy::Worker, &march(), "h1").counts, Counts { sent: 0, accurate: 0, ..f.counts });
+    assert_eq!(figures(&[&s], EvalBy::Worker, &march(), "town").counts.sent, 1, "the dispatcher's dispatch");
     // In another month nothing happened.
     let april = Period::parse("2025-04-01", "2025-04-30").unwrap();
     assert_eq!(figures(&[&s], EvalBy::Town, &april, "371002001"), Figures::default());
@@ -188,7 +205,7 @@ fn late_handling_counts_once_in_the_period_of_its_deadline() {
     let f = open.facts(EvalBy::Department, &march());
     assert_eq!(f.observations.iter().filter(|o| o.metric == Metric::OnTime).map(|o| o.hit).collect::<Vec<_>>(), [false]);
     // Before the deadline, an open case is not yet due.
-    let early = CaseFacts::of(&open.log, &march(), EvalBy::Department, t("2025-03-07T12:00:00"));
+    let early = CaseFacts::of(&open.log, &march(), EvalBy::Department, t("2025-03-07T12:00:00"), &CountRules::default());
     assert!(early.observations.iter().all(|o| o.metric != Metric::OnTime), "{early:?}");
 }
 
@@ -209,7 +226,7 @@ fn an_extension_and_a_suspension_move_the_deadline_handling_is_judged_by() {
         .dispatched("urban")
         .claimed("2025-03-03T11:00:00")
         .act(&town(), Command::Suspend { reason: "等待天气".into() }, "2025-03-05T10:00:00");
-    let during = CaseFacts::of(&s.log, &march(), EvalBy::Department, t("2025-03-11T12:00:00"));
+    let during = CaseFacts::of(&s.log, &march(), EvalBy::Department, t("2025-03-11T12:00:00"), &CountRules::default());
     assert!(during.observations.iter().all(|o| o.metric != Metric::OnTime), "the clock stands still: {during:?}");
     let s = s.act(&town(), Command::Resume { note: None }, "2025-03-12T10:00:00").handled("2025-03-14T10:00:00");
     let f = figures(&[&s], EvalBy::Department, &march(), "urban");
@@ -217,36 +234,56 @@ fn an_extension_and_a_suspension_move_the_deadline_handling_is_judged_by() {
     assert_eq!(f.avg_hours.handle, Some(11.0 * 24.0 - 7.0 * 24.0), "the suspension is left out of its time");
 }
 
+fn returned(s: Story, dept: &str, at: &str) -> Story {
+    s.act(&handler_of(dept), Command::Return { reason: "不属于本单位".into() }, at)
+}
+
+fn reviewed(s: Story, accepted: bool, at: &str) -> Story {
+    let comment = (!accepted).then(|| "属于本单位职责".to_string());
+    s.act(&town(), Command::ReviewReturn { accepted, comment }, at)
+}
+
+/// Issue 25 退单审核: a return the centre accepts is a wrong dispatch — the department answered,
+/// is not late, has not returned wrongly; the dispatcher's accuracy takes it.
 #[test]
-fn a_return_is_no_response_and_its_handling_is_not_due() {
-    let s = Story::reported("2025-03-03T09:00:00").dispatched("water").act(&handler_of("water"), Command::Return { reason: "不属于本单位".into() }, "2025-03-03T12:00:00");
+fn an_accepted_return_is_the_dispatchers_not_the_departments() {
+    let s = returned(Story::reported("2025-03-03T09:00:00").dispatched("water"), "water", "2025-03-03T12:00:00");
+    let s = reviewed(s, true, "2025-03-12T12:00:00");
     let f = figures(&[&s], EvalBy::Department, &march(), "water");
-    assert_eq!((f.counts.dispatched, f.counts.responded, f.counts.returned, f.counts.due), (1, 0, 1, 0));
-    assert_eq!((f.rates.response, f.rates.return_, f.rates.on_time), (Some(0.0), Some(1.0), None));
-    // The person who sent it back is known; a dispatch nobody answered names nobody.
-    let w = figures(&[&s], EvalBy::Worker, &march(), "h2");
-    assert_eq!((w.counts.dispatched, w.counts.returned), (1, 1));
+    assert_eq!((f.counts.dispatched, f.counts.responded, f.counts.returned, f.counts.due), (1, 1, 0, 0), "not late though reviewed after its deadline");
+    assert_eq!((f.rates.response, f.rates.return_, f.rates.on_time), (Some(1.0), Some(0.0), None));
+    let w = figures(&[&s], EvalBy::Worker, &march(), "town");
+    assert_eq!((w.counts.sent, w.counts.accurate), (1, 0), "a wrong dispatch");
+    assert_eq!(figures(&[&s], EvalBy::Worker, &march(), "h2").counts.dispatched, 1, "the person who sent it back answered it");
+    // A dispatch nobody answered names nobody, and is not taken up by the period's end.
     let waiting = Story::reported("2025-03-03T09:00:00").dispatched("water");
     let f = waiting.facts(EvalBy::Worker, &march());
     assert!(f.observations.iter().all(|o| !matches!(o.metric, Metric::Response | Metric::Return)), "{f:?}");
     let f = figures(&[&waiting], EvalBy::Department, &march(), "water");
-    assert_eq!((f.counts.dispatched, f.counts.responded), (1, 0), "not taken up by the period's end");
+    assert_eq!((f.counts.dispatched, f.counts.responded), (1, 0));
 }
 
-/// Issue 25 finding 2: a return after the case was claimed was not counted as a return.
+/// Issue 25 finding 2: a return refused on review counts against the department, before or
+/// after claiming, and its deadline ran on through the review.
 #[test]
-fn a_return_after_claiming_is_a_return() {
-    let s = Story::reported("2025-03-03T09:00:00")
-        .dispatched("water")
-        .claimed("2025-03-03T11:00:00")
-        .act(&handler_of("water"), Command::Return { reason: "不属于本单位".into() }, "2025-03-04T09:00:00");
+fn a_refused_return_counts_and_its_deadline_ran_on() {
+    let s = returned(Story::reported("2025-03-03T09:00:00").dispatched("water"), "water", "2025-03-03T12:00:00");
+    let s = reviewed(s, false, "2025-03-11T09:00:00").claimed("2025-03-11T10:00:00").handled("2025-03-11T11:00:00");
     let f = figures(&[&s], EvalBy::Department, &march(), "water");
     assert_eq!((f.counts.dispatched, f.counts.responded, f.counts.returned), (1, 1, 1));
-    assert_eq!(figures(&[&s], EvalBy::Worker, &march(), "h2").counts.returned, 1, "the claimer sent it back");
-    // Claimed and handled: not returned; claimed and still open at the period's end: not yet.
+    assert_eq!((f.counts.due, f.counts.on_time), (1, 0), "due on the 10th: the review did not stop the clock");
+    assert_eq!(figures(&[&s], EvalBy::Worker, &march(), "town").counts.accurate, 1, "not a wrong dispatch");
+    // After claiming: the claimer sent it back.
+    let s = returned(Story::reported("2025-03-03T09:00:00").dispatched("water").claimed("2025-03-03T11:00:00"), "water", "2025-03-04T09:00:00");
+    let s = reviewed(s, false, "2025-03-04T10:00:00");
+    assert_eq!(s.case.state, CaseState::InProgress);
+    let f = figures(&[&s], EvalBy::Department, &march(), "water");
+    assert_eq!((f.counts.dispatched, f.counts.responded, f.counts.returned), (1, 1, 1));
+    assert_eq!(figures(&[&s], EvalBy::Worker, &march(), "h2").counts.returned, 1);
+    // Claimed and handled: not returned; a return still under review at the period's end: not yet.
     let f = figures(&[&closed_on_time()], EvalBy::Department, &march(), "urban");
     assert_eq!((f.counts.dispatched, f.counts.returned), (1, 0));
-    let open = Story::reported("2025-03-03T09:00:00").dispatched("water").claimed("2025-03-03T11:00:00");
+    let open = returned(Story::reported("2025-03-03T09:00:00").dispatched("water"), "water", "2025-03-31T09:00:00");
     let f = figures(&[&open], EvalBy::Department, &march(), "water");
     assert_eq!((f.counts.dispatched, f.counts.responded, f.counts.returned), (1, 1, 0));
 }
@@ -289,7 +326,7 @@ fn cases_fall_to_their_town_community_and_grid() {
 #[test]
 fn the_score_weighs_the_rates_it_has() {
     let w = Weights::default();
-    let all = Rates { response: Some(1.0), on_time: Some(0.5), resolution: Some(1.0), satisfaction: Some(1.0), reopen: Some(0.0), return_: Some(0.0) };
+    let all = Rates { response: Some(1.0), on_time: Some(0.5), resolution: Some(1.0), satisfaction: Some(1.0), reopen: Some(0.0), return_: Some(0.0), ..Default::default() };
     assert_eq!(score(&all, &w), Some(85.0), "100 less 30 % of 50");
     let some = Rates { on_time: Some(0.5), satisfaction: Some(1.0), ..Default::default() };
     assert_eq!(score(&some, &w), Some(72.73), "(0.3 × 0.5 + 0.25) / 0.55");
@@ -397,3 +434,6 @@ fn an_escalation_starts_the_step_over() {
     assert_eq!(f.avg_hours.dispatch, Some(1.0), "from the escalation, not from 09:30");
     assert_eq!(f.avg_hours.accept, Some(0.5));
 }
+
+
+mod window;

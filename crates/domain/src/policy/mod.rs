@@ -28,11 +28,25 @@ pub struct Rules {
     pub escalate_after_returns: Option<u32>,
     /// An unsatisfied rating sends the case back to its centre to be dispatched again (重办).
     pub redo_unsatisfied: bool,
+    /// At most this many extensions granted per case.
+    pub max_extensions: Option<u32>,
+    /// The extensions of a case add at most this many natural days in all.
+    pub max_extension_days: Option<u32>,
+    /// A suspension ends by itself after this many natural days: the clock runs again.
+    pub max_suspension_days: Option<u32>,
 }
 
 impl Default for Rules {
     fn default() -> Self {
-        Rules { supervise_overdue: true, escalate_overdue_days: Some(3), escalate_after_returns: Some(2), redo_unsatisfied: true }
+        Rules {
+            supervise_overdue: true,
+            escalate_overdue_days: Some(3),
+            escalate_after_returns: Some(2),
+            redo_unsatisfied: true,
+            max_extensions: Some(2),
+            max_extension_days: Some(30),
+            max_suspension_days: Some(30),
+        }
     }
 }
 
@@ -45,6 +59,8 @@ string_enum!(
         Overdue = "overdue",
         /// Escalates a case overdue by more than the configured working days.
         Escalate = "escalate",
+        /// Ends a suspension that reached the configured length.
+        Resume = "resume",
     }
 );
 
@@ -100,15 +116,50 @@ impl CasePolicy {
     /// Decides and applies `cmd`, then whatever the rules do in answer; answers every event,
     /// each carrying the deadline it set.
     pub fn execute(&self, case: &mut Case, actor: &Actor, cmd: Command, now: DateTime<Utc>) -> Result<Vec<CaseEvent>, DomainError> {
+        self.within_limits(case, &cmd)?;
         let event = case.decide(actor, cmd, now)?;
         let mut out = vec![self.commit(case, event)];
         self.follow_rules(case, &mut out, now);
         Ok(out)
     }
 
+    /// Refuses an extension past the configured limits (how many, how long in all); the request
+    /// is refused, not cut short, so the handler knows what he may still ask for.
+    fn within_limits(&self, case: &Case, cmd: &Command) -> Result<(), DomainError> {
+        let Command::RequestExtension { until, .. } = cmd else { return Ok(()) };
+        let r = &self.rules;
+        if let Some(max) = r.max_extensions.filter(|m| case.extensions_granted >= *m) {
+            return Err(DomainError::invalid("until", format!("this case has had {max} extensions, the most the rules allow")));
+        }
+        if let (Some(days), Some(d)) = (r.max_extension_days, &case.deadline) {
+            let left = chrono::Duration::days(i64::from(days)) - chrono::Duration::seconds(case.extension_seconds);
+            if *until > d.due + left {
+                let latest = (d.due + left.max(chrono::Duration::zero())).with_timezone(&crate::calendar::china_time());
+                return Err(DomainError::invalid(
+                    "until",
+                    format!("extensions may add {days} days in all to this case; the latest deadline you may ask for is {}", latest.format("%Y-%m-%d %H:%M")),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The events a fired timer causes: none if the deadline it watched has moved on.
     pub fn fire(&self, case: &mut Case, timer: &TimerSpec, now: DateTime<Utc>) -> Vec<CaseEvent> {
         let Some(d) = &case.deadline else { return Vec::new() };
+        if timer.kind == TimerKind::Resume {
+            // The suspension it watched is the one still running.
+            if d.paused_at != Some(timer.due) || case.state != crate::CaseState::Suspended {
+                return Vec::new();
+            }
+            let days = self.rules.max_suspension_days.unwrap_or(0);
+            let Ok(e) = case.decide(&Actor::System, Command::Resume { note: Some(format!("挂起满{days}天，自动恢复计时")) }, now) else {
+                return Vec::new();
+            };
+            let mut out = vec![self.commit(case, e)];
+            self.follow_rules(case, &mut out, now);
+            return out;
+        }
         if d.step != timer.step || d.due != timer.due || d.paused_at.is_some() || Step::of_state(case.state) != Some(d.step) {
             return Vec::new();
         }
@@ -124,6 +175,7 @@ impl CasePolicy {
                     Err(_) => return Vec::new(),
                 }
             }
+            TimerKind::Resume => unreachable!("handled above"),
         };
         let mut out = vec![self.commit(case, event)];
         self.follow_rules(case, &mut out, now);
@@ -148,6 +200,10 @@ impl CasePolicy {
     /// escalation for the running step; none while suspended or with no step running.
     pub fn timers(&self, case: &Case) -> Vec<TimerSpec> {
         let Some(d) = &case.deadline else { return Vec::new() };
+        if let (Some(at), Some(days), crate::CaseState::Suspended) = (d.paused_at, self.rules.max_suspension_days, case.state) {
+            let end = at + chrono::Duration::days(i64::from(days));
+            return vec![TimerSpec { kind: TimerKind::Resume, step: d.step, due: at, at: end }];
+        }
         if d.paused_at.is_some() || Step::of_state(case.state) != Some(d.step) {
             return Vec::new();
         }
@@ -180,7 +236,15 @@ impl CasePolicy {
         let step = Step::of_state(after.state);
         let old = before.deadline.as_ref();
         match (&event.kind, old) {
-            (EventKind::Suspended { .. }, Some(d)) => return Some(d.paused(event.at)),
+            (EventKind::Suspended { .. } | EventKind::SuspensionDecided { granted: true, .. }, Some(d)) => {
+                return Some(d.paused(event.at))
+            }
+            // A refused return: the handling deadline ran on through the review.
+            (EventKind::ReturnReviewed { accepted: false, .. }, _) => {
+                if let Some(d) = before.returned_from.as_ref().and_then(|f| f.deadline.clone()) {
+                    return Some(d);
+                }
+            }
             (EventKind::Resumed { .. }, Some(d)) if Some(d.step) == step => {
                 if let Some(at) = d.paused_at {
                     return Some(d.resumed(at, event.at));
@@ -231,7 +295,7 @@ impl CasePolicy {
                     due.with_timezone(&crate::calendar::china_time()).format("%Y-%m-%d %H:%M")
                 ),
             }),
-            EventKind::Returned { .. }
+            EventKind::ReturnReviewed { accepted: true, .. }
                 if r.escalate_after_returns.is_some_and(|n| n > 0 && case.return_count >= n)
                     && matches!(case.owner_area.level(), AreaLevel::Village | AreaLevel::Town | AreaLevel::County) =>
             {

@@ -119,7 +119,8 @@ fn a_suspension_stops_the_clock() {
     run(&p, &mut c, &town(), Command::Suspend { reason: "等待天气".into() }, "2025-03-05T10:00:00+08:00");
     let d = c.deadline.clone().unwrap();
     assert_eq!(d.paused_at, Some(t("2025-03-05T10:00:00+08:00")));
-    assert!(p.timers(&c).is_empty(), "no timer runs while suspended");
+    let kinds: Vec<_> = p.timers(&c).iter().map(|t| t.kind).collect();
+    assert_eq!(kinds, [TimerKind::Resume], "no deadline timer runs while suspended, only the one that ends it");
     assert_eq!(d.card(t("2025-03-20T10:00:00+08:00")), None);
     run(&p, &mut c, &town(), Command::Resume { note: None }, "2025-03-07T10:00:00+08:00");
     let d = c.deadline.clone().unwrap();
@@ -165,17 +166,76 @@ fn all_events(p: &CasePolicy) -> Vec<CaseEvent> {
 }
 
 #[test]
-fn returned_twice_goes_up_a_level() {
+fn two_accepted_returns_go_up_a_level() {
     let p = CasePolicy::shipped();
     let mut c = dispatched(&p);
-    let e = run(&p, &mut c, &handler(), Command::Return { reason: "非本部门职责".into() }, "2025-03-03T11:00:00+08:00");
+    let accept = || Command::ReviewReturn { accepted: true, comment: None };
+    run(&p, &mut c, &handler(), Command::Return { reason: "非本部门职责".into() }, "2025-03-03T11:00:00+08:00");
+    let e = run(&p, &mut c, &town(), accept(), "2025-03-03T11:30:00+08:00");
     assert_eq!(e.len(), 1, "once is no reason yet");
     run(&p, &mut c, &town(), dispatch(), "2025-03-03T14:00:00+08:00");
-    let e = run(&p, &mut c, &handler(), Command::Return { reason: "仍非本部门职责".into() }, "2025-03-03T15:00:00+08:00");
-    assert_eq!(e.iter().map(|e| e.kind.name()).collect::<Vec<_>>(), ["returned", "escalated"]);
+    run(&p, &mut c, &handler(), Command::Return { reason: "仍非本部门职责".into() }, "2025-03-03T15:00:00+08:00");
+    let e = run(&p, &mut c, &town(), accept(), "2025-03-03T15:30:00+08:00");
+    assert_eq!(e.iter().map(|e| e.kind.name()).collect::<Vec<_>>(), ["return_reviewed", "escalated"]);
     assert_eq!(e[1].actor.kind, "system");
     assert_eq!(c.owner_area.as_str(), "371002");
     assert_eq!(c.deadline.as_ref().unwrap().step, Step::Dispatch);
+}
+
+#[test]
+fn a_refused_return_goes_back_with_its_deadline_running() {
+    let p = CasePolicy::shipped();
+    let mut c = dispatched(&p);
+    run(&p, &mut c, &handler(), Command::Claim, "2025-03-03T10:30:00+08:00");
+    let handle_due = c.deadline.as_ref().unwrap().due;
+    run(&p, &mut c, &handler(), Command::Return { reason: "非本部门职责".into() }, "2025-03-03T11:00:00+08:00");
+    assert_eq!(c.state, CaseState::Returned);
+    assert_eq!(c.deadline.as_ref().unwrap().step, Step::Dispatch, "the centre's review runs against the dispatch limit");
+    assert_eq!(c.decide(&town(), dispatch(), t("2025-03-03T11:10:00+08:00")).unwrap_err().code(), "illegal_transition", "review first");
+    let refuse = Command::ReviewReturn { accepted: false, comment: None };
+    assert_eq!(p.execute(&mut c.clone(), &town(), refuse, t("2025-03-03T11:20:00+08:00")).unwrap_err().field(), Some("comment"));
+    let e = run(&p, &mut c, &town(), Command::ReviewReturn { accepted: false, comment: Some("属于本部门职责".into()) }, "2025-03-04T09:00:00+08:00");
+    assert_eq!(c.state, CaseState::InProgress);
+    assert_eq!(c.handler_user_id.as_deref(), Some("handler"), "back with the one who claimed it");
+    assert_eq!(c.deadline.as_ref().unwrap().due, handle_due, "the review did not stop the clock");
+    assert_eq!(e[0].deadline.as_ref().map(|d| d.due), Some(handle_due));
+    assert_eq!(c.return_count, 0, "a refused return is no wrong dispatch");
+}
+
+#[test]
+fn extensions_are_limited_in_number_and_length() {
+    let p = CasePolicy { rules: Rules { max_extensions: Some(1), max_extension_days: Some(10), ..Rules::default() }, ..CasePolicy::shipped() };
+    let mut c = dispatched(&p);
+    let due = c.deadline.as_ref().unwrap().due;
+    let ask = |days: i64| Command::RequestExtension { until: due + chrono::Duration::days(days), reason: "需协调".into() };
+    let e = p.execute(&mut c.clone(), &handler(), ask(11), t("2025-03-04T09:00:00+08:00")).unwrap_err();
+    assert_eq!(e.field(), Some("until"));
+    assert!(e.to_string().contains("10 days"), "{e}");
+    run(&p, &mut c, &handler(), ask(4), "2025-03-04T09:00:00+08:00");
+    run(&p, &mut c, &town(), Command::DecideExtension { granted: true, reason: None }, "2025-03-04T10:00:00+08:00");
+    assert_eq!(c.extensions_granted, 1);
+    assert_eq!(c.extension_seconds, 4 * 86_400);
+    let e = p.execute(&mut c.clone(), &handler(), ask(6), t("2025-03-05T09:00:00+08:00")).unwrap_err();
+    assert!(e.to_string().contains("1 extensions"), "{e}");
+}
+
+#[test]
+fn a_requested_suspension_waits_for_the_centre_and_ends_by_itself() {
+    let p = CasePolicy { rules: Rules { max_suspension_days: Some(5), ..Rules::default() }, ..CasePolicy::shipped() };
+    let mut c = dispatched(&p);
+    run(&p, &mut c, &handler(), Command::RequestSuspension { reason: "等待材料".into() }, "2025-03-04T09:00:00+08:00");
+    assert_eq!(c.state, CaseState::Dispatched, "asking does not stop the clock");
+    assert!(c.deadline.as_ref().unwrap().paused_at.is_none());
+    assert_eq!(c.decide(&handler(), Command::DecideSuspension { granted: true, reason: None }, t("2025-03-04T09:10:00+08:00")).unwrap_err().code(), "forbidden");
+    run(&p, &mut c, &town(), Command::DecideSuspension { granted: true, reason: None }, "2025-03-04T10:00:00+08:00");
+    assert_eq!(c.state, CaseState::Suspended);
+    let timers = p.timers(&c);
+    assert_eq!(timers.len(), 1);
+    assert_eq!((timers[0].kind, timers[0].at), (TimerKind::Resume, t("2025-03-09T10:00:00+08:00")));
+    let e = p.fire(&mut c, &timers[0], timers[0].at);
+    assert_eq!(e.iter().map(|e| e.kind.name()).collect::<Vec<_>>(), ["resumed"]);
+    assert_eq!(c.state, CaseState::Dispatched);
+    assert!(p.fire(&mut c, &timers[0], timers[0].at).is_empty(), "a resumed case's timer is stale");
 }
 
 #[test]

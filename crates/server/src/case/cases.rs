@@ -411,8 +411,11 @@ pub struct ActionRequest {
     pub instructions: Option<String>,
     /// request_extension: the new deadline, RFC 3339.
     pub until: Option<DateTime<Utc>>,
-    /// decide_extension: grant or refuse.
+    /// decide_extension, decide_suspension: grant or refuse.
     pub granted: Option<bool>,
+    /// review_return: true accepts the return (a wrong dispatch), false sends the case back
+    /// (say why in `comment`).
+    pub accepted: Option<bool>,
     /// handle: what was done.
     pub feedback: Option<String>,
     /// handle, close_on_spot: photos (up to 9): ids from `POST /api/v1/attachments`, or http(s) URLs.
@@ -458,6 +461,9 @@ async fn command(app: &AppState, actor: &Actor, action: Action, r: ActionRequest
         }
         Action::Claim => Command::Claim,
         Action::Return => Command::Return { reason: required(r.reason, "reason")? },
+        Action::ReviewReturn => Command::ReviewReturn { accepted: required(r.accepted, "accepted")?, comment: r.comment },
+        Action::RequestSuspension => Command::RequestSuspension { reason: required(r.reason, "reason")? },
+        Action::DecideSuspension => Command::DecideSuspension { granted: required(r.granted, "granted")?, reason: r.reason },
         Action::RequestExtension => Command::RequestExtension { until: required(r.until, "until")?, reason: required(r.reason, "reason")? },
         Action::DecideExtension => Command::DecideExtension { granted: required(r.granted, "granted")?, reason: r.reason },
         Action::Handle => {

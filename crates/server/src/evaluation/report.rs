@@ -30,6 +30,10 @@ fn metric_name(m: Metric) -> &'static str {
         Metric::Satisfaction => "满意率",
         Metric::Reopen => "重办率",
         Metric::Return => "退单率",
+        Metric::Accuracy => "派单准确率",
+        Metric::Suspension => "挂起率",
+        Metric::FirstFix => "一次办结率",
+        Metric::Participation => "参评率",
     }
 }
 
@@ -37,7 +41,7 @@ fn metric_name(m: Metric) -> &'static str {
 type CountColumn = (&'static str, fn(&Figures) -> u64);
 
 /// The counts columns of the second sheet.
-const COUNTS: [CountColumn; 10] = [
+const COUNTS: [CountColumn; 15] = [
     ("派遣", |f| f.counts.dispatched),
     ("响应", |f| f.counts.responded),
     ("退单", |f| f.counts.returned),
@@ -48,6 +52,11 @@ const COUNTS: [CountColumn; 10] = [
     ("重办", |f| f.counts.reopened),
     ("评价", |f| f.counts.rated),
     ("满意", |f| f.counts.satisfied),
+    ("派单", |f| f.counts.sent),
+    ("派单准确", |f| f.counts.accurate),
+    ("挂起", |f| f.counts.suspended),
+    ("一次办结", |f| f.counts.first_fix),
+    ("参评", |f| f.counts.participated),
 ];
 
 struct Styles {

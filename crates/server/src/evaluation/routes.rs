@@ -64,6 +64,11 @@ pub struct EvaluationView {
     pub weights: Weights,
     /// How small samples are treated (`[evaluation] min_cases`).
     pub rules: RankRules,
+    /// True while the follow-up window (回访期) of the period's last closures is still open:
+    /// a reopening or a rating may still change the closures' figures until `final_at`.
+    pub provisional: bool,
+    /// When the figures become final.
+    pub final_at: DateTime<Utc>,
     /// The version of the method these figures were computed with (`GET
     /// /api/v1/evaluation/method` answers the method in force and its version).
     pub method_version: String,
@@ -188,7 +193,7 @@ where
     F: Fn(Vec<(Vec<CaseEvent>, CaseFacts)>) -> T + Send + Sync + 'static,
 {
     let ids = app.store.active_case_ids(&q.area, q.period.start(), q.period.end()).await?;
-    let (period, by, now) = (q.period, q.by, app.now());
+    let (period, by, now, rules) = (q.period, q.by, app.now(), app.config.count_rules);
     let per_page = Arc::new(per_page);
     let mut out = Vec::with_capacity(ids.len().div_ceil(PAGE));
     for chunk in ids.chunks(PAGE) {
@@ -198,7 +203,7 @@ where
             f(logs
                 .into_iter()
                 .map(|log| {
-                    let facts = CaseFacts::of(&log, &period, by, now);
+                    let facts = CaseFacts::of(&log, &period, by, now, &rules);
                     (log, facts)
                 })
                 .collect())
@@ -273,8 +278,22 @@ async fn compute(app: &AppState, rd: &RefData, q: &EvalQuery) -> ApiResult<Evalu
     let rules = app.config.rank_rules;
     let (rows, total) = evaluation::rank(units, &q.weights, &rules);
     let area = AreaRef::of(&q.area, rd);
-    let method_version = MethodView::of(&q.weights, &rules).version;
-    Ok(EvaluationView { period: q.period, by: q.by, area, weights: q.weights, rules, method_version, computed_at: app.now(), rows, total })
+    let method_version = MethodView::of(app, &q.weights).version;
+    let (now, final_at) = (app.now(), app.config.count_rules.final_at(&q.period));
+    let provisional = now < final_at;
+    Ok(EvaluationView {
+        period: q.period,
+        by: q.by,
+        area,
+        weights: q.weights,
+        rules,
+        provisional,
+        final_at,
+        method_version,
+        computed_at: now,
+        rows,
+        total,
+    })
 }
 
 /// The rates (响应率, 按期办结率, 解决率, 满意率, 重办率, 退单率), average hours per step and the
@@ -307,9 +326,10 @@ pub struct MethodView {
 }
 
 impl MethodView {
-    fn of(weights: &Weights, rules: &RankRules) -> MethodView {
+    fn of(app: &AppState, weights: &Weights) -> MethodView {
         use sha2::Digest;
-        let method = Method::of(weights, rules);
+        let limits = evaluation::Limits::of(&app.store.policy().rules);
+        let method = Method::of(weights, &app.config.rank_rules, &app.config.count_rules, &limits);
         let digest = sha2::Sha256::digest(serde_json::to_vec(&method).expect("the method serialises"));
         let version = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
         MethodView { version, method }
@@ -321,7 +341,7 @@ impl MethodView {
 /// the assessed should know exactly how they are assessed.
 #[utoipa::path(get, path = "/api/v1/evaluation/method", tag = "evaluation", responses((status = 200, body = MethodView)))]
 pub(crate) async fn method(State(app): State<AppState>, SignedIn(_user): SignedIn) -> Json<MethodView> {
-    Json(MethodView::of(&app.config.weights, &app.config.rank_rules))
+    Json(MethodView::of(&app, &app.config.weights))
 }
 
 /// The cases behind one unit's figure: for `metric`, those in its numerator (`outcome=hit`),

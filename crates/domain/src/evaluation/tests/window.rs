@@ -1,0 +1,112 @@
+//! The follow-up window (回访期), first-time fixes, 参评率 and the default rating, 挂起率, and
+//! which town a case counts for.
+
+use super::*;
+
+fn march_1_to_4() -> Period {
+    Period::parse("2025-03-01", "2025-03-04").unwrap()
+}
+
+fn march_5_on() -> Period {
+    Period::parse("2025-03-05", "2025-03-31").unwrap()
+}
+
+fn facts_as_of(s: &Story, period: &Period, rules: &CountRules, as_of: &str) -> CaseFacts {
+    CaseFacts::of(&s.log, period, EvalBy::Department, t(as_of), rules)
+}
+
+fn counts_of(f: &CaseFacts) -> Counts {
+    tally_units([f], &[]).get("urban").copied().unwrap_or_default().figures().counts
+}
+
+/// Issue 25 finding 4: closed on the 4th, rated unsatisfied (and so reopened) on the 5th. The
+/// closing period takes the reopening; the next period does not see it again.
+#[test]
+fn a_reopening_in_the_window_counts_for_the_closing_period() {
+    let s = closed_on_time().rated(Rating::Unsatisfied, "2025-03-05T09:00:00");
+    let first = figures(&[&s], EvalBy::Department, &march_1_to_4(), "urban");
+    assert_eq!((first.counts.closed, first.counts.resolved, first.counts.reopened, first.counts.first_fix), (1, 0, 1, 0));
+    assert_eq!((first.counts.rated, first.counts.satisfied, first.counts.participated), (1, 0, 1));
+    let second = figures(&[&s], EvalBy::Department, &march_5_on(), "urban");
+    assert_eq!((second.counts.closed, second.counts.reopened, second.counts.rated), (0, 0, 0));
+    // Before the rating came, the first period read resolved: provisional until the window ends.
+    let early = facts_as_of(&s, &march_1_to_4(), &CountRules::default(), "2025-03-05T08:00:00");
+    assert_eq!((counts_of(&early).resolved, counts_of(&early).participated), (1, 0));
+    // Outside a one-day window the rating is too late to count against the closure.
+    let short = CountRules { follow_up_days: 1, ..CountRules::default() };
+    let late = closed_on_time().rated(Rating::Unsatisfied, "2025-03-06T09:00:00");
+    let f = facts_as_of(&late, &march_1_to_4(), &short, "2030-01-01T00:00:00");
+    assert_eq!((counts_of(&f).resolved, counts_of(&f).reopened, counts_of(&f).rated), (1, 0, 0));
+}
+
+/// Issue 25 finding 4: a failed verification counted nowhere; now it costs 一次办结率.
+#[test]
+fn a_failed_verification_costs_the_first_time_fix() {
+    let s = Story::reported("2025-03-03T09:00:00")
+        .dispatched("urban")
+        .claimed("2025-03-03T11:00:00")
+        .handled("2025-03-04T10:00:00")
+        .act(&town(), Command::Verify { passed: false, comment: Some("未清理干净".into()) }, "2025-03-04T11:00:00")
+        .handled("2025-03-05T10:00:00")
+        .verified("2025-03-05T11:00:00");
+    let f = figures(&[&s], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.closed, f.counts.resolved, f.counts.first_fix), (1, 1, 0));
+    assert_eq!(f.rates.first_fix, Some(0.0));
+    let f = figures(&[&closed_on_time()], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.closed, f.counts.first_fix), (1, 1));
+}
+
+/// Issue 25 finding 5: an unrated closure is visible in 参评率; "default satisfied" is off
+/// unless configured, and then counts it satisfied once its days have passed.
+#[test]
+fn unrated_closures_show_in_participation_and_default_satisfied_is_opt_in() {
+    let s = closed_on_time();
+    let f = figures(&[&s], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.closed, f.counts.participated, f.counts.rated), (1, 0, 0));
+    assert_eq!((f.rates.participation, f.rates.satisfaction), (Some(0.0), None));
+    let on = CountRules { default_satisfied_days: Some(3), ..CountRules::default() };
+    let f = facts_as_of(&s, &march(), &on, "2025-03-07T12:00:00");
+    assert_eq!((counts_of(&f).rated, counts_of(&f).satisfied, counts_of(&f).participated), (1, 1, 0));
+    let f = facts_as_of(&s, &march(), &on, "2025-03-06T12:00:00");
+    assert_eq!(counts_of(&f).rated, 0, "not before its days have passed");
+    assert!(on.validate("evaluation").is_ok());
+    assert_eq!(CountRules { default_satisfied_days: Some(9), ..on }.validate("evaluation").unwrap_err().field(), Some("evaluation"));
+    assert!(CountRules { follow_up_days: 0, ..on }.validate("evaluation").is_err());
+}
+
+/// Issue 25 finding 3: 挂起率 beside the six, for the unit whose handling was suspended, asked
+/// for by the handler and granted by the centre.
+#[test]
+fn a_suspension_shows_in_the_suspension_rate() {
+    let s = Story::reported("2025-03-03T09:00:00")
+        .dispatched("urban")
+        .claimed("2025-03-03T11:00:00")
+        .act(&handler(), Command::RequestSuspension { reason: "等待材料".into() }, "2025-03-04T09:00:00")
+        .act(&town(), Command::DecideSuspension { granted: true, reason: None }, "2025-03-04T10:00:00")
+        .act(&town(), Command::Resume { note: None }, "2025-03-05T10:00:00")
+        .handled("2025-03-06T10:00:00");
+    let f = figures(&[&s, &closed_on_time()], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.dispatched, f.counts.suspended), (2, 1));
+    assert_eq!(f.rates.suspension, Some(0.5));
+    assert!(Metric::Suspension.lower_is_better());
+}
+
+/// Which town a case counts for is a rule: where it lies, or the centre responsible.
+#[test]
+fn towns_are_scored_on_their_own_work_when_the_city_says_so() {
+    // Escalated to the county (371002), which dispatches to its own department.
+    let county = user("county", Role::DistrictDispatcher, "371002", None);
+    let s = Story::reported("2025-03-03T09:00:00")
+        .act(&town(), Command::Accept { note: None }, "2025-03-03T09:30:00")
+        .act(&town(), Command::Escalate { reason: "需区级部门".into() }, "2025-03-03T10:00:00");
+    let to = Command::Dispatch { to: DispatchTarget::Department { id: "urban".into(), area: code("371002") }, instructions: None };
+    let s = s.act(&county, to, "2025-03-03T11:00:00").claimed("2025-03-03T12:00:00").handled("2025-03-04T10:00:00");
+    let by_place = figures(&[&s], EvalBy::Town, &march(), "371002001");
+    assert_eq!((by_place.counts.dispatched, by_place.counts.due), (1, 1));
+    let rules = CountRules { town: Attribution::Responsibility, ..CountRules::default() };
+    let f = CaseFacts::of(&s.log, &march(), EvalBy::Town, t("2030-01-01T00:00:00"), &rules);
+    assert!(f.observations.iter().all(|o| o.metric != Metric::OnTime && o.metric != Metric::Response), "the county's work: {f:?}");
+    // The town's own dispatch counts for it either way.
+    let f = CaseFacts::of(&closed_on_time().log, &march(), EvalBy::Town, t("2030-01-01T00:00:00"), &rules);
+    assert!(f.observations.iter().any(|o| o.metric == Metric::OnTime && o.unit == "371002001"), "{f:?}");
+}
