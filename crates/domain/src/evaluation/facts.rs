@@ -171,11 +171,20 @@ impl Fold<'_> {
         let h = self.handling.as_mut();
         match (&e.kind, h) {
             (E::Returned { .. }, Some(h)) => h.review = true,
-            (E::ReturnReviewed { accepted: false, .. }, Some(h)) => h.review = false,
+            (E::ReturnReviewed { accepted: false, .. }, Some(h)) => {
+                h.review = false;
+                h.decided_at = Some(e.at);
+            }
             // Asked for before the deadline it extends: that deadline waits for the decision.
             // Asked for later, it may be granted for the work, but the lateness stands.
-            (E::ExtensionRequested { .. }, Some(h)) => h.extension_pending = !h.late,
-            (E::ExtensionDecided { .. }, Some(h)) => h.extension_pending = false,
+            (E::ExtensionRequested { until, .. }, Some(h)) => {
+                h.extension_pending = !h.late;
+                h.asked_until = Some(*until);
+            }
+            (E::ExtensionDecided { .. }, Some(h)) => {
+                h.extension_pending = false;
+                h.decided_at = Some(e.at);
+            }
             _ => {}
         }
         match &e.kind {
@@ -208,12 +217,18 @@ impl Fold<'_> {
         }
     }
 
-    /// A reopening or a rating within the window of the closure it follows.
+    /// A reopening or a rating within the window of the closure it follows; a later closure
+    /// ends that window.
     fn follow_up(&mut self, e: &CaseEvent) {
         self.close_window(e.at);
         let rules = self.c.rules;
         let Some(cl) = self.closure.as_mut() else { return };
         match &e.kind {
+            EventKind::Verified { passed: true, .. } | EventKind::ClosedOnSpot { .. } => {
+                if let Some(cl) = self.closure.take() {
+                    cl.settle(&mut self.c, e.at);
+                }
+            }
             EventKind::Reopened { .. } => cl.reopened = true,
             EventKind::Rated { rating, .. } => {
                 cl.unsatisfied |= *rating == Rating::Unsatisfied;

@@ -114,6 +114,11 @@ pub(super) struct HandleOcc {
     /// An extension asked for before the deadline in force is waiting for its decision: until
     /// then that deadline passing does not make the handling late.
     pub extension_pending: bool,
+    /// The deadline that extension asks for.
+    pub asked_until: Option<DateTime<Utc>>,
+    /// When the last extension or return was decided: lateness that was waiting for the
+    /// decision is dated then, so it counts in the period it became known.
+    pub decided_at: Option<DateTime<Utc>>,
     /// A return waits for review: accepted, the handling was never the unit's; refused, the
     /// deadline that ran on through the review judges it.
     pub review: bool,
@@ -124,7 +129,7 @@ pub(super) struct HandleOcc {
 impl HandleOcc {
     /// Handling by `to`, its deadline not yet known.
     pub fn new(to: Who) -> HandleOcc {
-        HandleOcc { to, due: None, paused_at: None, extension_pending: false, review: false, late: false }
+        HandleOcc { to, due: None, paused_at: None, extension_pending: false, asked_until: None, decided_at: None, review: false, late: false }
     }
 
     /// True if the deadline in force passed before `at` while the clock ran and no extension
@@ -139,21 +144,25 @@ impl HandleOcc {
     }
 
     /// Judges the handling late, at its deadline, the moment the log passes that deadline
-    /// unhandled (before the event at `at` is applied): lateness is fixed when it happens.
+    /// unhandled (before the event at `at` is applied): lateness is fixed when it happens (or,
+    /// if a decision was awaited then, when it was decided).
     pub fn judge(&mut self, c: &mut Collector<'_>, at: DateTime<Utc>, worker: Option<&str>) {
         if self.overdue_before(at) {
             let due = self.due.expect("overdue has a deadline");
-            c.observe(due, Metric::OnTime, false, &Who { worker: worker.map(str::to_string), ..self.to.clone() });
+            let dated = self.decided_at.filter(|d| *d > due).unwrap_or(due);
+            c.observe(dated, Metric::OnTime, false, &Who { worker: worker.map(str::to_string), ..self.to.clone() });
             self.late = true;
         }
     }
 
     /// Settles handling that ended at `end` (handled at `handled`, or not) or still runs then.
+    /// Handled while an extension waits for its decision, it is judged by the deadline asked for.
     pub fn settle(mut self, c: &mut Collector<'_>, handled: Option<DateTime<Utc>>, end: DateTime<Utc>, worker: Option<&str>) {
         self.judge(c, end, worker);
         if let (Some(due), Some(t)) = (self.due, handled) {
-            if !self.late && t <= due {
-                c.observe(t, Metric::OnTime, true, &Who { worker: worker.map(str::to_string), ..self.to });
+            if !self.late {
+                let due = if self.extension_pending { self.asked_until.map_or(due, |u| u.max(due)) } else { due };
+                c.observe(t, Metric::OnTime, t <= due, &Who { worker: worker.map(str::to_string), ..self.to });
             }
         }
     }

@@ -74,6 +74,12 @@ pub struct CaseView {
     pub extension_requested_until: Option<DateTime<Utc>>,
     /// Latest granted extension.
     pub extended_until: Option<DateTime<Utc>>,
+    /// Extensions granted so far.
+    pub extensions_granted: u32,
+    /// Pending suspension request: why the handler asks to suspend.
+    pub suspension_requested: Option<String>,
+    /// While a return waits for the centre's review (退单审核): who sent it back.
+    pub returned_by: Option<AssigneeView>,
     /// The running step's time limit (受理/派遣/处置/核查时限); `paused_at` while suspended.
     pub deadline: Option<StepDeadline>,
     /// `red` once past the deadline, `yellow` once past the warning time (红黄牌).
@@ -121,18 +127,14 @@ impl CaseView {
             address: c.report.address.clone(),
             reporter_phone: c.report.reporter_phone_masked.clone(),
             attachments: c.report.attachments.clone(),
-            assignee: c.assignee.as_ref().map(|a| match a {
-                Assignee::Department { id } => AssigneeView {
-                    kind: "department",
-                    id: id.clone(),
-                    name: rd.department(id).map(|d| d.name.clone()).unwrap_or_else(|| id.clone()),
-                },
-                Assignee::Area { code } => AssigneeView { kind: "area", id: code.to_string(), name: rd.area_name(code) },
-            }),
+            assignee: c.assignee.as_ref().map(|a| AssigneeView::of(a, rd)),
             handler_user_id: c.handler_user_id.clone(),
             supervised: c.supervised,
             extension_requested_until: c.pending_extension.as_ref().map(|p| p.until),
             extended_until: c.extended_until,
+            extensions_granted: c.extensions_granted,
+            suspension_requested: c.pending_suspension.as_ref().map(|p| p.reason.clone()),
+            returned_by: c.returned_from.as_ref().map(|f| AssigneeView::of(&f.assignee, rd)),
             deadline: c.deadline.clone(),
             card: c.deadline.as_ref().and_then(|d| d.card(Utc::now())),
             rating: c.rating,
@@ -144,6 +146,20 @@ impl CaseView {
             updated_at: c.updated_at,
             version: c.version,
             allowed_actions: c.allowed_actions(reader),
+        }
+    }
+}
+
+impl AssigneeView {
+    /// The view of an assignee, with its name.
+    fn of(a: &Assignee, rd: &RefData) -> AssigneeView {
+        match a {
+            Assignee::Department { id } => AssigneeView {
+                kind: "department",
+                id: id.clone(),
+                name: rd.department(id).map(|d| d.name.clone()).unwrap_or_else(|| id.clone()),
+            },
+            Assignee::Area { code } => AssigneeView { kind: "area", id: code.to_string(), name: rd.area_name(code) },
         }
     }
 }

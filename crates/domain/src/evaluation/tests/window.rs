@@ -110,3 +110,33 @@ fn towns_are_scored_on_their_own_work_when_the_city_says_so() {
     let f = CaseFacts::of(&closed_on_time().log, &march(), EvalBy::Town, t("2030-01-01T00:00:00"), &rules);
     assert!(f.observations.iter().any(|o| o.metric == Metric::OnTime && o.unit == "371002001"), "{f:?}");
 }
+
+/// Handled while an extension asked for in time waits for its decision: judged by the deadline
+/// asked for, so neither a slow decision nor a quick handling escapes the count.
+#[test]
+fn handled_while_an_extension_waits_is_judged_by_the_deadline_asked_for() {
+    let asked = |handled: &str| {
+        Story::reported("2025-03-03T09:00:00")
+            .dispatched("urban")
+            .claimed("2025-03-03T11:00:00")
+            .act(&handler(), Command::RequestExtension { until: t("2025-03-14T10:00:00"), reason: "需协调".into() }, "2025-03-07T09:00:00")
+            .handled(handled)
+    };
+    let f = figures(&[&asked("2025-03-11T10:00:00")], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.due, f.counts.on_time), (1, 1));
+    let f = figures(&[&asked("2025-03-17T10:00:00")], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.due, f.counts.on_time), (1, 0));
+}
+
+/// A return sent back before the deadline and refused after it: late, dated at the refusal, so
+/// the lateness counts in the period it became known rather than in one already closed.
+#[test]
+fn lateness_awaiting_a_decision_is_dated_at_the_decision() {
+    let s = super::returned(Story::reported("2025-03-03T09:00:00").dispatched("urban"), "urban", "2025-03-05T09:00:00");
+    let s = super::reviewed(s, false, "2025-03-12T09:00:00");
+    let first = Period::parse("2025-03-01", "2025-03-10").unwrap();
+    let second = Period::parse("2025-03-11", "2025-03-31").unwrap();
+    assert_eq!(figures(&[&s], EvalBy::Department, &first, "urban").counts.due, 0);
+    let f = figures(&[&s], EvalBy::Department, &second, "urban");
+    assert_eq!((f.counts.due, f.counts.on_time), (1, 0));
+}
