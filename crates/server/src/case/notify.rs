@@ -106,7 +106,21 @@ pub fn notices(case: &Case, event: &CaseEvent, users: &[User], rd: &RefData, mes
             to.extend(who.leaders());
             ("supervised", to, format!("督办：{category}"), instruction.clone())
         }
-        EventKind::Returned { reason } => ("returned", who.centre(), format!("退回：{category}"), reason.clone()),
+        EventKind::Returned { reason } => ("returned", who.centre(), format!("退回待审核：{category}"), reason.clone()),
+        // A refused return is back with its handler, the deadline still running.
+        EventKind::ReturnReviewed { accepted: false, comment } => (
+            "return_refused",
+            who.handler(),
+            format!("退回未获同意：{category}"),
+            format!("{}。请继续办理，时限照常计算。", comment.clone().unwrap_or_default()),
+        ),
+        EventKind::SuspensionRequested { reason } => ("suspension_requested", who.centre(), format!("申请挂起：{category}"), reason.clone()),
+        EventKind::SuspensionDecided { granted, reason } => (
+            "suspension_decided",
+            who.handler(),
+            format!("挂起申请{}：{category}", if *granted { "已同意" } else { "未同意" }),
+            reason.clone().unwrap_or_else(|| format!("{category}，{place}")),
+        ),
         EventKind::Escalated { reason, .. } => ("escalated", who.centre(), format!("升级：{category}"), format!("{place}。{reason}")),
         EventKind::Verified { passed: true, .. } | EventKind::ClosedOnSpot { .. } => {
             ("closed", who.reporter(), format!("已结案：{category}"), format!("您反映的问题（{}）已处理完毕，请评价。", case.code))
