@@ -315,7 +315,9 @@ fn check_workbook(bytes: &[u8], e: &Value) {
     assert!(line.contains("考核期间：2025-03-01 至 2025-03-31") && line.contains("威海市"), "{line}");
     assert!(cell(&rank, 2, 0).to_string().starts_with("单位：比率 %"), "units line");
     assert_eq!(cell(&rank, 4, 4), Data::String("响应率（%）".into()));
-    let metrics = ["response", "on_time", "resolution", "satisfaction", "reopen", "return"];
+    let metrics = ["response", "on_time", "resolution", "satisfaction", "reopen", "return", "accuracy", "suspension", "first_fix", "participation"];
+    assert_eq!(cell(&rank, 4, 13), Data::String("参评率（%）".into()));
+    assert_eq!(cell(&rank, 4, 16), Data::String("处置用时（小时）".into()), "the hours after the ten rates");
     let rows = e["rows"].as_array().unwrap();
     for (i, r) in rows.iter().enumerate() {
         let at = 5 + i;
@@ -330,7 +332,7 @@ fn check_workbook(bytes: &[u8], e: &Value) {
             let want = r["rates"][m].as_f64().map_or(Data::String("—".into()), Data::Float);
             assert_eq!(cell(&rank, at, 4 + j), want, "{} {m}", r["unit"]["id"]);
         }
-        assert_eq!(cell(&rank, at, 12), r["avg_hours"]["handle"].as_f64().map_or(Data::String("—".into()), Data::Float));
+        assert_eq!(cell(&rank, at, 16), r["avg_hours"]["handle"].as_f64().map_or(Data::String("—".into()), Data::Float));
     }
     let total = 5 + rows.len();
     assert_eq!(cell(&rank, total, 1), Data::String("合计".into()));
@@ -338,8 +340,11 @@ fn check_workbook(bytes: &[u8], e: &Value) {
 
     let sheet = book.worksheet_range("考核明细").unwrap();
     assert!(cell(&sheet, 2, 0).to_string().starts_with("单位：件"));
-    let heads = ["派遣", "响应", "退单", "应办结", "按期办结", "办结", "解决", "重办", "评价", "满意"];
-    let keys = ["dispatched", "responded", "returned", "due", "on_time", "closed", "resolved", "reopened", "rated", "satisfied"];
+    let heads = ["派遣", "响应", "退单", "应办结", "按期办结", "办结", "解决", "重办", "评价", "满意", "派单", "派单准确", "挂起", "一次办结", "参评"];
+    let keys = [
+        "dispatched", "responded", "returned", "due", "on_time", "closed", "resolved", "reopened", "rated", "satisfied", "sent", "accurate", "suspended",
+        "first_fix", "participated",
+    ];
     for (j, h) in heads.iter().enumerate() {
         assert_eq!(cell(&sheet, 4, 2 + j), Data::String((*h).into()));
     }

@@ -177,8 +177,8 @@ fn occasions(log: &[CaseEvent], start: DateTime<Utc>, end: DateTime<Utc>, by_dis
     for (i, e) in log.iter().enumerate().filter(|(_, e)| e.at < end) {
         match &e.kind {
             // 派遣: 响应 if claimed, sent back or handled in its life before the period's end;
-            // 退单 if a return was refused; 挂起 if suspended; 派单准确 unless a return was accepted
-            // (or still waited for review when the case left).
+            // 退单 if a return was refused; 挂起 if suspended (and not a wrong dispatch); 派单准确
+            // unless a return was accepted.
             EventKind::Dispatched { to, .. } => {
                 let life: Vec<&CaseEvent> = {
                     let rest = log[i + 1..].iter().filter(|x| x.at < end);
@@ -195,24 +195,16 @@ fn occasions(log: &[CaseEvent], start: DateTime<Utc>, end: DateTime<Utc>, by_dis
                     continue;
                 }
                 let any = |f: &dyn Fn(&EventKind) -> bool| life.iter().any(|x| f(&x.kind));
+                let wrong_dispatch = any(&|k| matches!(k, EventKind::ReturnReviewed { accepted: true, .. }));
                 if by_dispatcher {
-                    let accepted = any(&|k| matches!(k, EventKind::ReturnReviewed { accepted: true, .. }));
-                    let last_pending = {
-                        let returns = life.iter().filter(|x| matches!(x.kind, EventKind::Returned { .. })).count();
-                        let reviews = life.iter().filter(|x| matches!(x.kind, EventKind::ReturnReviewed { .. })).count();
-                        returns > reviews && life.last().is_some_and(|x| matches!(x.kind, EventKind::Escalated { .. } | EventKind::Merged { .. }))
-                    };
-                    push(e.actor.user_id.clone(), "accuracy", !(accepted || last_pending));
+                    push(e.actor.user_id.clone(), "accuracy", !wrong_dispatch);
                     continue;
                 }
                 let unit = dept(&Some(to.clone()));
                 push(unit.clone(), "response", any(&|k| matches!(k, EventKind::Claimed | EventKind::Returned { .. } | EventKind::Handled { .. })));
                 push(unit.clone(), "return", any(&|k| matches!(k, EventKind::ReturnReviewed { accepted: false, .. })));
-                push(
-                    unit,
-                    "suspension",
-                    any(&|k| matches!(k, EventKind::Suspended { .. } | EventKind::SuspensionDecided { granted: true, .. })),
-                );
+                let suspended = any(&|k| matches!(k, EventKind::Suspended { .. } | EventKind::SuspensionDecided { granted: true, .. }));
+                push(unit, "suspension", suspended && !wrong_dispatch);
             }
             // 办结: judged over the follow-up window, cut short by the next closure.
             EventKind::Verified { passed: true, .. } | EventKind::ClosedOnSpot { .. } if in_period(e.at) && !by_dispatcher => {
@@ -297,7 +289,8 @@ fn handlings(log: &[CaseEvent], states: &[Case], end: DateTime<Utc>) -> Vec<(Str
                 | EventKind::Merged { .. }
                 | EventKind::Rejected { .. }
                 | EventKind::ReturnReviewed { accepted: true, .. } => break,
-                EventKind::Returned { .. } => review = true,
+                // A return drops a pending extension request.
+                EventKind::Returned { .. } => (review, asked) = (true, false),
                 EventKind::ReturnReviewed { accepted: false, .. } => (review, decided) = (false, Some(x.at)),
                 // Asked for after the deadline passed, the request changes nothing: the handling
                 // was judged late above already.

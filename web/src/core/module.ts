@@ -44,6 +44,8 @@ declare module 'vue-router' {
     layout?: 'staff' | 'phone' | 'bare'
     /** The screen of core/access.ts this route shows: who may open it comes from there. */
     screen?: Screen
+    /** A page for anyone signed in, whatever the role, outside the menu (the printable 考核办法). */
+    signedIn?: boolean
     /** Open to anyone, signed in or not (the login, the resident's page). */
     public?: boolean
   }

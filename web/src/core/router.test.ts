@@ -59,6 +59,12 @@ describe('the guard', () => {
     expect(await land('town_dispatcher', '/worker')).toBe('/workbench')
     expect(await land('resident', '/workbench')).toBe('/resident')
   })
+  it('opens the printable method to anyone signed in, and sends someone signed out to the login', async () => {
+    expect(await land('department_handler', '/evaluation/method')).toBe('/evaluation/method')
+    expect(await land('grid_worker', '/evaluation/method')).toBe('/evaluation/method')
+    expect(await land('leader', '/evaluation/method')).toBe('/evaluation/method')
+    expect(await land(null, '/evaluation/method')).toBe('/login?next=/evaluation/method')
+  })
   it('sends someone signed out to the login, and back afterwards', async () => {
     expect(await land(null, '/workbench?case=c1')).toBe('/login?next=/workbench?case=c1')
     expect(await land(null, '/')).toBe('/login')

@@ -17,7 +17,7 @@ const FALLBACK: RouteRecordRaw = { path: '/:rest(.*)*', redirect: '/' }
 export const routes: RouteRecordRaw[] = [...CORE_ROUTES, ...MODULES.flatMap((m) => m.routes ?? []), FALLBACK]
 
 /** True if the route needs someone signed in. */
-export const needsSignIn = (to: Pick<RouteLocationNormalized, 'meta'>) => !!to.meta.screen && !to.meta.public
+export const needsSignIn = (to: Pick<RouteLocationNormalized, 'meta'>) => (!!to.meta.screen || !!to.meta.signedIn) && !to.meta.public
 
 /**
  * Where a navigation to `to` goes for `u` (null: signed out): on (true), to the login (and back
@@ -27,7 +27,7 @@ export function decide(to: Pick<RouteLocationNormalized, 'name' | 'meta' | 'full
   if (to.name === 'home') return u ? homeOf(u.role) : '/login'
   if (!needsSignIn(to)) return true
   if (!u) return { path: '/login', query: { next: to.fullPath } }
-  if (!mayOpen(u.role, to.meta.screen!)) return homeOf(u.role)
+  if (to.meta.screen && !mayOpen(u.role, to.meta.screen)) return homeOf(u.role)
   return true
 }
 

@@ -170,7 +170,11 @@ impl Fold<'_> {
         }
         let h = self.handling.as_mut();
         match (&e.kind, h) {
-            (E::Returned { .. }, Some(h)) => h.review = true,
+            // The case drops a pending extension when sent back.
+            (E::Returned { .. }, Some(h)) => {
+                h.review = true;
+                h.extension_pending = false;
+            }
             (E::ReturnReviewed { accepted: false, .. }, Some(h)) => {
                 h.review = false;
                 h.decided_at = Some(e.at);
@@ -210,7 +214,7 @@ impl Fold<'_> {
                 }
                 let first_try = !std::mem::take(&mut self.failed);
                 let to = with(&self.case);
-                self.closure = Some(Closure { at: e.at, to, first_try, reopened: false, unsatisfied: false, rating: None });
+                self.closure = Some(Closure { at: e.at, to, first_try, reopened: false, unsatisfied: false, rated: false, rating: None });
             }
             E::Verified { passed: false, .. } => self.failed = true,
             _ => self.follow_up(e),
@@ -232,6 +236,7 @@ impl Fold<'_> {
             EventKind::Reopened { .. } => cl.reopened = true,
             EventKind::Rated { rating, .. } => {
                 cl.unsatisfied |= *rating == Rating::Unsatisfied;
+                cl.rated = true;
                 if e.at <= cl.at + rules.rating_window() {
                     cl.rating = Some(*rating);
                 }

@@ -1,4 +1,4 @@
-//! What an evaluation measures: the grouping ([`EvalBy`]), the six rates ([`Metric`]), which
+//! What an evaluation measures: the grouping ([`EvalBy`]), the ten rates ([`Metric`]), which
 //! cases a drill-down lists ([`Outcome`]) and how much each rate weighs in the score ([`Weights`]).
 
 use serde::{Deserialize, Serialize};
@@ -13,9 +13,9 @@ string_enum!(
     EvalBy, "by" {
         /// 职能部门: the department a case was dispatched to.
         Department = "department",
-        /// 镇街: the town or street the case lies in.
+        /// 镇街: the town or street the case lies in, or the one responsible ([`super::Attribution`]).
         Town = "town",
-        /// 村社区: the village or community the case lies in.
+        /// 村社区: the village or community the case lies in, or the one responsible.
         Community = "community",
         /// 网格: the grid the case lies in.
         Grid = "grid",

@@ -14,8 +14,9 @@
 //!   wrong dispatch.
 //! - **handling** (按期办结率): from a dispatch (or a failed verification) to `handled`, against
 //!   the handling deadline in force. It counts when handled in time (on time), or at its deadline
-//!   if not handled by then (late) — once, in the period its deadline falls in; nothing later
-//!   (an extension asked for too late, a suspension, an escalation, a return) changes that.
+//!   if not handled by then (late) — once, in the period its deadline falls in (or, if an
+//!   extension or a return review was awaited then, in the period of the decision); nothing
+//!   later (an extension asked for too late, a suspension, an escalation, a return) changes that.
 //! - **closure** (解决率, 重办率, 一次办结率, 参评率, 满意率), dated by its `verified` (passed) or
 //!   `closed_on_spot` event, judged over its follow-up window (回访期, [`CountRules`]): reopened,
 //!   rated and how, within the window.

@@ -94,14 +94,15 @@ impl DispatchOcc {
         self.responded = true;
     }
 
-    /// Settles the rest as the dispatch ends. A return still waiting for review when the case
-    /// leaves (or the period ends) is not counted against anyone.
+    /// Settles the rest as the dispatch ends. Only a return accepted on review is a wrong
+    /// dispatch; one still waiting when the case leaves (or the period ends) counts against
+    /// nobody. A wrong dispatch's suspension was not the unit's either.
     pub fn end(mut self, c: &mut Collector<'_>, end: End, worker: Option<&str>) {
         self.respond(c, end == End::TakenUp, worker);
+        let wrong = end == End::WrongDispatch;
         // `to.worker` is whoever answered (claimed, or sent it back); none if nobody did.
         c.observe(self.at, Metric::Return, self.bad_return, &self.to);
-        c.observe(self.at, Metric::Suspension, self.suspended, &self.to);
-        let wrong = end == End::WrongDispatch || (end == End::Gone && self.review);
+        c.observe(self.at, Metric::Suspension, self.suspended && !wrong, &self.to);
         c.observe(self.at, Metric::Accuracy, !wrong, &self.by);
     }
 }
@@ -176,7 +177,10 @@ pub(super) struct Closure {
     pub first_try: bool,
     pub reopened: bool,
     pub unsatisfied: bool,
-    /// The reporter's rating, given within the rating window.
+    /// Rated within the follow-up window (参评).
+    pub rated: bool,
+    /// The reporter's rating, given within the rating window (the default rating's days when
+    /// that is on, else the follow-up window).
     pub rating: Option<Rating>,
 }
 
@@ -193,7 +197,7 @@ impl Closure {
         c.observe(at, Metric::Resolution, !self.reopened && !self.unsatisfied, who);
         c.observe(at, Metric::Reopen, self.reopened, who);
         c.observe(at, Metric::FirstFix, self.first_try && !self.reopened, who);
-        c.observe(at, Metric::Participation, self.rating.is_some(), who);
+        c.observe(at, Metric::Participation, self.rated, who);
         match self.rating {
             Some(r) => c.observe(at, Metric::Satisfaction, r != Rating::Unsatisfied, who),
             // 默认满意: once the rating window has passed unrated.

@@ -22,7 +22,8 @@ pub struct Counts {
     pub closed: u64,
     /// 解决: closures that stood.
     pub resolved: u64,
-    /// 评价: ratings.
+    /// 评价: closures rated within the follow-up window, and those counted satisfied by default
+    /// (满意率's denominator).
     pub rated: u64,
     /// 满意: satisfied or basically satisfied.
     pub satisfied: u64,

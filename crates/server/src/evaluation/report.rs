@@ -130,7 +130,7 @@ fn ranking_sheet(e: &EvaluationView, s: &Styles, made: DateTime<Utc>) -> Result<
     let cols = heads.len() as u16;
     let weights: Vec<String> = Metric::ALL.iter().map(|m| format!("{} {:.0}%", metric_name(*m), e.weights.get(*m) * 100.0)).collect();
     let units = format!(
-        "单位：比率 %，用时 小时（自然小时，不含挂起），得分 百分制。得分权重：{}（重办率、退单率越低越好，按 1 − 比率计）。“—”表示无可计算的工单。\
+        "单位：比率 %，用时 小时（自然小时，不含挂起），得分 百分制。得分权重：{}（重办率、退单率、挂起率越低越好，按 1 − 比率计；权重为 0 的只展示、不计分）。“—”表示无可计算的工单。\
          某项指标不足 {n} 件为样本不足，按全部考核对象的总体水平计分；无一项达到 {n} 件的对象不评分、不排名。同分依次按派遣量多、按期办结率高、名称拼音排序。",
         weights.join("、"),
         n = e.rules.min_cases
@@ -162,8 +162,9 @@ fn ranking_sheet(e: &EvaluationView, s: &Styles, made: DateTime<Utc>) -> Result<
         for (i, m) in Metric::ALL.iter().enumerate() {
             opt(ws, r, 4 + i as u16, f.rates.get(*m), pct)?;
         }
+        let hours_from = 4 + Metric::ALL.len() as u16;
         for (i, st) in Step::ALL.iter().enumerate() {
-            opt(ws, r, 10 + i as u16, f.avg_hours.get(*st), one)?;
+            opt(ws, r, hours_from + i as u16, f.avg_hours.get(*st), one)?;
         }
         Ok(())
     };
@@ -187,7 +188,8 @@ fn counts_sheet(e: &EvaluationView, s: &Styles, made: DateTime<Utc>) -> Result<W
     ws.set_name("考核明细")?;
     let cols = 2 + COUNTS.len() as u16;
     let title = format!("考核明细（{}）", by_name(e.by));
-    let units = "单位：件。响应率 = 响应 ÷ 派遣；退单率 = 退单 ÷ 派遣；按期办结率 = 按期办结 ÷ 应办结；解决率 = 解决 ÷ 办结；重办率 = 重办 ÷ 办结；满意率 = 满意 ÷ 评价。";
+    let units = "单位：件。响应率 = 响应 ÷ 派遣；退单率 = 退单 ÷ 派遣；按期办结率 = 按期办结 ÷ 应办结；解决率 = 解决 ÷ 办结；重办率 = 重办 ÷ 办结；满意率 = 满意 ÷ 评价；\
+                 派单准确率 = 派单准确 ÷ 派单；挂起率 = 挂起 ÷ 派遣；一次办结率 = 一次办结 ÷ 办结；参评率 = 参评 ÷ 办结。";
     let mut r = heading(&mut ws, s, &title, e, made, units, cols)?;
     ws.write_string_with_format(r, 0, "考核对象", &s.head)?;
     ws.write_string_with_format(r, 1, "编码", &s.head)?;
@@ -214,7 +216,7 @@ fn counts_sheet(e: &EvaluationView, s: &Styles, made: DateTime<Utc>) -> Result<W
     Ok(ws)
 }
 
-/// The evaluation as a workbook: sheet 考核排名 (rank, unit, code, score, the six rates, hours
+/// The evaluation as a workbook: sheet 考核排名 (rank, unit, code, score, the ten rates, hours
 /// per step, and a 合计 row) and sheet 考核明细 (the counts behind the rates).
 pub fn evaluation_workbook(e: &EvaluationView, made: DateTime<Utc>) -> Result<Vec<u8>, XlsxError> {
     let s = Styles::new();

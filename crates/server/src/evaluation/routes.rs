@@ -296,7 +296,8 @@ async fn compute(app: &AppState, rd: &RefData, q: &EvalQuery) -> ApiResult<Evalu
     })
 }
 
-/// The rates (响应率, 按期办结率, 解决率, 满意率, 重办率, 退单率), average hours per step and the
+/// The rates (响应率, 按期办结率, 解决率, 满意率, 重办率, 退单率 scored; 派单准确率, 挂起率,
+/// 一次办结率, 参评率 beside them), average hours per step and the
 /// weighted score of each department, town, community, grid or person for a period, read from
 /// the case logs of the reader's area, ranked by score. See `docs/architecture.md` §15 for how
 /// each figure is counted. Asked again within 30 s, the same question gets the same answer,

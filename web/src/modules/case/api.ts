@@ -10,9 +10,9 @@ export type CaseState =
   | 'handled' | 'closed' | 'rated' | 'suspended' | 'merged'
 export type Channel = 'grid_worker' | 'resident' | 'hotline' | 'iot' | 'mediation' | 'inspection' | 'open311'
 export type Action =
-  | 'accept' | 'reject' | 'dispatch' | 'claim' | 'return' | 'request_extension' | 'decide_extension'
-  | 'handle' | 'verify' | 'rate' | 'escalate' | 'supervise' | 'merge' | 'suspend' | 'resume'
-  | 'close_on_spot' | 'instruct' | 'reopen' | 'locate'
+  | 'accept' | 'reject' | 'dispatch' | 'claim' | 'return' | 'review_return' | 'request_extension' | 'decide_extension'
+  | 'handle' | 'verify' | 'rate' | 'escalate' | 'supervise' | 'merge' | 'suspend' | 'request_suspension' | 'decide_suspension'
+  | 'resume' | 'close_on_spot' | 'instruct' | 'reopen' | 'locate'
 export type Rating = 'satisfied' | 'basically_satisfied' | 'unsatisfied'
 
 export const STATES: CaseState[] = [
@@ -22,6 +22,9 @@ export const STATES: CaseState[] = [
 export const OPEN_STATES: CaseState[] = ['reported', 'accepted', 'dispatched', 'in_progress', 'returned', 'handled', 'suspended']
 export const CHANNELS: Channel[] = ['resident', 'grid_worker', 'hotline', 'iot', 'mediation', 'inspection', 'open311']
 export const RATINGS: Rating[] = ['satisfied', 'basically_satisfied', 'unsatisfied']
+
+/** Whom a case is with, or who sent it back. */
+export interface AssigneeRef { kind: 'department' | 'area'; id: string; name: string }
 
 export interface CaseView {
   id: string
@@ -45,11 +48,17 @@ export interface CaseView {
   address: string | null
   reporter_phone: string | null
   attachments: string[]
-  assignee: { kind: 'department' | 'area'; id: string; name: string } | null
+  assignee: AssigneeRef | null
   handler_user_id: string | null
   supervised: boolean
   extension_requested_until: string | null
   extended_until: string | null
+  /** Extensions granted so far. */
+  extensions_granted: number
+  /** The reason of a pending suspension request (申请挂起), awaiting the centre's decision. */
+  suspension_requested: string | null
+  /** While a return waits for the centre's review (退单审核): who sent it back. */
+  returned_by: AssigneeRef | null
   rating: Rating | null
   merged_into: string | null
   reopen_count: number

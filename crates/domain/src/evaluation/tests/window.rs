@@ -140,3 +140,41 @@ fn lateness_awaiting_a_decision_is_dated_at_the_decision() {
     let f = figures(&[&s], EvalBy::Department, &second, "urban");
     assert_eq!((f.counts.due, f.counts.on_time), (1, 0));
 }
+
+/// A return waiting for review when the case goes up counts against nobody; a suspension of a
+/// dispatch that proves wrong is not the unit's; a return drops a pending extension, so the
+/// deadline judges the handling once the return is refused.
+#[test]
+fn what_a_return_under_review_leaves_behind() {
+    let s = super::returned(Story::reported("2025-03-03T09:00:00").dispatched("urban"), "urban", "2025-03-04T09:00:00");
+    let up = s.act(&town(), Command::Escalate { reason: "需上级协调".into() }, "2025-03-04T10:00:00");
+    assert_eq!(figures(&[&up], EvalBy::Worker, &march(), "town").counts.accurate, 1, "not a wrong dispatch");
+    assert_eq!(figures(&[&up], EvalBy::Department, &march(), "urban").counts.returned, 0);
+
+    let s = super::returned(Story::reported("2025-03-03T09:00:00").dispatched("urban"), "urban", "2025-03-04T09:00:00")
+        .act(&town(), Command::Suspend { reason: "等待核实".into() }, "2025-03-04T10:00:00")
+        .act(&town(), Command::Resume { note: None }, "2025-03-05T10:00:00");
+    let wrong = super::reviewed(s, true, "2025-03-05T11:00:00");
+    let f = figures(&[&wrong], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.dispatched, f.counts.suspended), (1, 0));
+
+    let asked = Story::reported("2025-03-03T09:00:00")
+        .dispatched("urban")
+        .act(&handler(), Command::RequestExtension { until: t("2025-03-20T10:00:00"), reason: "需协调".into() }, "2025-03-07T09:00:00");
+    let back = super::reviewed(super::returned(asked, "urban", "2025-03-07T10:00:00"), false, "2025-03-08T10:00:00");
+    assert!(back.case.pending_extension.is_none());
+    let f = figures(&[&back], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.due, f.counts.on_time), (1, 0), "due on the 10th with no extension pending any more");
+}
+
+/// With the default rating on, a rating after its days but within the window still counts as
+/// given (参评率); 满意率 took the default by then.
+#[test]
+fn a_late_rating_within_the_window_is_still_participation() {
+    let s = closed_on_time().rated(Rating::Unsatisfied, "2025-03-09T09:00:00");
+    let on = CountRules { default_satisfied_days: Some(3), ..CountRules::default() };
+    let f = facts_as_of(&s, &march(), &on, "2030-01-01T00:00:00");
+    let c = counts_of(&f);
+    assert_eq!((c.participated, c.rated, c.satisfied), (1, 1, 1));
+    assert_eq!(c.resolved, 0, "unsatisfied within the window: not resolved");
+}

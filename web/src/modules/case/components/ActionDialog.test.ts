@@ -75,6 +75,33 @@ describe('ActionDialog', () => {
     w.unmount()
   })
 
+  it('refuses a return only with a comment, and posts the review', async () => {
+    const calls: [string, RequestInit | undefined][] = []
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      calls.push([url, init])
+      return json({ ...kase, state: 'dispatched' })
+    })
+    const w = mountDialog('review_return')
+    await flushPromises()
+    expect(document.querySelector('[data-testid="field-accepted"]')).not.toBeNull()
+    expect(document.querySelector('.el-dialog')?.textContent).toContain('同意退回')
+    const form = (w.vm as unknown as { form: Record<string, unknown> }).form
+    form.accepted = false
+    await flushPromises()
+    ;(document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(document.querySelector('[data-testid="action-error"]')?.textContent).toContain('意见')
+    expect(calls).toHaveLength(0)
+    form.comment = '属于本部门职责'
+    await flushPromises()
+    ;(document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(calls[0][0]).toBe('/api/v1/cases/c1/actions/review_return')
+    expect(JSON.parse(calls[0][1]!.body as string)).toEqual({ accepted: false, comment: '属于本部门职责' })
+    expect(w.emitted('done')).toHaveLength(1)
+    w.unmount()
+  })
+
   it("shows the API's error", async () => {
     vi.stubGlobal('fetch', () => json({ error: { code: 'illegal_transition', message: 'cannot claim a closed case', field: null } }, 409))
     const w = mountDialog('claim')

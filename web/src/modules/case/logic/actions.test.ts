@@ -2,16 +2,25 @@ import { describe, expect, it } from 'vitest'
 import en from '../i18n/en'
 import zh from '../i18n/zh-CN'
 import type { Action } from '../api'
-import { ACTION_FIELDS, buildBody, dispatchAreas, emptyForm } from './actions'
+import { ACTION_FIELDS, buildBody, dispatchAreas, emptyForm, isRequired, PRIMARY_ACTIONS } from './actions'
 
 const now = new Date('2026-11-23T10:00:00Z')
 
 describe('buildBody', () => {
   it('knows every action of the API', () => {
-    const all: Action[] = ['accept', 'reject', 'dispatch', 'claim', 'return', 'request_extension', 'decide_extension', 'handle', 'verify', 'rate', 'escalate', 'supervise', 'merge', 'suspend', 'resume', 'close_on_spot', 'instruct', 'reopen', 'locate']
+    const all: Action[] = [
+      'accept', 'reject', 'dispatch', 'claim', 'return', 'review_return', 'request_extension', 'decide_extension', 'handle', 'verify', 'rate',
+      'escalate', 'supervise', 'merge', 'suspend', 'request_suspension', 'decide_suspension', 'resume', 'close_on_spot', 'instruct', 'reopen', 'locate',
+    ]
     expect(Object.keys(ACTION_FIELDS).sort()).toEqual([...all].sort())
     for (const a of all) expect(zh.action[a], a).toBeTruthy()
     for (const a of all) expect(en.action[a], a).toBeTruthy()
+    // every field's label, in both languages
+    for (const a of all) for (const spec of ACTION_FIELDS[a]) {
+      const key = (spec.label ?? spec.name) as keyof typeof zh.field
+      expect(zh.field[key], `${a}.${spec.name}`).toBeTruthy()
+      expect(en.field[key], `${a}.${spec.name}`).toBeTruthy()
+    }
   })
 
   it('sends no body fields for claim and drops blank optional text', () => {
@@ -36,6 +45,26 @@ describe('buildBody', () => {
     expect(buildBody('verify', { passed: true, comment: '' }, now)).toEqual({ ok: true, body: { passed: true } })
     expect(buildBody('verify', { passed: false, comment: '' }, now)).toEqual({ ok: false, field: 'comment' })
     expect(buildBody('verify', { passed: false, comment: '未清理干净' }, now)).toEqual({ ok: true, body: { passed: false, comment: '未清理干净' } })
+  })
+
+  it('accepts a return as it is, and refuses one only with a comment', () => {
+    expect(emptyForm('review_return')).toEqual({ accepted: true, comment: '' })
+    expect(buildBody('review_return', { accepted: true, comment: '  ' }, now)).toEqual({ ok: true, body: { accepted: true } })
+    expect(buildBody('review_return', { accepted: false, comment: '' }, now)).toEqual({ ok: false, field: 'comment' })
+    expect(buildBody('review_return', { accepted: false, comment: ' ' }, now)).toEqual({ ok: false, field: 'comment' })
+    expect(buildBody('review_return', { accepted: false, comment: ' 属于本部门职责 ' }, now)).toEqual({ ok: true, body: { accepted: false, comment: '属于本部门职责' } })
+    const comment = ACTION_FIELDS.review_return.find((s) => s.name === 'comment')!
+    expect(isRequired('review_return', comment, { accepted: true })).toBe(false)
+    expect(isRequired('review_return', comment, { accepted: false })).toBe(true)
+    expect(PRIMARY_ACTIONS).toContain('review_return')
+  })
+
+  it('asks for the reason of a suspension, and decides one like an extension', () => {
+    expect(buildBody('request_suspension', { reason: '' }, now)).toEqual({ ok: false, field: 'reason' })
+    expect(buildBody('request_suspension', { reason: '等待产权单位答复' }, now)).toEqual({ ok: true, body: { reason: '等待产权单位答复' } })
+    expect(buildBody('decide_suspension', emptyForm('decide_suspension'), now)).toEqual({ ok: true, body: { granted: true } })
+    expect(buildBody('decide_suspension', { granted: false, reason: '可先行处置' }, now)).toEqual({ ok: true, body: { granted: false, reason: '可先行处置' } })
+    expect(ACTION_FIELDS.decide_suspension[0].label).toBe('grantSuspension')
   })
 
   it('wants an extension date in the future, sent as RFC 3339', () => {

@@ -21,9 +21,11 @@ export interface FieldSpec {
   name: string
   kind: FieldKind
   required: boolean
+  /** The label's key under `field.` when it is not the name (one name, two meanings). */
+  label?: string
 }
 
-const f = (name: string, kind: FieldKind, required = true): FieldSpec => ({ name, kind, required })
+const f = (name: string, kind: FieldKind, required = true, label?: string): FieldSpec => (label ? { name, kind, required, label } : { name, kind, required })
 
 export const ACTION_FIELDS: Record<Action, FieldSpec[]> = {
   accept: [f('note', 'textarea', false)],
@@ -31,6 +33,8 @@ export const ACTION_FIELDS: Record<Action, FieldSpec[]> = {
   dispatch: [f('target', 'target'), f('department', 'department', false), f('area', 'area', false), f('instructions', 'textarea', false)],
   claim: [],
   return: [f('reason', 'textarea')],
+  // 退单审核: accept the return (a wrong dispatch, back to 已受理) or refuse it (a comment then).
+  review_return: [f('accepted', 'boolean'), f('comment', 'textarea', false)],
   request_extension: [f('until', 'datetime'), f('reason', 'textarea')],
   decide_extension: [f('granted', 'boolean'), f('reason', 'textarea', false)],
   handle: [f('feedback', 'textarea'), f('attachments', 'photos', false)],
@@ -40,6 +44,8 @@ export const ACTION_FIELDS: Record<Action, FieldSpec[]> = {
   supervise: [f('instruction', 'textarea')],
   merge: [f('into', 'text')],
   suspend: [f('reason', 'textarea')],
+  request_suspension: [f('reason', 'textarea')],
+  decide_suspension: [f('granted', 'boolean', true, 'grantSuspension'), f('reason', 'textarea', false)],
   resume: [f('note', 'textarea', false)],
   close_on_spot: [f('evidence', 'textarea'), f('attachments', 'photos', false)],
   instruct: [f('note', 'textarea')],
@@ -49,7 +55,7 @@ export const ACTION_FIELDS: Record<Action, FieldSpec[]> = {
 }
 
 /** Actions whose buttons are styled as the main next step of the case. */
-export const PRIMARY_ACTIONS: Action[] = ['accept', 'dispatch', 'claim', 'handle', 'verify', 'rate', 'close_on_spot', 'resume']
+export const PRIMARY_ACTIONS: Action[] = ['accept', 'dispatch', 'review_return', 'claim', 'handle', 'verify', 'rate', 'close_on_spot', 'resume']
 /** Actions that end or turn back the case, styled as warnings. */
 export const DANGER_ACTIONS: Action[] = ['reject', 'return', 'merge', 'suspend', 'reopen', 'escalate']
 
@@ -62,6 +68,18 @@ export function emptyForm(action: Action): FormValues {
     out[spec.name] = spec.kind === 'boolean' ? true : spec.kind === 'target' ? 'department' : spec.kind === 'photos' ? [] : ''
   }
   return out
+}
+
+/**
+ * Whether the form marks a field as required: a required field that is not a switch, and the
+ * comment of a failed verification or of a refused return.
+ */
+export function isRequired(action: Action, spec: FieldSpec, form: FormValues): boolean {
+  if (spec.name === 'comment') {
+    if (action === 'verify') return form.passed === false
+    if (action === 'review_return') return form.accepted === false
+  }
+  return spec.required && spec.kind !== 'boolean'
 }
 
 export type BuildResult = { ok: true; body: Record<string, unknown> } | { ok: false; field: string }
@@ -110,8 +128,9 @@ export function buildBody(action: Action, form: FormValues, now: Date = new Date
         }
     }
   }
-  // A failed verification needs a comment (the server says so too).
+  // A failed verification, and a refused return, need a comment (the server says so too).
   if (action === 'verify' && body.passed === false && blank(body.comment)) return { ok: false, field: 'comment' }
+  if (action === 'review_return' && body.accepted === false && blank(body.comment)) return { ok: false, field: 'comment' }
   return { ok: true, body }
 }
 

@@ -45,3 +45,14 @@ describe('automatic rules', () => {
     ])
   })
 })
+
+describe('review and suspension events', () => {
+  it('shows the decision of a return review and of a requested suspension', () => {
+    expect(timelineDetails(ev('return_reviewed', { accepted: false, comment: '属于本部门职责' }))).toEqual([
+      { key: 'comment', label: 'field.comment', value: '属于本部门职责' },
+      { key: 'accepted', label: 'field.accepted', value: 'common.no', translate: true },
+    ])
+    expect(timelineDetails(ev('suspension_decided', { granted: true })).map((d) => d.label)).toEqual(['field.grantSuspension'])
+    expect(timelineDetails(ev('extension_decided', { granted: true })).map((d) => d.label)).toEqual(['field.granted'])
+  })
+})

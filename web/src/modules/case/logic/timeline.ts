@@ -37,7 +37,11 @@ export function timelineDetails(e: EventView): Detail[] {
   if (e.type === 'escalated' && typeof d.to === 'string') out.push({ key: 'to', label: 'case.owner', value: d.to })
   if (typeof d.rating === 'string') out.push({ key: 'rating', label: 'field.rating', value: 'rating.' + d.rating, translate: true })
   if (typeof d.passed === 'boolean') out.push({ key: 'passed', label: 'field.passed', value: d.passed ? 'common.yes' : 'common.no', translate: true })
-  if (typeof d.granted === 'boolean') out.push({ key: 'granted', label: 'field.granted', value: d.granted ? 'common.yes' : 'common.no', translate: true })
+  if (typeof d.granted === 'boolean') {
+    const label = e.type === 'suspension_decided' ? 'field.grantSuspension' : 'field.granted'
+    out.push({ key: 'granted', label, value: d.granted ? 'common.yes' : 'common.no', translate: true })
+  }
+  if (typeof d.accepted === 'boolean') out.push({ key: 'accepted', label: 'field.accepted', value: d.accepted ? 'common.yes' : 'common.no', translate: true })
   if (typeof d.until === 'string') out.push({ key: 'until', label: 'field.until', value: d.until.slice(0, 16).replace('T', ' ') })
   if (typeof d.into === 'string') out.push({ key: 'into', label: 'case.mergedInto', value: d.into })
   // locate: where a person placed the case (its grid, else its area).

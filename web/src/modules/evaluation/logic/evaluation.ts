@@ -1,14 +1,19 @@
 // 考核: periods, the figures as they read (percentages with one decimal, hours, "—" for no
 // denominator), ranking order, what a click on a figure drills into, and the score chart.
 import type { AreaRef, CategoryRef } from '@/core/api'
+import type { T } from '@/core/logic/format'
 import { DEADLINE_STEPS, type DeadlineStep } from '@/modules/timelimit/api'
-import { EVAL_METRICS, type EvalCase, type EvalCounts, type EvalMetric, type EvalOutcome, type EvalRow, type Evaluation } from '../api'
+import { EVAL_METRICS, type EvalCase, type EvalCounts, type EvalMethod, type EvalMetric, type EvalOutcome, type EvalRow, type Evaluation } from '../api'
 
-/** The two rates where less is better (重办率, 退单率); the score counts them inverted. */
-export const LOWER_IS_BETTER: EvalMetric[] = ['reopen', 'return']
+/** The rates where less is better (重办率, 退单率, 挂起率); the score counts them inverted. */
+export const LOWER_IS_BETTER: EvalMetric[] = ['reopen', 'return', 'suspension']
 export const lowerIsBetter = (m: EvalMetric) => LOWER_IS_BETTER.includes(m)
 /** The four rates the command centre shows. */
 export const HEADLINE_METRICS: EvalMetric[] = ['response', 'on_time', 'resolution', 'satisfaction']
+/** The six rates of the score, first in the table. */
+export const MAIN_METRICS: EvalMetric[] = EVAL_METRICS.slice(0, 6)
+/** The four rates beside them (其他指标): shown, scored only if the city weighs them. */
+export const OTHER_METRICS: EvalMetric[] = EVAL_METRICS.slice(6)
 
 /** The counts behind each rate: [numerator, denominator]. */
 export const RATE_COUNTS: Record<EvalMetric, [keyof EvalCounts, keyof EvalCounts]> = {
@@ -18,6 +23,10 @@ export const RATE_COUNTS: Record<EvalMetric, [keyof EvalCounts, keyof EvalCounts
   satisfaction: ['satisfied', 'rated'],
   reopen: ['reopened', 'closed'],
   return: ['returned', 'dispatched'],
+  accuracy: ['accurate', 'sent'],
+  suspension: ['suspended', 'dispatched'],
+  first_fix: ['first_fix', 'closed'],
+  participation: ['participated', 'closed'],
 }
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x)
@@ -152,9 +161,51 @@ export function scoreChart(rows: readonly EvalRow[], label: string) {
   }
 }
 
-/** The weights in the metrics' order, those the server gave. */
+/** The weights of the score in the metrics' order: those the server gave, but 0 (shown, not scored). */
 export function weightList(e: Pick<Evaluation, 'weights'>): { metric: EvalMetric; weight: number }[] {
-  return EVAL_METRICS.filter((m) => finite(e.weights?.[m])).map((m) => ({ metric: m, weight: e.weights[m] as number }))
+  return EVAL_METRICS.filter((m) => finite(e.weights?.[m]) && (e.weights[m] as number) > 0).map((m) => ({ metric: m, weight: e.weights[m] as number }))
+}
+
+/**
+ * While the follow-up window of the period's last closures is open: the moment the figures
+ * become final; null once final (or from a server that does not say).
+ */
+export function provisionalUntil(e: Pick<Evaluation, 'provisional' | 'final_at'>): string | null {
+  return e.provisional && e.final_at ? e.final_at : null
+}
+
+/** One line of the method's count rules and limits: a label and its value, both for a person. */
+export interface MethodFact { key: string; label: string; value: string }
+
+/**
+ * The method's count rules (回访期, 默认满意, attribution of towns and communities), its limits
+ * (a limit left out shows 不限) and its minimum sample, as labelled lines.
+ */
+export function methodFacts(m: Pick<EvalMethod, 'count_rules' | 'limits' | 'rank_rules'>, t: T): MethodFact[] {
+  const out: MethodFact[] = []
+  const days = (n: number) => t('eval.facts.days', { n })
+  const limit = (v: number | null | undefined, fmt: (n: number) => string) => (finite(v) ? fmt(v) : t('eval.facts.noLimit'))
+  const c = m.count_rules
+  if (c) {
+    out.push({ key: 'follow_up_days', label: t('eval.facts.followUp'), value: days(c.follow_up_days) })
+    out.push({
+      key: 'default_satisfied_days',
+      label: t('eval.facts.defaultSatisfied'),
+      value: finite(c.default_satisfied_days) ? t('eval.facts.defaultSatisfiedOn', { n: c.default_satisfied_days }) : t('eval.facts.off'),
+    })
+    out.push({ key: 'town', label: t('eval.facts.town'), value: t('eval.facts.attribution.' + c.town) })
+    out.push({ key: 'community', label: t('eval.facts.community'), value: t('eval.facts.attribution.' + c.community) })
+  }
+  const l = m.limits
+  if (l) {
+    out.push({ key: 'max_extensions', label: t('eval.facts.maxExtensions'), value: limit(l.max_extensions, (n) => t('eval.facts.times', { n })) })
+    out.push({ key: 'max_extension_days', label: t('eval.facts.maxExtensionDays'), value: limit(l.max_extension_days, days) })
+    out.push({ key: 'max_suspension_days', label: t('eval.facts.maxSuspensionDays'), value: limit(l.max_suspension_days, days) })
+  }
+  if (m.rank_rules && finite(m.rank_rules.min_cases)) {
+    out.push({ key: 'min_cases', label: t('eval.facts.minCases'), value: t('eval.facts.cases', { n: m.rank_rules.min_cases }) })
+  }
+  return out
 }
 
 export { DEADLINE_STEPS as HOUR_STEPS }

@@ -3,18 +3,25 @@ import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { i18n } from '@/core/i18n'
+import { fmtTime } from '@/core/logic/format'
 import EvaluationView from './EvaluationView.vue'
 
-const counts = { dispatched: 10, responded: 9, due: 8, on_time: 7, closed: 8, resolved: 7, rated: 6, satisfied: 5, reopened: 1, returned: 1 }
+const counts = {
+  dispatched: 10, responded: 9, due: 8, on_time: 7, closed: 8, resolved: 7, rated: 6, satisfied: 5, reopened: 1, returned: 1,
+  sent: 12, accurate: 9, suspended: 2, first_fix: 6, participated: 4,
+}
 const figures = (f: number) => ({
   counts,
-  rates: { response: 0.9 * f, on_time: 0.875 * f, resolution: 0.875, satisfaction: null, reopen: 0.125, return: 0.1 },
+  rates: {
+    response: 0.9 * f, on_time: 0.875 * f, resolution: 0.875, satisfaction: null, reopen: 0.125, return: 0.1,
+    accuracy: 0.75, suspension: 0.2, first_fix: 0.75, participation: 0.5,
+  },
   avg_hours: { accept: 1.2, dispatch: 0.5, handle: 30.14, verify: null },
 })
 const evaluation = (q: URLSearchParams) => ({
   period: { from: q.get('from'), to: q.get('to') },
   by: q.get('by'),
-  weights: { response: 0.15, on_time: 0.3, resolution: 0.2, satisfaction: 0.25, reopen: 0.05, return: 0.05 },
+  weights: { response: 0.15, on_time: 0.3, resolution: 0.2, satisfaction: 0.25, reopen: 0.05, return: 0.05, accuracy: 0, suspension: 0, first_fix: 0, participation: 0 },
   rows: [
     { rank: 2, unit: { id: 'wh-water', name: '水务集团' }, score: 81.25, ...figures(0.8) },
     { rank: 1, unit: { id: 'wh-urban', name: '城管局' }, score: 92.5, ...figures(1) },
@@ -22,8 +29,11 @@ const evaluation = (q: URLSearchParams) => ({
     { rank: null, unit: { id: 'wh-heat', name: '热电公司' }, score: null, thin: ['on_time', 'satisfaction'], ...figures(1) },
   ],
   rules: { min_cases: 5 },
+  provisional,
+  final_at: '2026-12-07T16:00:00Z',
   total: figures(0.9),
 })
+let provisional = false
 
 let urls: string[]
 beforeEach(() => {
@@ -31,6 +41,7 @@ beforeEach(() => {
   vi.setSystemTime(new Date('2026-11-23T10:00:00+08:00'))
   i18n.global.locale.value = 'zh-CN'
   urls = []
+  provisional = false
   vi.stubGlobal('fetch', (url: string) => {
     urls.push(url)
     const u = new URL(url, 'http://x')
@@ -38,6 +49,8 @@ beforeEach(() => {
       ? { items: [{ id: 'c1', code: '20261123000042', category: '0102', state: 'closed', area: '371002001001', created_at: '2026-11-02T10:00:00+08:00' }], count: 4 }
       : u.pathname === '/api/v1/evaluation/method'
         ? { version: '0123456789abcdef', title: '考核办法', rank_rules: { min_cases: 5 }, rules: ['超期在期限到达时即认定'],
+            count_rules: { follow_up_days: 7, default_satisfied_days: null, town: 'location', community: 'location' },
+            limits: { max_extensions: 2, max_extension_days: 30, max_suspension_days: null },
             rates: [{ metric: 'on_time', name: '按期办结率', weight: 0.3, lower_is_better: false, numerator: '在有效期限内办结的处置', denominator: '应办结的处置', counted: '超期在期限到达时即认定' }] }
         : evaluation(u.searchParams)
     return Promise.resolve(new Response(JSON.stringify(body)))
@@ -67,6 +80,9 @@ describe('EvaluationView', () => {
     expect(document.querySelector('[data-testid=eval-method-rates]')?.textContent).toContain('30%')
     expect(document.querySelector('[data-testid=eval-method-rules]')?.textContent).toContain('超期在期限到达时即认定')
     expect(document.querySelector('[data-testid=eval-method-version]')?.textContent).toContain('0123456789abcdef')
+    expect(document.querySelector('[data-testid=eval-fact-follow_up_days]')?.textContent).toBe('7 天')
+    expect(document.querySelector('[data-testid=eval-fact-max_suspension_days]')?.textContent).toBe('不限')
+    expect(document.querySelector('[data-testid=eval-method-printable]')?.getAttribute('href')).toBe('/evaluation/method')
     w.unmount()
   })
 
@@ -119,6 +135,37 @@ describe('EvaluationView', () => {
     ;(dialog.querySelector('[data-testid=eval-outcome-all] input') as HTMLInputElement).click()
     await flushPromises()
     expect(urls.at(-1)).toContain('metric=on_time&outcome=all')
+    w.unmount()
+  })
+
+  it('shows the four rates beside the six, drillable, with their counts', async () => {
+    const { w } = await mountView()
+    expect(w.get('[data-testid=eval-table]').text()).toContain('其他指标')
+    expect(w.get('[data-testid=eval-rate-wh-urban-accuracy]').text()).toBe('75.0%')
+    expect(w.get('[data-testid=eval-rate-wh-urban-suspension]').text()).toBe('20.0%')
+    expect(w.get('[data-testid=eval-total-participation]').text()).toContain('4 / 8')
+    expect(w.get('[data-testid=eval-total-suspension]').classes()).toContain('lower')
+    // the weights line names only the rates of the score
+    expect(w.get('[data-testid=eval-weights]').text()).not.toContain('派单准确率')
+    await w.get('[data-testid=eval-rate-wh-urban-suspension]').trigger('click')
+    await flushPromises()
+    expect(urls.at(-1)).toContain('unit=wh-urban&metric=suspension&outcome=hit')
+    await w.get('[data-testid=eval-rate-wh-water-accuracy]').trigger('click')
+    await flushPromises()
+    expect(urls.at(-1)).toContain('unit=wh-water&metric=accuracy&outcome=miss')
+    w.unmount()
+  })
+
+  it('says the figures are provisional only while they are', async () => {
+    const final = await mountView()
+    expect(final.w.find('[data-testid=eval-provisional]').exists()).toBe(false)
+    final.w.unmount()
+    provisional = true
+    const { w } = await mountView()
+    const alert = w.get('[data-testid=eval-provisional]')
+    expect(alert.text()).toContain('暂定数据：回访期内的重办和评价仍会计入')
+    expect(alert.text()).toContain(fmtTime('2026-12-07T16:00:00Z', 'zh-CN') + ' 后定稿')
+    expect(alert.attributes('data-final-at')).toBe('2026-12-07T16:00:00Z')
     w.unmount()
   })
 
