@@ -1004,6 +1004,51 @@ test('leader ranks departments and towns, drills into the late cases, exports Ex
   await phone.context().close()
 })
 
+test('dispatcher reviews a return: refused, the case goes back to the department with its deadline', async () => {
+  const page = await newPage()
+  await login(page, 'dispatcher')
+  await needs(page, '/api/v1/evaluation/method')
+  // The demo city leaves some returns waiting for the centre's review (退单审核).
+  const waiting = await page.evaluate(async () => (await (await fetch('/api/v1/cases?state=returned&limit=50')).json()).items)
+  const id = waiting.map((c) => c.id)[0]
+  expect(id, 'a returned case waiting for review in the demo city')
+  const before = await page.evaluate(async (id) => (await fetch(`/api/v1/cases/${id}`)).json(), id)
+  expect(before.allowed_actions.includes('review_return') && !before.allowed_actions.includes('dispatch'), `review first: ${before.allowed_actions}`)
+  await page.goto(`${BASE}/workbench?case=${id}`)
+  await page.getByTestId('case-returned-by').waitFor()
+  expect((await page.getByTestId('case-returned-by').getAttribute('data-returned-by')) === before.returned_by.id, 'who sent it back')
+  await shot(page, 'workbench-return-review-desktop')
+  await act(page, id, 'review_return', async (dialog) => {
+    await dialog.getByTestId('field-accepted').click()
+    await fill(page, 'field-comment', '属于本部门职责，请继续办理')
+  })
+  const after = await page.evaluate(async (id) => (await fetch(`/api/v1/cases/${id}`)).json(), id)
+  expect(['dispatched', 'in_progress'].includes(after.state) && after.assignee?.id === before.returned_by.id, `back with the department: ${after.state}`)
+  await page.getByTestId('timeline').locator('[data-event="return_reviewed"]').waitFor()
+  await page.context().close()
+})
+
+test('a department handler reads 考核办法 and prints it to a PDF', async () => {
+  const page = await newPage()
+  await login(page, 'handler')
+  await needs(page, '/api/v1/evaluation/method')
+  await page.goto(BASE + '/evaluation/method')
+  await page.getByTestId('eval-method-page').waitFor()
+  const api = await page.evaluate(async () => (await fetch('/api/v1/evaluation/method')).json())
+  await page.getByTestId('eval-method-page-rules').waitFor()
+  expect((await page.getByTestId('eval-method-page-rules').locator('li').count()) === api.rules.length, 'every rule')
+  const text = await page.getByTestId('eval-method-page').innerText()
+  for (const r of api.rates) expect(text.includes(r.name), `rate ${r.name}`)
+  expect(text.includes(api.version), 'the version the figures carry')
+  await shot(page, 'evaluation-method-desktop')
+  // Printed, the page is the document alone: no header, no button.
+  await page.emulateMedia({ media: 'print' })
+  expect(!(await page.getByTestId('eval-method-print').isVisible()), 'no print button on paper')
+  const pdf = await page.pdf({ format: 'A4', printBackground: true })
+  expect(pdf.subarray(0, 4).toString() === '%PDF' && pdf.length > 20000, `a PDF of ${pdf.length} bytes`)
+  await page.context().close()
+})
+
 test("command centre shows this month's rates and the red and yellow cards", async () => {
   const page = await newPage()
   await login(page, 'leader')
