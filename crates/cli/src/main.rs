@@ -237,6 +237,10 @@ async fn serve(state: AppState, listen: &str, banner: impl FnOnce(&str)) -> Resu
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = format!("http://{}", listener.local_addr()?);
     civicgrid_server::jobs::refresh_calendar(&state).await.map_err(|e| anyhow::anyhow!("loading calendar files: {}", e.message))?;
+    let indexed = civicgrid_server::jobs::index_phones(&state).await.map_err(|e| anyhow::anyhow!("indexing phones: {}", e.message))?;
+    if indexed > 0 {
+        tracing::info!(indexed, "indexed the phones of cases reported before phones were indexed");
+    }
     civicgrid_server::jobs::spawn(state.clone());
     banner(&addr);
     // The peer address is the client's for the per-client limits (behind a proxy, see client_ip_header).

@@ -41,8 +41,15 @@ async fn history(s: &dyn Store) -> Vec<Case> {
     let mut out = Vec::new();
     for i in 0..40i64 {
         let cat = if i % 3 == 0 { &c02 } else { &c01 };
-        let input = NewCaseInput { description: format!("第{i}件"), channel: channels[i as usize % 3], ..Default::default() };
-        let new = NewCase::validate(input, cat, code(areas[i as usize % 4])).unwrap();
+        // Some callers call again; some addresses share a street; one description has LIKE's `%`.
+        let description = if i == 7 { "噪音超标100%扰民".to_string() } else { format!("第{i}件") };
+        let address = (i % 5 == 1).then(|| format!("幸福路{i}号"));
+        let input = NewCaseInput { description, address, channel: channels[i as usize % 3], ..Default::default() };
+        let mut new = NewCase::validate(input, cat, code(areas[i as usize % 4])).unwrap();
+        if i % 2 == 0 {
+            new.reporter_phone_enc = Some(format!("enc{i}"));
+            new.reporter_phone_index = Some(format!("caller{}", i % 6));
+        }
         let actor = if i % 5 == 0 { resident.clone() } else { Actor::Public };
         let now = t0() + Duration::minutes(i);
         let mut c =
@@ -64,7 +71,8 @@ async fn history(s: &dyn Store) -> Vec<Case> {
 }
 
 /// The filters tried for every reader: none, one and two states, a class, two states of one
-/// channel, an area, a channel with supervision, a period and the red card.
+/// channel, an area, a channel with supervision, a period, the red card, a caller's phone (its
+/// blind index), and a keyword (one with LIKE's `%`, which must match only itself).
 fn filters() -> Vec<CaseQuery> {
     let base = CaseQuery::default();
     vec![
@@ -77,7 +85,12 @@ fn filters() -> Vec<CaseQuery> {
         CaseQuery { area: Some(code("371002001002")), ..base.clone() },
         CaseQuery { channel: Some(Channel::Hotline), supervised: Some(true), ..base.clone() },
         CaseQuery { created_from: Some(t0() + Duration::minutes(13)), created_to: Some(t0() + Duration::minutes(31)), ..base.clone() },
-        CaseQuery { card: Some((Card::Red, t0() + Duration::days(365))), ..base },
+        CaseQuery { card: Some((Card::Red, t0() + Duration::days(365))), ..base.clone() },
+        CaseQuery { phone_index: Some("caller2".into()), ..base.clone() },
+        CaseQuery { phone_index: Some("caller4".into()), states: vec![CaseState::Accepted], ..base.clone() },
+        CaseQuery { text: Some("幸福路".into()), ..base.clone() },
+        CaseQuery { text: Some("100%".into()), ..base.clone() },
+        CaseQuery { text: Some("0%".into()), area: Some(code("371002001")), ..base },
     ]
 }
 
@@ -92,6 +105,11 @@ fn expected(all: &[Case], reader: &Actor, q: &CaseQuery) -> Vec<uuid::Uuid> {
         .filter(|c| q.supervised.is_none_or(|s| c.supervised == s))
         .filter(|c| q.created_from.is_none_or(|t| c.created_at >= t) && q.created_to.is_none_or(|t| c.created_at < t))
         .filter(|c| q.card.is_none_or(|(_, now)| c.deadline.as_ref().is_some_and(|d| d.paused_at.is_none() && d.due <= now)))
+        .filter(|c| q.phone_index.is_none() || c.report.reporter_phone_index == q.phone_index)
+        .filter(|c| {
+            let text = format!("{} {}", c.report.description, c.report.address.as_deref().unwrap_or(""));
+            q.text.as_ref().is_none_or(|t| text.contains(t.as_str()))
+        })
         .map(|c| c.id)
         .collect()
 }
@@ -149,5 +167,23 @@ async fn no_list_sorts_the_history_on_sqlite() {
                 assert!(plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX"), "{reader:?} {f:?}:\n{plan}");
             }
         }
+    }
+}
+
+backend_test! {
+    async fn cases_from_before_phones_were_indexed_are_indexed_once(b: Backend) {
+        let (s, _d) = seeded(b).await;
+        let cat = s.categories().await.unwrap().into_iter().find(|c| c.code.as_str().len() == 4).unwrap();
+        let input = NewCaseInput { description: "老数据".into(), ..Default::default() };
+        let mut new = NewCase::validate(input, &cat, code("371002001001")).unwrap();
+        new.reporter_phone_enc = Some("sealed-phone".into());
+        let req = CreateCase { new, handling_level: cat.handling_level, actor: Actor::Public, idempotency_key: None, now: t0() };
+        let c = s.create_case(req).await.unwrap().case;
+        let by_phone = CaseQuery { phone_index: Some("idx:sealed-phone".into()), ..CaseQuery::default() };
+        assert!(s.list_cases(&by_phone).await.unwrap().items.is_empty(), "{b}: not indexed yet");
+        let index = |enc: &str| Some(format!("idx:{enc}"));
+        assert_eq!(s.index_phones(&index).await.unwrap(), 1, "{b}: only the case with a phone and no index");
+        assert_eq!(s.list_cases(&by_phone).await.unwrap().items.iter().map(|c| c.id).collect::<Vec<_>>(), [c.id], "{b}");
+        assert_eq!(s.index_phones(&index).await.unwrap(), 0, "{b}: once");
     }
 }

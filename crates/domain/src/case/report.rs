@@ -110,6 +110,10 @@ pub struct NewCase {
     /// Reporter's phone, masked for display.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporter_phone_masked: Option<String>,
+    /// Reporter's phone as a keyed hash (a blind index): a caller's cases are found by it
+    /// without decrypting any phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_phone_index: Option<String>,
     /// Attachment references given with the report.
     #[serde(default)]
     pub attachments: Vec<String>,
@@ -172,6 +176,7 @@ impl NewCase {
             address,
             reporter_phone_enc: None,
             reporter_phone_masked: None,
+            reporter_phone_index: None,
             attachments: validate_attachments(input.attachments)?,
             attributes: None,
             reporter_contact_enc: None,

@@ -20,6 +20,7 @@ use uuid::Uuid;
 use civicgrid_store::crypto::token_hash;
 
 use super::attachments::check_references;
+use super::search::{self, Search};
 use super::views::{CaseView, CreatedCase, EventView};
 use crate::geo::{self, PlaceRequest, Placed};
 use crate::kit::error::{ApiError, ApiResult, ErrorBody};
@@ -151,9 +152,7 @@ pub(crate) async fn create(
     let mut new = NewCase::validate(input, category, area)?;
     new.located = Some(placed.fix);
     if let Some(p) = req.reporter_phone.as_deref().filter(|p| !p.trim().is_empty()) {
-        let phone = PhoneNumber::parse(p)?;
-        new.reporter_phone_masked = Some(phone.masked());
-        new.reporter_phone_enc = Some(app.cipher.encrypt(phone.as_str()));
+        search::keep_phone(&app.cipher, &mut new, &PhoneNumber::parse(p)?);
     }
     let key = match headers.get("idempotency-key") {
         None => None,
@@ -210,6 +209,9 @@ pub struct CasePageView {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CaseFilters {
+    /// One search box: a tracking code, the caller's phone (matched through a keyed hash), a
+    /// grid code, or a keyword in the title, description or address.
+    q: Option<String>,
     /// Comma-separated states.
     state: Option<String>,
     /// Category or main class code.
@@ -235,9 +237,20 @@ pub struct CaseFilters {
     limit: Option<u32>,
 }
 
-/// The store's query for `f`, naming the parameter at fault.
-fn case_query(actor: &Actor, f: CaseFilters) -> ApiResult<CaseQuery> {
+/// The store's query for `f`, naming the parameter at fault, and the tracking code `q` names.
+fn case_query(app: &AppState, actor: &Actor, f: CaseFilters) -> ApiResult<(CaseQuery, Option<CaseCode>)> {
     let mut q = CaseQuery { visibility: actor.visibility(), ..Default::default() };
+    let mut code = None;
+    match f.q.as_deref().map(|s| Search::parse(&app.cipher, s)).transpose()? {
+        Some(Search::Code(c, grid)) => {
+            code = Some(c);
+            q.grid = grid;
+        }
+        Some(Search::Phone(p)) => q.phone_index = Some(p),
+        Some(Search::Grid(g)) => q.grid = Some(g),
+        Some(Search::Text(t)) => q.text = Some(t),
+        None => {}
+    }
     let time = |k: &str, v: &str| {
         DateTime::parse_from_rfc3339(v)
             .map(|t| t.with_timezone(&Utc))
@@ -248,7 +261,9 @@ fn case_query(actor: &Actor, f: CaseFilters) -> ApiResult<CaseQuery> {
     }
     q.category = f.category.as_deref().map(CategoryCode::parse).transpose()?;
     q.area = f.area.as_deref().map(AreaCode::parse).transpose()?;
-    q.grid = f.grid.as_deref().map(GridCode::parse).transpose()?;
+    if let Some(g) = f.grid.as_deref() {
+        q.grid = Some(GridCode::parse(g)?);
+    }
     q.channel = f.channel.as_deref().map(Channel::from_str).transpose()?;
     q.supervised = f.supervised;
     q.card = f.card.as_deref().map(|v| Card::from_str(v).map(|c| (c, Utc::now()))).transpose()?;
@@ -260,7 +275,12 @@ fn case_query(actor: &Actor, f: CaseFilters) -> ApiResult<CaseQuery> {
     if let Some(n) = f.limit {
         q.limit = Some(n).filter(|n| (1..=200).contains(n)).ok_or_else(|| ApiError::invalid("limit", "limit: a number from 1 to 200"))?;
     }
-    Ok(q)
+    Ok((q, code))
+}
+
+/// The case `code` names, if the reader may see it.
+async fn by_code(app: &AppState, actor: &Actor, code: &CaseCode) -> ApiResult<Option<Case>> {
+    Ok(app.store.case_by_code(code).await?.filter(|c| c.visible_to(actor)))
 }
 
 /// Lists the cases the reader may see, newest first, with filters and a cursor.
@@ -273,8 +293,17 @@ pub(crate) async fn list(
     ApiQuery(filters): ApiQuery<CaseFilters>,
 ) -> ApiResult<Json<CasePageView>> {
     let actor = user.actor();
-    let q = case_query(&actor, filters)?;
-    let page = app.store.list_cases(&q).await?;
+    let (q, code) = case_query(&app, &actor, filters)?;
+    // A tracking code finds its case at once; 15 digits no case has are read as a grid code.
+    let found = match &code {
+        Some(c) => by_code(&app, &actor, c).await?,
+        None => None,
+    };
+    let page = match found {
+        Some(c) => civicgrid_store::CasePage { items: vec![c], next: None },
+        None if code.is_some() && q.grid.is_none() => civicgrid_store::CasePage { items: vec![], next: None },
+        None => app.store.list_cases(&q).await?,
+    };
     audit::listed(&app, &user, Subject::CASE, uri.query().unwrap_or_default()).await?;
     let rd = app.refdata().await?;
     Ok(Json(CasePageView {
@@ -299,7 +328,7 @@ pub(crate) async fn counts(
     SignedIn(user): SignedIn,
     ApiQuery(filters): ApiQuery<CaseFilters>,
 ) -> ApiResult<Json<CountsView>> {
-    let q = case_query(&user.actor(), filters)?;
+    let (q, _) = case_query(&app, &user.actor(), filters)?;
     let counts = app.store.count_by_state(&q).await?;
     let total = counts.iter().map(|(_, n)| n).sum();
     Ok(Json(CountsView { by_state: counts.into_iter().map(|(s, n)| (s.to_string(), n)).collect(), total }))
@@ -314,7 +343,7 @@ pub(crate) async fn counts_by_grid(
     SignedIn(user): SignedIn,
     ApiQuery(filters): ApiQuery<CaseFilters>,
 ) -> ApiResult<Json<BTreeMap<String, u64>>> {
-    let mut q = case_query(&user.actor(), filters)?;
+    let (mut q, _) = case_query(&app, &user.actor(), filters)?;
     if q.states.is_empty() {
         q.states = CaseState::ALL.iter().copied().filter(|s| s.is_open()).collect();
     }
@@ -337,7 +366,7 @@ pub(crate) async fn counts_by_card(
     SignedIn(user): SignedIn,
     ApiQuery(filters): ApiQuery<CaseFilters>,
 ) -> ApiResult<Json<CardCounts>> {
-    let q = case_query(&user.actor(), filters)?;
+    let (q, _) = case_query(&app, &user.actor(), filters)?;
     let (red, yellow) = app.store.count_by_card(&q, app.now()).await?;
     Ok(Json(CardCounts { red, yellow }))
 }
@@ -393,6 +422,33 @@ pub(crate) async fn contact(State(app): State<AppState>, SignedIn(user): SignedI
         None => None,
     };
     Ok(Json(ContactView { reporter_phone: phone }))
+}
+
+/// The caller's other cases: those reported from the same phone that the reader may see, newest
+/// first, at most 20. Matched through the phone's keyed hash; no phone is shown.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/same-caller", tag = "cases", params(("id" = Uuid, Path)),
+    responses((status = 200, body = CasePageView), (status = 404, body = ErrorBody)))]
+pub(crate) async fn same_caller(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CasePageView>> {
+    let actor = user.actor();
+    let c = visible_case(&app, &actor, &id).await?;
+    let index = c.report.reporter_phone_index.clone().or_else(|| {
+        // Reported before phones were indexed: its own phone gives the index (nothing is shown).
+        c.report.reporter_phone_enc.as_deref().and_then(|enc| search::index_stored_phone(&app.cipher, enc))
+    });
+    let items = match index {
+        Some(phone_index) => {
+            let q = CaseQuery { visibility: actor.visibility(), phone_index: Some(phone_index), limit: 21, ..Default::default() };
+            app.store.list_cases(&q).await?.items.into_iter().filter(|o| o.id != c.id).take(20).collect()
+        }
+        None => Vec::new(),
+    };
+    audit::listed(&app, &user, Subject::CASE, &format!("same_caller={}", c.id)).await?;
+    let rd = app.refdata().await?;
+    Ok(Json(CasePageView { items: items.iter().map(|c| CaseView::new(c, &actor, &rd)).collect(), next_cursor: None }))
 }
 
 /// The fields of an action; which are required depends on the action.

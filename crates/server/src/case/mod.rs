@@ -5,6 +5,7 @@ mod attachments;
 mod cases;
 pub(crate) mod notify;
 mod photo;
+pub(crate) mod search;
 mod track;
 mod views;
 
@@ -31,6 +32,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::counts_by_grid))
         .routes(routes!(cases::counts_by_card))
         .routes(routes!(cases::contact))
+        .routes(routes!(cases::same_caller))
         .routes(routes!(cases::act));
     let photos = module("attachments", "photos of reports and their handling")
         .routes(routes!(attachments::original))

@@ -204,6 +204,13 @@ pub async fn send_deliveries_once(app: &AppState, now: DateTime<Utc>) -> Result<
     Ok(sent)
 }
 
+/// Gives the cases reported before phones were indexed the keyed hash of their phone, so a
+/// search by phone finds them too; answers how many it indexed (0 once all are).
+pub async fn index_phones(app: &AppState) -> Result<u64, ApiError> {
+    let cipher = app.cipher.clone();
+    Ok(app.store.index_phones(&move |enc: &str| crate::case::search::index_stored_phone(&cipher, enc)).await?)
+}
+
 /// Puts the calendar files loaded so far (by any server) over the shipped calendar, keeping the
 /// time limits and rules in force. Answers true if the calendar changed.
 pub async fn refresh_calendar(app: &AppState) -> Result<bool, ApiError> {

@@ -524,8 +524,7 @@ fn seal_contact(app: &AppState, params: &Params, new: &mut NewCase) -> Result<()
         }
         if field == "phone" {
             if let Ok(p) = PhoneNumber::parse(v) {
-                new.reporter_phone_masked = Some(p.masked());
-                new.reporter_phone_enc = Some(app.cipher.encrypt(p.as_str()));
+                crate::case::search::keep_phone(&app.cipher, new, &p);
                 continue;
             }
         }

@@ -61,6 +61,10 @@ pub struct CaseQuery {
     pub grid: Option<GridCode>,
     /// Channel.
     pub channel: Option<Channel>,
+    /// The reporter's phone, as its blind index (`Cipher::blind_index("phone", …)`).
+    pub phone_index: Option<String>,
+    /// A keyword (lower case) in the title, description or address.
+    pub text: Option<String>,
     /// Under supervision.
     pub supervised: Option<bool>,
     /// Created at or after.
@@ -88,6 +92,8 @@ impl Default for CaseQuery {
             area: None,
             grid: None,
             channel: None,
+            phone_index: None,
+            text: None,
             supervised: None,
             created_from: None,
             created_to: None,
@@ -144,6 +150,10 @@ pub trait CaseStore: Send + Sync {
     /// The database's plan for each stream of a list (one text per stream), for tests and
     /// `civicgrid bench list --explain`.
     async fn explain_list(&self, q: &CaseQuery) -> Result<Vec<String>>;
+    /// Gives the cases reported before phones were indexed their `phone_index`: `index` turns a
+    /// stored (encrypted) phone into its blind index; only the server holds the key. Answers how
+    /// many cases it indexed.
+    async fn index_phones(&self, index: &(dyn for<'p> Fn(&'p str) -> Option<String> + Send + Sync)) -> Result<u64>;
     /// Number of cases per state matching the visibility part of a query.
     async fn count_by_state(&self, q: &CaseQuery) -> Result<Vec<(CaseState, u64)>>;
     /// Counts per grid with the same filters (states included); cases without a grid are left out.

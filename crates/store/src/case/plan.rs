@@ -37,6 +37,8 @@ pub(crate) enum Driver {
     Grid(String),
     /// `(reporter_user_id, id)`: a resident's own reports.
     Reporter(String),
+    /// `(phone_index, id)`: one caller's cases, few of all.
+    Phone(String),
     /// `(id) WHERE due_at IS NOT NULL`: the open cases whose deadline runs, newest first; the
     /// card's moment is checked on the rows.
     Due,
@@ -71,6 +73,9 @@ pub(crate) fn plan(q: &CaseQuery) -> Option<ListPlan> {
         Visibility::Department(s, _) | Visibility::Area(s) => Some(s),
         Visibility::Everything => None,
     };
+    if let Some(p) = &q.phone_index {
+        return Some(fixed(Driver::Phone(p.clone()), q, scope.is_some() || q.area.is_some()));
+    }
     if q.card.is_some() {
         return Some(fixed(Driver::Due, q, scope.is_some() || q.area.is_some()));
     }
@@ -111,10 +116,13 @@ fn fixed(driver: Driver, q: &CaseQuery, area_residual: bool) -> ListPlan {
     };
     let states_left = !q.states.is_empty() && !driver.splits_states();
     let grid_left = q.grid.is_some() && !matches!(driver, Driver::Grid(_));
+    let phone_left = q.phone_index.is_some() && !matches!(driver, Driver::Phone(_));
     // The department's scope area is residual, and so is a card's moment.
     let residual = area_residual
         || states_left
         || grid_left
+        || phone_left
+        || q.text.is_some()
         || q.category.is_some()
         || q.channel.is_some()
         || (q.supervised.is_some() && driver != Driver::Supervised)
@@ -192,5 +200,12 @@ mod tests {
         query.states = vec![CaseState::Reported];
         let p = plan(&query).unwrap();
         assert_eq!((p.driver, p.residual), (Driver::Grid("371002001001001".into()), true));
+        let mut query = q(Visibility::Area(code("3710")));
+        query.phone_index = Some("h".into());
+        let p = plan(&query).unwrap();
+        assert_eq!((p.driver, p.residual), (Driver::Phone("h".into()), true), "a caller's few cases, the scope checked on them");
+        let mut query = q(Visibility::Everything);
+        query.text = Some("垃圾".into());
+        assert_eq!(plan(&query).unwrap(), ListPlan { driver: Driver::Newest, streams: vec![None], residual: true });
     }
 }

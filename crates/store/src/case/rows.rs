@@ -20,6 +20,24 @@ pub(crate) fn department_of(c: &Case) -> Option<&str> {
     }
 }
 
+/// What a keyword search of the list reads: title, description and address, lower case (the
+/// projection's `search_text`; migration 0011 computes the same for older rows).
+pub(crate) fn search_text(c: &Case) -> String {
+    let r = &c.report;
+    format!("{} {} {}", r.title, r.description, r.address.as_deref().unwrap_or("")).to_lowercase()
+}
+
+/// The projection's `phone_index`: the blind index of the reporter's phone, `""` for a case
+/// reported without one, `NULL` for one reported before phones were indexed (the server indexes
+/// those at start, see `CaseStore::index_phones`).
+pub(crate) fn phone_index(c: &Case) -> Option<&str> {
+    match (&c.report.reporter_phone_index, &c.report.reporter_phone_enc) {
+        (Some(i), _) => Some(i),
+        (None, None) => Some(""),
+        (None, Some(_)) => None,
+    }
+}
+
 /// The deadline whose clock is running (none while suspended): what the projection's
 /// `warn_at`/`due_at` columns hold for the red and yellow cards.
 pub(crate) fn running(c: &Case) -> Option<&civicgrid_domain::StepDeadline> {

@@ -9,6 +9,12 @@ use crate::kit::{micros, prefix_end};
 use civicgrid_domain::Visibility;
 use sqlx::QueryBuilder;
 
+/// `%text%` with LIKE's own characters taken literally.
+fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// Appends the filters of `q` (all but the cursor and states when `with_states` is false).
 pub(crate) fn push_filters<'a>(b: &mut QueryBuilder<'a, Db>, q: &'a CaseQuery, with_states: bool) {
     match &q.visibility {
@@ -43,6 +49,12 @@ pub(crate) fn push_filters<'a>(b: &mut QueryBuilder<'a, Db>, q: &'a CaseQuery, w
     }
     if let Some(c) = &q.category {
         b.push(" AND category >= ").push_bind(c.as_str()).push(" AND category < ").push_bind(prefix_end(c.as_str()));
+    }
+    if let Some(p) = &q.phone_index {
+        b.push(" AND phone_index = ").push_bind(p.as_str());
+    }
+    if let Some(t) = &q.text {
+        b.push(" AND search_text LIKE ").push_bind(like_pattern(t)).push(" ESCAPE '\\'");
     }
     if let Some(ch) = q.channel {
         b.push(" AND channel = ").push_bind(ch.as_str());

@@ -30,7 +30,8 @@ pub(crate) async fn insert_projections(tx: &mut Tx<'_>, cases: &[&Case]) -> Resu
     for chunk in cases.chunks(500) {
         let mut b = QueryBuilder::<Db>::new(
             "INSERT INTO cases (id, code, state, category, channel, priority, area, owner_area, department_id,
-                handler_user_id, reporter_user_id, supervised, created_at, updated_at, version, data, grid, warn_at, due_at) ",
+                handler_user_id, reporter_user_id, supervised, created_at, updated_at, version, data, grid, warn_at, due_at,
+                search_text, phone_index) ",
         );
         b.push_values(chunk, |mut r, c| {
             r.push_bind(c.id.to_string())
@@ -51,7 +52,9 @@ pub(crate) async fn insert_projections(tx: &mut Tx<'_>, cases: &[&Case]) -> Resu
                 .push_bind(to_json(*c))
                 .push_bind(c.grid().map(|g| g.as_str()))
                 .push_bind(running(c).map(|d| micros(d.warn)))
-                .push_bind(running(c).map(|d| micros(d.due)));
+                .push_bind(running(c).map(|d| micros(d.due)))
+                .push_bind(search_text(c))
+                .push_bind(phone_index(c));
         });
         b.build().execute(&mut **tx).await?;
     }
@@ -174,6 +177,29 @@ impl crate::case::CaseStore for Backend {
 
     async fn explain_list(&self, q: &CaseQuery) -> Result<Vec<String>> {
         list::explain(self, q).await
+    }
+
+    async fn index_phones(&self, index: &(dyn for<'p> Fn(&'p str) -> Option<String> + Send + Sync)) -> Result<u64> {
+        let mut done = 0;
+        loop {
+            let rows = sqlx::query("SELECT id, data FROM cases WHERE phone_index IS NULL LIMIT 500").fetch_all(&self.write).await?;
+            if rows.is_empty() {
+                return Ok(done);
+            }
+            let mut tx = self.write.begin().await?;
+            for r in &rows {
+                let case = case_from_json(&r.try_get::<String, _>("data")?)?;
+                // A phone that no longer decrypts is marked '' so that it is not tried forever.
+                let value = case.report.reporter_phone_enc.as_deref().and_then(|p| index(p)).unwrap_or_default();
+                sqlx::query("UPDATE cases SET phone_index = $2 WHERE id = $1")
+                    .bind(r.try_get::<String, _>("id")?)
+                    .bind(value)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            done += rows.len() as u64;
+        }
     }
 
     async fn count_by_state(&self, q: &CaseQuery) -> Result<Vec<(CaseState, u64)>> {
