@@ -116,6 +116,7 @@ fn command(action: Action, case: &Case, rng: &mut StdRng, at: DateTime<Utc>) -> 
         Action::DecideSuspension => Command::DecideSuspension { granted: rng.gen_bool(0.6), reason: None },
         Action::Resume => Command::Resume { note: None },
         Action::Reopen => Command::Reopen { reason: "群众不满意".into() },
+        Action::Recall => Command::Recall { reason: "派错部门".into() },
         _ => return None,
     })
 }
@@ -144,6 +145,7 @@ fn ends_dispatch(k: &EventKind) -> bool {
         EventKind::Handled { .. }
             | EventKind::Dispatched { .. }
             | EventKind::ReturnReviewed { accepted: true, .. }
+            | EventKind::Recalled { .. }
             | EventKind::Escalated { .. }
             | EventKind::Merged { .. }
             | EventKind::Rejected { .. }
@@ -195,13 +197,19 @@ fn occasions(log: &[CaseEvent], start: DateTime<Utc>, end: DateTime<Utc>, by_dis
                     continue;
                 }
                 let any = |f: &dyn Fn(&EventKind) -> bool| life.iter().any(|x| f(&x.kind));
-                let wrong_dispatch = any(&|k| matches!(k, EventKind::ReturnReviewed { accepted: true, .. }));
+                // Taken back (撤回) or returned and accepted: the dispatcher's mistake.
+                let wrong_dispatch = any(&|k| matches!(k, EventKind::ReturnReviewed { accepted: true, .. } | EventKind::Recalled { .. }));
                 if by_dispatcher {
                     push(e.actor.user_id.clone(), "accuracy", !wrong_dispatch);
                     continue;
                 }
                 let unit = dept(&Some(to.clone()));
-                push(unit.clone(), "response", any(&|k| matches!(k, EventKind::Claimed | EventKind::Returned { .. } | EventKind::Handled { .. })));
+                let answered = any(&|k| matches!(k, EventKind::Claimed | EventKind::Returned { .. } | EventKind::Handled { .. }));
+                if !answered && any(&|k| matches!(k, EventKind::Recalled { .. })) {
+                    // Taken back before anyone answered: never the department's.
+                    continue;
+                }
+                push(unit.clone(), "response", answered);
                 push(unit.clone(), "return", any(&|k| matches!(k, EventKind::ReturnReviewed { accepted: false, .. })));
                 let suspended = any(&|k| matches!(k, EventKind::Suspended { .. } | EventKind::SuspensionDecided { granted: true, .. }));
                 push(unit, "suspension", suspended && !wrong_dispatch);
@@ -288,7 +296,8 @@ fn handlings(log: &[CaseEvent], states: &[Case], end: DateTime<Utc>) -> Vec<(Str
                 | EventKind::Escalated { .. }
                 | EventKind::Merged { .. }
                 | EventKind::Rejected { .. }
-                | EventKind::ReturnReviewed { accepted: true, .. } => break,
+                | EventKind::ReturnReviewed { accepted: true, .. }
+                | EventKind::Recalled { .. } => break,
                 // A return drops a pending extension request.
                 EventKind::Returned { .. } => (review, asked) = (true, false),
                 EventKind::ReturnReviewed { accepted: false, .. } => (review, decided) = (false, Some(x.at)),
@@ -359,7 +368,7 @@ backend_test! {
         let cases = histories(store.as_ref(), &cat, &actors, 25);
         store.import_cases(&cases).await.unwrap();
         let kinds: std::collections::BTreeSet<&str> = cases.iter().flat_map(|(_, l)| l.iter().map(|e| e.kind.name())).collect();
-        for k in ["return_reviewed", "extension_decided", "suspension_decided", "suspended", "escalated", "reopened", "rated"] {
+        for k in ["return_reviewed", "extension_decided", "suspension_decided", "suspended", "escalated", "reopened", "rated", "recalled"] {
             assert!(kinds.contains(k), "{b}: the random histories should exercise {k}: {kinds:?}");
         }
 

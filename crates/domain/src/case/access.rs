@@ -93,6 +93,9 @@ impl Case {
             Action::CloseOnSpot => s == S::Reported,
             Action::Instruct => true,
             Action::Locate => s.is_open(),
+            // Before the work is done: a handled case is judged by the limit it ran under.
+            Action::Reclassify => matches!(s, S::Reported | S::Accepted | S::Dispatched | S::InProgress | S::Returned | S::Suspended),
+            Action::Recall => s == S::Dispatched && self.handler_user_id.is_none(),
         };
         if !state_ok {
             return Err(illegal(action, s));
@@ -108,6 +111,8 @@ impl Case {
             | Action::Merge
             | Action::Suspend
             | Action::Resume
+            | Action::Reclassify
+            | Action::Recall
             | Action::Escalate => self.managed_by(actor),
             Action::Dispatch => {
                 if s == S::Dispatched {

@@ -9,10 +9,10 @@ use uuid::Uuid;
 
 use super::access::forbidden;
 use super::report::validate_attachments;
-use super::{Assignee, Case, CaseCode, CaseEvent, CaseState, EventKind, Location, Rating};
+use super::{Assignee, Case, CaseCode, CaseEvent, CaseState, EventKind, Location, Priority, Rating};
 use crate::location::Placed;
 use crate::text::{bounded, limits};
-use crate::{Actor, AreaCode, AreaLevel, DomainError, GridCode};
+use crate::{Actor, AreaCode, AreaLevel, CategoryCode, DomainError, GridCode};
 
 string_enum!(
     /// The transitions a user can ask for, one per `POST /cases/{id}/actions/{action}`.
@@ -61,6 +61,10 @@ string_enum!(
         Reopen = "reopen",
         /// Place or confirm where the case is (area, grid, point), by a dispatcher.
         Locate = "locate",
+        /// Correct the category and priority (改类): the running time limit is counted again.
+        Reclassify = "reclassify",
+        /// Take back a dispatch not yet claimed (撤回派遣), to dispatch it again.
+        Recall = "recall",
     }
 );
 
@@ -125,6 +129,10 @@ pub enum Command {
     Reopen { reason: String },
     /// See [`Action::Locate`]. The store has checked that the grid belongs to the area.
     Locate { area: AreaCode, grid: Option<GridCode>, location: Option<Location>, note: Option<String> },
+    /// See [`Action::Reclassify`]. The server has checked that the category exists.
+    Reclassify { category: CategoryCode, priority: Priority, reason: String },
+    /// See [`Action::Recall`].
+    Recall { reason: String },
 }
 
 impl Command {
@@ -153,6 +161,8 @@ impl Command {
             Command::Instruct { .. } => Action::Instruct,
             Command::Reopen { .. } => Action::Reopen,
             Command::Locate { .. } => Action::Locate,
+            Command::Reclassify { .. } => Action::Reclassify,
+            Command::Recall { .. } => Action::Recall,
         }
     }
 }
@@ -287,6 +297,19 @@ impl Case {
                 }
                 EventKind::Located { placed: Placed { area, grid, location }, note: opt_note("note", n)? }
             }
+            Command::Reclassify { category, priority, reason } => {
+                if category == self.report.category && priority == self.report.priority {
+                    return Err(DomainError::invalid("category", "the case already has this category and priority"));
+                }
+                EventKind::Reclassified {
+                    from: self.report.category.clone(),
+                    from_priority: self.report.priority,
+                    category,
+                    priority,
+                    reason: note("reason", &reason)?,
+                }
+            }
+            Command::Recall { reason } => EventKind::Recalled { reason: note("reason", &reason)? },
         };
         Ok(CaseEvent { case_id: self.id, seq: self.version + 1, at: now, actor: actor.to_ref(), kind, deadline: None })
     }

@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Assignee, CaseCode, NewCase, Rating};
+use super::{Assignee, CaseCode, NewCase, Priority, Rating};
 use crate::location::Placed;
 use crate::timelimit::{Step, StepDeadline};
-use crate::{ActorRef, AreaCode};
+use crate::{ActorRef, AreaCode, CategoryCode};
 
 /// What happened to a case. Serialised with a `type` tag into the event log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -80,6 +80,21 @@ pub enum EventKind {
     DeadlineWarned { step: Step, due: DateTime<Utc> },
     /// A step's deadline passed (a timer fired).
     Overdue { step: Step, due: DateTime<Utc> },
+    /// The category or priority was corrected; the running step's time limit is counted again.
+    Reclassified {
+        /// The category before.
+        from: CategoryCode,
+        /// The priority before.
+        from_priority: Priority,
+        /// The category now.
+        category: CategoryCode,
+        /// The priority now.
+        priority: Priority,
+        /// Why.
+        reason: String,
+    },
+    /// A dispatch not yet claimed was taken back, to be dispatched again.
+    Recalled { reason: String },
     /// A dispatcher placed or confirmed where the case is.
     Located {
         /// Where it is now.
@@ -117,6 +132,8 @@ impl EventKind {
             EventKind::Instructed { .. } => "instructed",
             EventKind::Reopened { .. } => "reopened",
             EventKind::Located { .. } => "located",
+            EventKind::Reclassified { .. } => "reclassified",
+            EventKind::Recalled { .. } => "recalled",
             EventKind::DeadlineWarned { .. } => "deadline_warned",
             EventKind::Overdue { .. } => "overdue",
         }
@@ -134,6 +151,8 @@ impl EventKind {
                 | EventKind::SuspensionRequested { .. }
                 | EventKind::SuspensionDecided { .. }
                 | EventKind::Located { .. }
+                | EventKind::Reclassified { .. }
+                | EventKind::Recalled { .. }
                 | EventKind::DeadlineWarned { .. }
                 | EventKind::Overdue { .. }
         )

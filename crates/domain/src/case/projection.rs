@@ -292,6 +292,16 @@ impl Case {
             }
             E::Instructed { .. } => {}
             E::Located { placed, .. } => self.placed = Some(placed.clone()),
+            E::Reclassified { category, priority, .. } => {
+                self.report.category = category.clone();
+                self.report.priority = *priority;
+            }
+            E::Recalled { .. } => {
+                self.state = CaseState::Accepted;
+                self.assignee = None;
+                self.pending_extension = None;
+                self.pending_suspension = None;
+            }
             E::DeadlineWarned { .. } | E::Overdue { .. } => {}
             E::Reopened { .. } => {
                 self.state = CaseState::Accepted;

@@ -84,6 +84,8 @@ fn commands() -> Vec<Command> {
         Command::CloseOnSpot { evidence: "已当场处理".into(), attachments: vec![] },
         Command::Instruct { note: "请高度重视".into() },
         Command::Reopen { reason: "居民不满意".into() },
+        Command::Reclassify { category: CategoryCode::parse("0102").unwrap(), priority: Priority::High, reason: "实为垃圾满溢".into() },
+        Command::Recall { reason: "派错部门".into() },
         Command::Locate {
             area: code(VILLAGE),
             grid: Some(GridCode::parse(&format!("{VILLAGE}001")).unwrap()),
@@ -119,6 +121,10 @@ fn legal(from: CaseState, action: Action, to: CaseState) -> bool {
         Action::CloseOnSpot => from == S::Reported && to == S::Closed,
         Action::Instruct => to == from,
         Action::Locate => open && to == from,
+        Action::Reclassify => {
+            matches!(from, S::Reported | S::Accepted | S::Dispatched | S::InProgress | S::Returned | S::Suspended) && to == from
+        }
+        Action::Recall => from == S::Dispatched && to == S::Accepted,
     }
 }
 
@@ -245,7 +251,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn no_illegal_transition_is_ever_accepted(steps in prop::collection::vec((0usize..11, 0usize..29), 1..60)) {
+    fn no_illegal_transition_is_ever_accepted(steps in prop::collection::vec((0usize..11, 0usize..31), 1..60)) {
         let all = actors();
         let cmds = commands();
         let mut c = new_case(&all[7]);

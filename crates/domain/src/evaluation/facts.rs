@@ -137,6 +137,7 @@ impl Fold<'_> {
         let end = match &e.kind {
             E::Handled { .. } | E::Dispatched { .. } => Some(End::TakenUp),
             E::ReturnReviewed { accepted: true, .. } => Some(End::WrongDispatch),
+            E::Recalled { .. } => Some(End::Recalled),
             E::Escalated { .. } | E::Merged { .. } | E::Rejected { .. } | E::Reopened { .. } => Some(End::Gone),
             _ => None,
         };
@@ -164,8 +165,8 @@ impl Fold<'_> {
                     h.settle(c, None, e.at, before.worker.as_deref());
                 }
             }
-            // A wrong dispatch: the handling was never the unit's.
-            E::ReturnReviewed { accepted: true, .. } => self.handling = None,
+            // A wrong dispatch, or one taken back: the handling was never the unit's.
+            E::ReturnReviewed { accepted: true, .. } | E::Recalled { .. } => self.handling = None,
             _ => {}
         }
         let h = self.handling.as_mut();

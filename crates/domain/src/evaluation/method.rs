@@ -95,7 +95,7 @@ impl Method {
                 rate(Metric::Satisfaction, "满意率", "满意与基本满意的评价", "期内办结并在回访期内评价的", &closure_period),
                 rate(Metric::Reopen, "重办率", "回访期内被重办的办结", "期内的办结", &format!("{closure_period}；越低越好")),
                 rate(Metric::Return, "退单率", "退回后经审核不予同意的派遣（签收后退回的也计）", "期内的派遣", &format!("{dispatch_period}；越低越好")),
-                rate(Metric::Accuracy, "派单准确率", "未因派错被同意退回的派遣", "派遣人（或其中心）期内的派遣", dispatch_period),
+                rate(Metric::Accuracy, "派单准确率", "未因派错被同意退回、也未被撤回的派遣", "派遣人（或其中心）期内的派遣", dispatch_period),
                 rate(Metric::Suspension, "挂起率", "处置中被挂起的派遣", "期内的派遣", &format!("{dispatch_period}；越低越好")),
                 rate(Metric::FirstFix, "一次办结率", "没有核查不通过、回访期内也未被重办的办结", "期内的办结", &closure_period),
                 rate(Metric::Participation, "参评率", "回访期内群众作出评价的办结", "期内的办结", &closure_period),
@@ -127,7 +127,7 @@ fn rules_text(rank: &RankRules, count: &CountRules, limits: &Limits) -> Vec<Stri
             limit(limits.max_extension_days, " 天"),
             limit(limits.max_suspension_days, " 天")
         ),
-        "退单审核：部门退回的工单由派遣中心审核，审核期间处置期限照常计算但暂不认定超期。同意退回的视为派错：不计入部门的退单率、按期办结率、挂起率（退回前已认定的超期不变），计入派遣人的派单准确率；不同意的退回原处理人，期限照常计算（审核期间到期的，在审核时认定超期），计入部门的退单率。审核前工单被升级或合并的，不计入任何一方。退回即视为已响应。".into(),
+        "退单审核：部门退回的工单由派遣中心审核，审核期间处置期限照常计算但暂不认定超期。同意退回的视为派错：不计入部门的退单率、按期办结率、挂起率（退回前已认定的超期不变），计入派遣人的派单准确率；不同意的退回原处理人，期限照常计算（审核期间到期的，在审核时认定超期），计入部门的退单率。审核前工单被升级或合并的，不计入任何一方。退回即视为已响应。派遣中心在签收前撤回的派遣（撤回派遣）同样视为派错：不计入部门，计入派遣人的派单准确率。".into(),
         "升级后，该环节在上级中心重新计时；已超期的处置升级后仍计超期。".into(),
         format!("回访期为办结后 {w} 天：期内办结的工单，其回访期内的重办、不满意评价计入办结所在考核期；考核期结束后 {w} 天内数字为暂定（provisional），此后不再改变。"),
         default_rating,

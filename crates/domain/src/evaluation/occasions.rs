@@ -51,6 +51,8 @@ pub(super) enum End {
     TakenUp,
     /// Sent back and the return accepted on review: a wrong dispatch.
     WrongDispatch,
+    /// Taken back by the centre before anyone claimed it (撤回): the centre's correction.
+    Recalled,
     /// Escalated, merged or rejected before it was taken up.
     Gone,
     /// Still running when the period (or `as_of`) ended.
@@ -98,8 +100,13 @@ impl DispatchOcc {
     /// dispatch; one still waiting when the case leaves (or the period ends) counts against
     /// nobody. A wrong dispatch's suspension was not the unit's either.
     pub fn end(mut self, c: &mut Collector<'_>, end: End, worker: Option<&str>) {
+        if end == End::Recalled && !self.responded {
+            // Never the unit's to answer: only the dispatcher's accuracy counts it.
+            c.observe(self.at, Metric::Accuracy, false, &self.by);
+            return;
+        }
         self.respond(c, end == End::TakenUp, worker);
-        let wrong = end == End::WrongDispatch;
+        let wrong = matches!(end, End::WrongDispatch | End::Recalled);
         // `to.worker` is whoever answered (claimed, or sent it back); none if nobody did.
         c.observe(self.at, Metric::Return, self.bad_return, &self.to);
         c.observe(self.at, Metric::Suspension, self.suspended && !wrong, &self.to);

@@ -239,6 +239,16 @@ impl CasePolicy {
             (EventKind::Suspended { .. } | EventKind::SuspensionDecided { granted: true, .. }, Some(d)) => {
                 return Some(d.paused(event.at))
             }
+            // The same step under the new category's limit, counted from when the step began; an
+            // extension granted for it stands.
+            (EventKind::Reclassified { .. }, Some(d)) => {
+                if before.extended_until == Some(d.due) {
+                    return None;
+                }
+                let mut again = self.start(&after, d.step, d.started)?;
+                again.paused_at = d.paused_at;
+                return Some(again);
+            }
             // A refused return: the handling deadline ran on through the review.
             (EventKind::ReturnReviewed { accepted: false, .. }, _) => {
                 if let Some(d) = before.returned_from.as_ref().and_then(|f| f.deadline.clone()) {

@@ -262,3 +262,26 @@ fn a_failed_verification_starts_the_handling_over() {
     let d = e[0].deadline.clone().unwrap();
     assert_eq!((d.step, d.started), (Step::Handle, t("2025-03-04T11:00:00+08:00")));
 }
+
+#[test]
+fn a_reclassified_case_runs_its_step_under_the_new_limit_and_a_dispatch_can_be_taken_back() {
+    let p = CasePolicy::shipped();
+    let mut c = dispatched(&p);
+    let d = c.deadline.clone().unwrap();
+    assert_eq!(d.due, t("2025-03-10T10:00:00+08:00"), "five working days for 0101, normal");
+    let urgent = Command::Reclassify { category: crate::CategoryCode::parse("0102").unwrap(), priority: crate::Priority::Urgent, reason: "紧急".into() };
+    let e = run(&p, &mut c, &town(), urgent, "2025-03-03T10:30:00+08:00");
+    assert_eq!(e[0].kind.name(), "reclassified");
+    let again = c.deadline.clone().unwrap();
+    assert_eq!((again.step, again.started), (Step::Handle, d.started), "the same step, from when it began");
+    assert_eq!(again.due, t("2025-03-03T12:00:00+08:00"), "two natural hours for an urgent case");
+    assert_eq!((c.report.category.as_str(), c.report.priority), ("0102", crate::Priority::Urgent));
+    let same = Command::Reclassify { category: crate::CategoryCode::parse("0102").unwrap(), priority: crate::Priority::Urgent, reason: "x".into() };
+    assert_eq!(p.execute(&mut c.clone(), &town(), same, t("2025-03-03T10:40:00+08:00")).unwrap_err().field(), Some("category"));
+    assert_eq!(c.decide(&handler(), Command::Recall { reason: "x".into() }, t("2025-03-03T10:40:00+08:00")).unwrap_err().code(), "forbidden");
+    run(&p, &mut c, &town(), Command::Recall { reason: "派错部门".into() }, "2025-03-03T10:45:00+08:00");
+    assert_eq!((c.state, c.assignee.clone(), c.deadline.as_ref().unwrap().step), (CaseState::Accepted, None, Step::Dispatch));
+    run(&p, &mut c, &town(), dispatch(), "2025-03-03T10:50:00+08:00");
+    run(&p, &mut c, &handler(), Command::Claim, "2025-03-03T11:00:00+08:00");
+    assert_eq!(c.decide(&town(), Command::Recall { reason: "x".into() }, t("2025-03-03T11:10:00+08:00")).unwrap_err().code(), "illegal_transition", "claimed: too late to take back");
+}

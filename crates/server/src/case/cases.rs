@@ -8,7 +8,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{
     Action, Actor, AreaCode, AreaLevel, Card, Case, CaseCode, CaseState, CategoryCode, Channel, Command, DispatchTarget, GridCode,
-    Location, LocationFix, NewCase, NewCaseInput, PhoneNumber, Rating, Role,
+    Location, LocationFix, NewCase, NewCaseInput, PhoneNumber, Priority, Rating, Role,
 };
 use civicgrid_geo::Crs;
 use civicgrid_store::{CaseQuery, CreateCase};
@@ -482,6 +482,10 @@ pub struct ActionRequest {
     pub comment: Option<String>,
     /// rate: satisfied, basically_satisfied or unsatisfied.
     pub rating: Option<Rating>,
+    /// reclassify: the corrected category (a subclass code).
+    pub category: Option<String>,
+    /// reclassify: the priority; the category's own when left out.
+    pub priority: Option<Priority>,
     /// supervise: the instruction.
     pub instruction: Option<String>,
     /// merge: id or tracking code of the case to merge into.
@@ -557,6 +561,12 @@ async fn command(app: &AppState, actor: &Actor, action: Action, r: ActionRequest
         Action::Instruct => Command::Instruct { note: required(r.note, "note")? },
         Action::Reopen => Command::Reopen { reason: required(r.reason, "reason")? },
         Action::Locate => locate_command(app, rd, r).await?,
+        Action::Reclassify => {
+            let code = CategoryCode::parse(&required(r.category, "category")?)?;
+            let cat = rd.category(&code).ok_or_else(|| ApiError::invalid("category", format!("category: no category `{code}`")))?;
+            Command::Reclassify { category: code, priority: r.priority.unwrap_or(cat.priority), reason: required(r.reason, "reason")? }
+        }
+        Action::Recall => Command::Recall { reason: required(r.reason, "reason")? },
     })
 }
 

@@ -178,3 +178,18 @@ fn a_late_rating_within_the_window_is_still_participation() {
     assert_eq!((c.participated, c.rated, c.satisfied), (1, 1, 1));
     assert_eq!(c.resolved, 0, "unsatisfied within the window: not resolved");
 }
+
+/// A dispatch the centre takes back before anyone claims it (撤回) was never the department's:
+/// no response, no lateness; the dispatcher's 派单准确率 takes it. Lateness fixed before it
+/// (the deadline passed unclaimed) stands, as before a return.
+#[test]
+fn a_recalled_dispatch_is_the_dispatchers_alone() {
+    let recalled = |at: &str| Story::reported("2025-03-03T09:00:00").dispatched("water").act(&town(), Command::Recall { reason: "派错部门".into() }, at);
+    let s = recalled("2025-03-05T09:00:00");
+    let f = figures(&[&s], EvalBy::Department, &march(), "water");
+    assert_eq!((f.counts.dispatched, f.counts.due), (0, 0), "{f:?}");
+    let w = figures(&[&s], EvalBy::Worker, &march(), "town");
+    assert_eq!((w.counts.sent, w.counts.accurate), (1, 0));
+    let f = figures(&[&recalled("2025-03-12T09:00:00")], EvalBy::Department, &march(), "water");
+    assert_eq!((f.counts.dispatched, f.counts.due, f.counts.on_time), (0, 1, 0));
+}

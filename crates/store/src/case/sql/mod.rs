@@ -65,7 +65,7 @@ pub(crate) async fn insert_projections(tx: &mut Tx<'_>, cases: &[&Case]) -> Resu
 pub(crate) async fn update_projection(tx: &mut Tx<'_>, c: &Case, expected: Option<u32>) -> Result<()> {
     let res = sqlx::query(
         "UPDATE cases SET state=$2, owner_area=$3, department_id=$4, handler_user_id=$5, supervised=$6,
-            updated_at=$7, version=$8, data=$9, area=$11, grid=$12, warn_at=$13, due_at=$14
+            updated_at=$7, version=$8, data=$9, area=$11, grid=$12, warn_at=$13, due_at=$14, category=$15, priority=$16
          WHERE id=$1 AND ($10 < 0 OR version=$10)",
     )
     .bind(c.id.to_string())
@@ -82,6 +82,8 @@ pub(crate) async fn update_projection(tx: &mut Tx<'_>, c: &Case, expected: Optio
     .bind(c.grid().map(|g| g.as_str()))
     .bind(running(c).map(|d| micros(d.warn)))
     .bind(running(c).map(|d| micros(d.due)))
+    .bind(c.report.category.as_str())
+    .bind(c.report.priority.as_str())
     .execute(&mut **tx)
     .await?;
     if res.rows_affected() != 1 {
