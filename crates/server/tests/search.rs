@@ -49,8 +49,12 @@ backend_test! {
         };
         let code = |c: &Value| c["code"].as_str().unwrap().to_string();
 
-        // A tracking code: that case at once.
+        // A tracking code: that case at once, and the counts agree.
         assert_eq!(search(&code(&a), &city).await, [code(&a)], "{b}");
+        let (_, n) = call(&app, "GET", &format!("/api/v1/cases/counts?q={}", code(&a)), Some(&city), None).await;
+        assert_eq!(n, json!({"by_state": {"reported": 1}, "total": 1}), "{b}");
+        let (_, n) = call(&app, "GET", "/api/v1/cases/counts?q=20991231999999", Some(&city), None).await;
+        assert_eq!(n["total"], 0, "{b}: a code no case has");
         // A phone however written: both of that caller's cases, newest first, never the other's.
         for typed in ["13800138000", "+86 138 0013 8000", "138-0013-8000"] {
             assert_eq!(search(typed, &city).await, [code(&b2), code(&a)], "{b}: {typed}");

@@ -278,9 +278,17 @@ fn case_query(app: &AppState, actor: &Actor, f: CaseFilters) -> ApiResult<(CaseQ
     Ok((q, code))
 }
 
-/// The case `code` names, if the reader may see it.
-async fn by_code(app: &AppState, actor: &Actor, code: &CaseCode) -> ApiResult<Option<Case>> {
-    Ok(app.store.case_by_code(code).await?.filter(|c| c.visible_to(actor)))
+/// What a search by tracking code finds: `None` if the search is not a code, or is 15 digits no
+/// case has (then read as a grid code); else the case the reader may see with that code, or none.
+/// A code finds its case whatever the other filters say.
+async fn by_code(app: &AppState, actor: &Actor, code: Option<&CaseCode>, q: &CaseQuery) -> ApiResult<Option<Vec<Case>>> {
+    let Some(code) = code else { return Ok(None) };
+    let found = app.store.case_by_code(code).await?.filter(|c| c.visible_to(actor));
+    Ok(match found {
+        Some(c) => Some(vec![c]),
+        None if q.grid.is_some() => None,
+        None => Some(Vec::new()),
+    })
 }
 
 /// Lists the cases the reader may see, newest first, with filters and a cursor.
@@ -294,14 +302,8 @@ pub(crate) async fn list(
 ) -> ApiResult<Json<CasePageView>> {
     let actor = user.actor();
     let (q, code) = case_query(&app, &actor, filters)?;
-    // A tracking code finds its case at once; 15 digits no case has are read as a grid code.
-    let found = match &code {
-        Some(c) => by_code(&app, &actor, c).await?,
-        None => None,
-    };
-    let page = match found {
-        Some(c) => civicgrid_store::CasePage { items: vec![c], next: None },
-        None if code.is_some() && q.grid.is_none() => civicgrid_store::CasePage { items: vec![], next: None },
+    let page = match by_code(&app, &actor, code.as_ref(), &q).await? {
+        Some(items) => civicgrid_store::CasePage { items, next: None },
         None => app.store.list_cases(&q).await?,
     };
     audit::listed(&app, &user, Subject::CASE, uri.query().unwrap_or_default()).await?;
@@ -328,8 +330,12 @@ pub(crate) async fn counts(
     SignedIn(user): SignedIn,
     ApiQuery(filters): ApiQuery<CaseFilters>,
 ) -> ApiResult<Json<CountsView>> {
-    let (q, _) = case_query(&app, &user.actor(), filters)?;
-    let counts = app.store.count_by_state(&q).await?;
+    let actor = user.actor();
+    let (q, code) = case_query(&app, &actor, filters)?;
+    let counts = match by_code(&app, &actor, code.as_ref(), &q).await? {
+        Some(found) => found.iter().map(|c| (c.state, 1)).collect(),
+        None => app.store.count_by_state(&q).await?,
+    };
     let total = counts.iter().map(|(_, n)| n).sum();
     Ok(Json(CountsView { by_state: counts.into_iter().map(|(s, n)| (s.to_string(), n)).collect(), total }))
 }
@@ -343,9 +349,14 @@ pub(crate) async fn counts_by_grid(
     SignedIn(user): SignedIn,
     ApiQuery(filters): ApiQuery<CaseFilters>,
 ) -> ApiResult<Json<BTreeMap<String, u64>>> {
-    let (mut q, _) = case_query(&app, &user.actor(), filters)?;
+    let actor = user.actor();
+    let (mut q, code) = case_query(&app, &actor, filters)?;
     if q.states.is_empty() {
         q.states = CaseState::ALL.iter().copied().filter(|s| s.is_open()).collect();
+    }
+    if let Some(found) = by_code(&app, &actor, code.as_ref(), &q).await? {
+        let open = found.iter().filter(|c| q.states.contains(&c.state));
+        return Ok(Json(open.filter_map(|c| c.grid().map(|g| (g.to_string(), 1))).collect()));
     }
     Ok(Json(app.store.count_by_grid(&q).await?.into_iter().collect()))
 }
@@ -366,8 +377,15 @@ pub(crate) async fn counts_by_card(
     SignedIn(user): SignedIn,
     ApiQuery(filters): ApiQuery<CaseFilters>,
 ) -> ApiResult<Json<CardCounts>> {
-    let (q, _) = case_query(&app, &user.actor(), filters)?;
-    let (red, yellow) = app.store.count_by_card(&q, app.now()).await?;
+    let actor = user.actor();
+    let (q, code) = case_query(&app, &actor, filters)?;
+    let (red, yellow) = match by_code(&app, &actor, code.as_ref(), &q).await? {
+        Some(found) => {
+            let card = |k: Card| found.iter().filter(|c| c.deadline.as_ref().and_then(|d| d.card(app.now())) == Some(k)).count() as u64;
+            (card(Card::Red), card(Card::Yellow))
+        }
+        None => app.store.count_by_card(&q, app.now()).await?,
+    };
     Ok(Json(CardCounts { red, yellow }))
 }
 
