@@ -427,6 +427,72 @@ test('dispatcher accepts and dispatches from the workbench', async () => {
   shared.dispatcherPage = page
 })
 
+test("dispatcher finds a case by its number and by the caller's phone", async () => {
+  expect(shared.id && shared.code, 'the resident\'s case of the earlier tests')
+  const page = await newPage()
+  await login(page, 'dispatcher')
+  await needs(page, `/api/v1/cases/${shared.id}/same-caller`)
+  // The resident gave 13800138000; the same caller rings the hotline, the number spelt otherwise.
+  const other = await page.evaluate(async () => {
+    const r = await fetch('/api/v1/cases', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ category: '0102', area: '371002001', channel: 'hotline', description: 'e2e：楼道灯不亮', reporter_phone: '+86 138 0013 8000' }),
+    })
+    return r.json()
+  })
+  expect(other.id && other.code, `case created: ${JSON.stringify(other).slice(0, 200)}`)
+  expect(other.reporter_phone === '138****8000', `masked phone: ${other.reporter_phone}`)
+
+  // The tracking code answers its case alone, and opens it at once.
+  await page.goto(`${BASE}/workbench`)
+  const box = page.getByTestId('queue-search')
+  await box.waitFor()
+  await page.getByTestId('counts').waitFor()
+  await box.fill(shared.code)
+  await box.press('Enter')
+  await page.waitForURL((u) => u.searchParams.get('q') === shared.code && u.searchParams.get('case') === shared.id)
+  await page.locator(`[data-testid=case-detail][data-case-id="${shared.id}"] [data-testid=case-code]`).waitFor()
+  expect((await page.getByTestId('case-code').innerText()).trim() === shared.code, `detail shows ${await page.getByTestId('case-code').innerText()}`)
+  await queueRows(page, 1)
+  expect((await page.locator('[data-testid^="row-"]').count()) === 1, 'one row for a tracking code')
+  expect((await page.getByTestId('count-total').innerText()).trim() === '1', `total ${await page.getByTestId('count-total').innerText()}`)
+
+  // The phone however written: both of the caller's cases, as the API lists them.
+  await box.fill('138-0013-8000')
+  await box.press('Enter')
+  await page.waitForURL((u) => u.searchParams.get('q') === '138-0013-8000')
+  await page.getByTestId(`row-${other.code}`).waitFor()
+  const api = await page.evaluate(async () => (await (await fetch('/api/v1/cases?q=' + encodeURIComponent('138-0013-8000') + '&limit=50')).json()).items.map((c) => c.code))
+  expect(api.includes(shared.code) && api.includes(other.code), `the API finds both by the phone: ${api}`)
+  await queueRows(page, api.length)
+  const rows = await page.locator('[data-testid^="row-"]').evaluateAll((els) => els.map((e) => e.textContent.trim()))
+  expect(rows.includes(shared.code) && rows.includes(other.code), `rows ${rows}`)
+  // The 时限 column shows the running limit and the time left, not only when late.
+  const c = await page.evaluate(async (id) => (await fetch(`/api/v1/cases/${id}`)).json(), shared.id)
+  if (c.deadline) {
+    const cell = page.getByTestId(`deadline-${shared.code}`)
+    expect(['ok', 'yellow', 'red'].includes(await cell.getAttribute('data-tone')), `tone ${await cell.getAttribute('data-tone')}`)
+    expect(/剩余|已超期/.test(await cell.innerText()), `deadline cell: ${await cell.innerText()}`)
+  }
+
+  // The detail (still the resident's case) lists the caller's other cases; a code opens one.
+  const same = page.getByTestId('case-same-caller')
+  await same.locator('.el-collapse-item__header').click()
+  const item = page.getByTestId(`same-caller-${other.code}`)
+  await item.waitFor()
+  const listed = await page.evaluate(async (id) => (await (await fetch(`/api/v1/cases/${id}/same-caller`)).json()).items.length, shared.id)
+  await page.waitForFunction((n) => document.querySelector('[data-testid=case-same-caller]')?.getAttribute('data-count') === String(n), listed)
+  expect((await page.getByTestId('same-caller-count').innerText()).trim() === String(listed), `header count vs ${listed}`)
+  await shot(page, 'workbench-search-desktop')
+  await item.locator('a').click()
+  await page.waitForURL((u) => u.searchParams.get('case') === other.id && u.searchParams.get('q') === '138-0013-8000')
+  // The detail's id changes at once, its fields once the other case has loaded.
+  await page.waitForFunction((code) => document.querySelector('[data-testid=case-code]')?.textContent?.trim() === code, other.code)
+  expect((await page.getByTestId('case-detail').getAttribute('data-case-id')) === other.id, 'the other case opened')
+  await page.context().close()
+})
+
 // ---- time limits and notices (these skip themselves on a server without them)
 
 test('the dispatched case shows its handling deadline; the card chips filter the queue', async () => {

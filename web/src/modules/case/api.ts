@@ -122,6 +122,11 @@ export interface Attachment {
 
 /** Filters of `GET /cases` and `GET /cases/counts`. */
 export interface CaseFilter {
+  /**
+   * One search box (1–100 characters): a tracking code (answers that case alone), the caller's
+   * phone however written, a 15-digit grid code, or a keyword in the title, description or address.
+   */
+  q?: string
   state?: CaseState[]
   category?: string
   area?: string
@@ -138,6 +143,7 @@ export interface CaseFilter {
 /** The query string of a case filter (only the parameters that are set), then `extra`. */
 export function filterQuery(f: CaseFilter, extra: Record<string, string | number | undefined> = {}): string {
   return query({
+    q: f.q?.trim() || undefined,
     state: f.state?.length ? f.state.join(',') : undefined,
     category: f.category,
     area: f.area,
@@ -197,6 +203,8 @@ export const caseApi = {
   case: (id: string) => request<CaseView>('GET', caseUrl(id)),
   events: (id: string) => request<EventView[]>('GET', `${caseUrl(id)}/events`),
   contact: (id: string) => request<{ reporter_phone: string | null }>('GET', `${caseUrl(id)}/contact`),
+  /** The caller's other cases (same phone) the reader may see, newest first, at most 20; no phone shown. */
+  sameCaller: (id: string) => request<CasePage>('GET', `${caseUrl(id)}/same-caller`),
   act: (id: string, action: Action, body: Record<string, unknown>) => request<CaseView>('POST', `${caseUrl(id)}/actions/${action}`, body),
   report: (c: NewCase) => request<CreatedCase>('POST', '/cases', c),
   track: (code: string) => request<TrackView>('GET', `/track/${encodeURIComponent(code)}`),

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
+import { createMemoryHistory, createRouter, RouterLink } from 'vue-router'
 import { i18n } from '@/core/i18n'
 import CaseDetail from './CaseDetail.vue'
 
@@ -15,25 +16,41 @@ const base = {
   created_at: '2026-11-23T10:00:00+08:00', updated_at: '2026-11-23T10:00:00+08:00', version: 3, allowed_actions: ['review_return', 'reject'],
 }
 let kase: Record<string, unknown>
+let urls: string[]
+/** The answer of `/same-caller`. */
+let sameCaller: () => Response
+const other = (n: number, state: string) => ({ ...base, id: 'o' + n, code: '2026112000000' + n, title: '路灯不亮' + n, state, created_at: '2026-11-20T09:0' + n + ':00+08:00' })
 
 beforeEach(() => {
   i18n.global.locale.value = 'zh-CN'
   kase = { ...base }
-  vi.stubGlobal('fetch', (url: string) => Promise.resolve(new Response(JSON.stringify(url.endsWith('/events') ? [] : kase))))
+  urls = []
+  sameCaller = () => new Response(JSON.stringify({ items: [other(1, 'closed'), other(2, 'reported')], next_cursor: null }))
+  vi.stubGlobal('fetch', (url: string) => {
+    urls.push(url)
+    if (url.endsWith('/same-caller')) return Promise.resolve(sameCaller())
+    return Promise.resolve(new Response(JSON.stringify(url.endsWith('/events') ? [] : kase)))
+  })
 })
 afterEach(() => {
   vi.unstubAllGlobals()
   document.body.innerHTML = ''
 })
 
-async function mountDetail() {
+async function mountDetail(path = '/workbench?case=c1') {
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:screen', component: { render: () => null } }] })
+  await router.push(path)
   const w = mount(CaseDetail, {
     props: { id: 'c1' },
-    global: { plugins: [i18n, ElementPlus], stubs: { CaseMap: true, LocateDialog: true, ActionDialog: true, CaseTimeline: true } },
+    global: { plugins: [i18n, ElementPlus, router], stubs: { CaseMap: true, LocateDialog: true, ActionDialog: true, CaseTimeline: true } },
     attachTo: document.body,
   })
   await flushPromises()
   return w
+}
+const openSameCaller = async (w: Awaited<ReturnType<typeof mountDetail>>) => {
+  await w.get('[data-testid=case-same-caller] .el-collapse-item__header').trigger('click')
+  await flushPromises()
 }
 
 describe('CaseDetail', () => {
@@ -54,6 +71,72 @@ describe('CaseDetail', () => {
     expect(w.find('[data-testid=case-returned-by]').exists()).toBe(false)
     expect(w.get('[data-testid=case-extensions-granted]').text()).toBe('2 次')
     expect(w.get('[data-testid=action-decide_suspension]').text()).toBe('审批挂起')
+    w.unmount()
+  })
+})
+
+describe("CaseDetail: the caller's other cases", () => {
+  it('is there only when the case has a phone', async () => {
+    const w = await mountDetail()
+    expect(w.find('[data-testid=case-same-caller]').exists()).toBe(false)
+    expect(urls.some((u) => u.endsWith('/same-caller'))).toBe(false)
+    w.unmount()
+  })
+
+  it('asks when opened, counts them in the header and links each code to the workbench', async () => {
+    kase.reporter_phone = '138****8000'
+    const w = await mountDetail('/workbench?q=13800138000&case=c1')
+    const section = w.get('[data-testid=case-same-caller]')
+    expect(section.text()).toContain('同一来电人的其他工单')
+    expect(urls.some((u) => u.endsWith('/same-caller'))).toBe(false)
+    await openSameCaller(w)
+    expect(urls).toContain('/api/v1/cases/c1/same-caller')
+    expect(w.get('[data-testid=same-caller-count]').text()).toBe('2')
+    expect(section.attributes('data-count')).toBe('2')
+    const first = w.get('[data-testid=same-caller-20261120000001]')
+    expect(first.text()).toContain('路灯不亮1')
+    expect(first.text()).toContain('已结案')
+    expect(first.text()).toContain('2026')
+    expect(w.get('[data-testid=same-caller-20261120000002]').text()).toContain('已上报')
+    // the workbench keeps its queue (the search) and opens the other case
+    const link = first.getComponent(RouterLink)
+    expect(link.props('to')).toEqual({ path: '/workbench', query: { q: '13800138000', case: 'o1' } })
+    expect(first.get('a').attributes('href')).toBe('/workbench?q=13800138000&case=o1')
+    expect(first.get('a').text()).toBe('20261120000001')
+    // opened once: closing and opening again asks nothing more
+    await openSameCaller(w)
+    await openSameCaller(w)
+    expect(urls.filter((u) => u.endsWith('/same-caller'))).toHaveLength(1)
+    w.unmount()
+  })
+
+  it('links to the workbench from another screen, and says when there are none', async () => {
+    kase.reporter_phone = '138****8000'
+    sameCaller = () => new Response(JSON.stringify({ items: [], next_cursor: null }))
+    const w = await mountDetail('/worker?case=c1')
+    await openSameCaller(w)
+    expect(w.get('[data-testid=same-caller-count]').text()).toBe('0')
+    expect(w.get('[data-testid=same-caller-none]').text()).toBe('没有该来电人的其他工单')
+    w.unmount()
+    sameCaller = () => new Response(JSON.stringify({ items: [other(3, 'dispatched')], next_cursor: null }))
+    const again = await mountDetail('/worker?case=c1')
+    await openSameCaller(again)
+    expect(again.get('[data-testid=same-caller-20261120000003] a').attributes('href')).toBe('/workbench?case=o3')
+    again.unmount()
+  })
+
+  it('shows an error, and asks again when opened again', async () => {
+    kase.reporter_phone = '138****8000'
+    sameCaller = () => new Response(JSON.stringify({ error: { code: 'forbidden', message: 'no', field: null } }), { status: 403 })
+    const w = await mountDetail()
+    await openSameCaller(w)
+    expect(w.get('[data-testid=same-caller-error]').text()).toContain('无权执行此操作')
+    expect(w.find('[data-testid=same-caller-count]').exists()).toBe(false)
+    sameCaller = () => new Response(JSON.stringify({ items: [other(1, 'closed')], next_cursor: null }))
+    await openSameCaller(w)
+    await openSameCaller(w)
+    expect(w.find('[data-testid=same-caller-error]').exists()).toBe(false)
+    expect(w.get('[data-testid=same-caller-count]').text()).toBe('1')
     w.unmount()
   })
 })

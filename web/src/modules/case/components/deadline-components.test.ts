@@ -6,6 +6,7 @@ import type { StepDeadline } from '@/modules/timelimit/api'
 import type { EventView } from '../api'
 import CardMark from './CardMark.vue'
 import CaseTimeline from './CaseTimeline.vue'
+import DeadlineCell from './DeadlineCell.vue'
 import DeadlineInfo from './DeadlineInfo.vue'
 
 const dl = (over: Partial<StepDeadline> = {}): StepDeadline => ({
@@ -72,6 +73,29 @@ describe('CardMark', () => {
     expect(none.find('[data-testid=card-y]').exists()).toBe(false)
     const noDeadline = mountIt(mount(CardMark, { props: { card: 'yellow', testid: 'card-z' }, global }))
     expect(noDeadline.get('[data-testid=card-z]').text()).toBe('预警')
+  })
+})
+
+describe('DeadlineCell', () => {
+  it('shows the due moment and the time left, and follows the clock into red', async () => {
+    const w = mountIt(mount(DeadlineCell, { props: { deadline: dl(), card: null, testid: 'dl', cardTestid: 'mark' }, global }))
+    expect(w.get('[data-testid=dl]').text()).toBe('11月28日 17:30剩余 2天3小时')
+    expect(w.get('[data-testid=dl]').attributes('data-tone')).toBe('ok')
+    expect(w.find('[data-testid=mark]').exists()).toBe(false)
+    vi.setSystemTime(new Date('2026-11-30T17:30:00+08:00'))
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(w.get('[data-testid=dl]').attributes('data-tone')).toBe('red')
+    expect(w.get('[data-testid=dl] .left').text()).toBe('已超期 2天')
+    expect(w.get('[data-testid=mark]').attributes('data-card')).toBe('red')
+  })
+  it('is grey while paused, a card alone without a deadline, a dash with neither', () => {
+    const paused = mountIt(mount(DeadlineCell, { props: { deadline: dl({ paused_at: '2026-11-25T17:30:00+08:00' }), testid: 'dl' }, global }))
+    expect(paused.get('[data-testid=dl]').attributes('data-tone')).toBe('paused')
+    expect(paused.get('[data-testid=dl] .left').text()).toBe('剩余 3天 · 暂停')
+    const card = mountIt(mount(DeadlineCell, { props: { card: 'yellow', testid: 'dl', cardTestid: 'mark' }, global }))
+    expect(card.get('[data-testid=mark]').text()).toBe('预警')
+    const none = mountIt(mount(DeadlineCell, { props: { testid: 'dl' }, global }))
+    expect(none.get('[data-testid=dl]').text()).toBe('—')
   })
 })
 

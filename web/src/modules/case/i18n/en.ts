@@ -140,7 +140,22 @@ const en: typeof zh = {
     located: 'Located by',
     candidates: 'Candidate addresses',
   },
-  workbench: { title: 'Workbench', queue: 'Queue', detail: 'Case', count: '{n} cases', grid: 'Grid: {grid}' },
+  workbench: {
+    title: 'Workbench',
+    queue: 'Queue',
+    detail: 'Case',
+    count: '{n} cases',
+    grid: 'Grid: {grid}',
+    search: 'Case number / caller phone / grid code / keyword',
+    searchGo: 'Find',
+    noMatch: 'No case matches “{q}”',
+    noMatchHint: "Type a whole case number, the caller's phone (any spelling), a 15-digit grid code, or a word of the title, description or address",
+  },
+  sameCaller: {
+    title: 'Other cases from this caller',
+    none: 'No other cases from this caller',
+    hint: "Matched by the caller's phone; only the cases you may see (the latest 20)",
+  },
   resident: {
     title: 'Report a problem',
     report: 'Report',

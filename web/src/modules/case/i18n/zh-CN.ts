@@ -1,5 +1,6 @@
 // Simplified Chinese. The case loop: states, channels, actions, the case detail and timeline, the workbench, the
-// resident's report and tracking, the grid worker's cases and quick report, photos, cards.
+// resident's report and tracking, the grid worker's cases and quick report, photos, cards, finding a case and the
+// caller's other cases.
 export default {
   nav: { workbench: '工单工作台', worker: '网格员', resident: '居民报事' },
   state: {
@@ -139,7 +140,22 @@ export default {
     located: '定位方式',
     candidates: '候选地址',
   },
-  workbench: { title: '工单工作台', queue: '工单队列', detail: '工单详情', count: '共 {n} 件', grid: '网格：{grid}' },
+  workbench: {
+    title: '工单工作台',
+    queue: '工单队列',
+    detail: '工单详情',
+    count: '共 {n} 件',
+    grid: '网格：{grid}',
+    search: '工单编号 / 来电号码 / 网格编码 / 关键词',
+    searchGo: '查找',
+    noMatch: '没有与“{q}”匹配的工单',
+    noMatchHint: '可输入完整的工单编号、来电号码（任意写法）、15位网格编码，或标题、描述、地址中的关键词',
+  },
+  sameCaller: {
+    title: '同一来电人的其他工单',
+    none: '没有该来电人的其他工单',
+    hint: '按来电号码匹配，只列出您可查看的工单（最近 20 件）',
+  },
   resident: {
     title: '居民报事',
     report: '我要报事',

@@ -29,7 +29,10 @@ beforeEach(() => {
     if (u.pathname === '/api/v1/cases/counts') return Promise.resolve(new Response(JSON.stringify({ total: 3, by_state: { dispatched: 3 } })))
     if (u.pathname === '/api/v1/cases') {
       const card = u.searchParams.get('card')
-      return Promise.resolve(new Response(JSON.stringify({ items: all.filter((c) => !card || c.card === card), next_cursor: null })))
+      const q = u.searchParams.get('q')
+      // a code answers its case alone; a keyword the titles that have it
+      const found = (c: (typeof all)[number]) => !q || c.code === q || (!/^\d{14,}$/.test(q) && c.title.includes(q))
+      return Promise.resolve(new Response(JSON.stringify({ items: all.filter((c) => (!card || c.card === card) && found(c)), next_cursor: null })))
     }
     return Promise.resolve(new Response('[]'))
   })
@@ -86,6 +89,85 @@ describe('WorkbenchView cards', () => {
     const { w } = await mountView()
     expect(w.find('[data-testid=card-chip-red]').exists()).toBe(false)
     expect(w.findAll('[data-testid^=row-]')).toHaveLength(3)
+    w.unmount()
+  })
+})
+
+describe('WorkbenchView search', () => {
+  const search = async (w: Awaited<ReturnType<typeof mountView>>['w'], text: string) => {
+    await w.get('input[data-testid=queue-search]').setValue(text)
+    await w.get('input[data-testid=queue-search]').trigger('keyup', { key: 'Enter' })
+    await flushPromises()
+  }
+
+  it('searches on Enter, keeps q in the address and passes it to the list and the counts', async () => {
+    const { w, router } = await mountView()
+    expect(w.get('input[data-testid=queue-search]').attributes('placeholder')).toBe('工单编号 / 来电号码 / 网格编码 / 关键词')
+    urls = []
+    await search(w, '  工单 ')
+    expect(router.currentRoute.value.query.q).toBe('工单')
+    const q = 'q=' + encodeURIComponent('工单')
+    expect(urls.some((u) => u.startsWith('/api/v1/cases?' + q))).toBe(true)
+    expect(urls.some((u) => u.startsWith('/api/v1/cases/counts?' + q))).toBe(true)
+    expect(urls.some((u) => u.startsWith('/api/v1/cases/counts/cards?' + q))).toBe(true)
+    expect(w.findAll('[data-testid^=row-]')).toHaveLength(3)
+    // a keyword's one answer stays in the list
+    await search(w, '工单2')
+    expect(w.findAll('[data-testid^=row-]')).toHaveLength(1)
+    expect(router.currentRoute.value.query.case).toBeUndefined()
+    // the search button too, and clearing drops q
+    await w.get('input[data-testid=queue-search]').setValue('')
+    await w.get('[data-testid=queue-search-go]').trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.query.q).toBeUndefined()
+    expect(w.findAll('[data-testid^=row-]')).toHaveLength(3)
+    w.unmount()
+  })
+
+  it('opens the case of a tracking code at once, counted from its row', async () => {
+    const { w, router } = await mountView('/workbench?state=dispatched')
+    await search(w, '2026 1123 000042')
+    expect(router.currentRoute.value.query).toMatchObject({ q: '20261123000042', case: 'c2', state: 'dispatched' })
+    expect(w.findAll('[data-testid^=row-]')).toHaveLength(1)
+    expect(w.get('[data-testid=count-total]').text()).toBe('1')
+    expect(w.get('[data-testid=card-chip-yellow]').text()).toBe('预警 1')
+    expect(w.get('[data-testid=card-chip-red]').text()).toBe('超期 0')
+    w.unmount()
+  })
+
+  it('reads the search from the address', async () => {
+    const { w } = await mountView('/workbench?q=' + encodeURIComponent('工单3'))
+    expect((w.get('input[data-testid=queue-search]').element as HTMLInputElement).value).toBe('工单3')
+    expect(urls.some((u) => u.startsWith('/api/v1/cases?q=' + encodeURIComponent('工单3')))).toBe(true)
+    expect(w.findAll('[data-testid^=row-]')).toHaveLength(1)
+    w.unmount()
+  })
+
+  it('says when nothing matched, in Chinese and English', async () => {
+    const { w } = await mountView()
+    expect(w.find('[data-testid=queue-no-match]').exists()).toBe(false)
+    await search(w, '路灯')
+    expect(w.findAll('[data-testid^=row-]')).toHaveLength(0)
+    expect(w.get('[data-testid=queue-no-match]').text()).toContain('没有与“路灯”匹配的工单')
+    i18n.global.locale.value = 'en'
+    await flushPromises()
+    expect(w.get('[data-testid=queue-no-match]').text()).toContain('No case matches “路灯”')
+    w.unmount()
+  })
+})
+
+describe('WorkbenchView deadline column', () => {
+  it('shows the due moment and the time left on every running deadline, red when overdue', async () => {
+    const { w } = await mountView()
+    const red = w.get('[data-testid=deadline-20261123000041]')
+    expect(red.attributes('data-tone')).toBe('red')
+    expect(red.text()).toContain('11月23日 08:00')
+    expect(red.text()).toContain('已超期 2小时')
+    expect(red.find('[data-testid=card-20261123000041]').exists()).toBe(true)
+    const yellow = w.get('[data-testid=deadline-20261123000042]')
+    expect(yellow.attributes('data-tone')).toBe('yellow')
+    expect(yellow.text()).toContain('剩余 1天')
+    expect(w.get('[data-testid=deadline-20261123000043]').text()).toBe('—')
     w.unmount()
   })
 })

@@ -10,6 +10,7 @@ const en: typeof zh = {
     left: '{span} left',
     overdueBy: 'overdue by {span}',
     paused: 'Clock paused',
+    pausedShort: 'paused',
     pausedSince: 'suspended at {time}; the clock runs again on resuming',
     weekendsOnly: '(weekends only)',
     weekendsOnlyHint: 'The limit runs into a year without holiday data, where only weekends count',

@@ -8,6 +8,7 @@ export default {
     left: '剩余 {span}',
     overdueBy: '已超期 {span}',
     paused: '已暂停计时',
+    pausedShort: '暂停',
     pausedSince: '挂起于 {time}，恢复后继续计时',
     weekendsOnly: '（按周末计算）',
     weekendsOnlyHint: '时限跨越尚无节假日数据的年份，该年只按周末计算',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { tOf } from '@/core/logic/testing'
 import type { StepDeadline } from '../api'
-import { cardTitle, deadlineState, dueLine, dueUntil, limitText, liveCard, remainingText } from './deadline'
+import { cardTitle, deadlineCell, deadlineState, dueLine, dueUntil, limitText, liveCard, remainingText } from './deadline'
 
 const zh = tOf('zh-CN')
 const en = tOf('en')
@@ -75,5 +75,32 @@ describe('moments and limits', () => {
     const d = deadline()
     const n = at('2026-11-28T18:30:00+08:00')
     expect(cardTitle(d, deadlineState(d, n), zh, n)).toBe('处置时限：11月28日 17:30 · 已超期 1小时')
+  })
+})
+
+describe('a list row\'s time limit', () => {
+  it('always shows the due moment and the time left, not only when overdue', () => {
+    const d = deadline()
+    const n = at('2026-11-28T14:10:00+08:00')
+    expect(deadlineCell(d, null, zh, at('2026-11-26T14:30:00+08:00'))).toEqual({
+      due: '11月28日 17:30',
+      left: '剩余 2天3小时',
+      title: '处置时限：11月28日 17:30 · 剩余 2天3小时',
+      tone: 'ok',
+    })
+    expect(deadlineCell(d, null, zh, n)).toMatchObject({ left: '剩余 3小时20分钟', tone: 'yellow' })
+    expect(deadlineCell(d, null, en, n)).toMatchObject({ due: '28 Nov 17:30', left: '3 hours 20 minutes left' })
+  })
+  it('is red and says how late once overdue', () => {
+    const c = deadlineCell(deadline(), null, zh, at('2026-11-30T17:30:00+08:00'))
+    expect(c).toMatchObject({ left: '已超期 2天', tone: 'red' })
+    expect(deadlineCell(deadline(), null, en, at('2026-11-30T17:30:00+08:00')).left).toBe('overdue by 2 days')
+    // the server's red card wins over a lagging clock
+    expect(deadlineCell(deadline(), 'red', zh, at('2026-11-28T17:29:00+08:00')).tone).toBe('red')
+  })
+  it('is grey and says so while the clock stands', () => {
+    const c = deadlineCell(deadline({ paused_at: '2026-11-25T17:30:00+08:00' }), null, zh, at('2026-12-20T00:00:00+08:00'))
+    expect(c).toMatchObject({ left: '剩余 3天 · 暂停', tone: 'paused' })
+    expect(c.title).toBe('处置时限：11月28日 17:30 · 剩余 3天 · 已暂停计时')
   })
 })

@@ -60,3 +60,27 @@ export function dueUntil(d: Pick<StepDeadline, 'step' | 'due'>, t: T, now: Date 
 export function cardTitle(d: StepDeadline, s: DeadlineState, t: T, now: Date = new Date()): string {
   return `${dueLine(d, t, now)} · ${remainingText(s, t)}`
 }
+
+/** A list row's time limit: the due moment, what is left or how late, and its tone. */
+export interface DeadlineCell {
+  /** 11月28日 17:30 */
+  due: string
+  /** 剩余 3小时20分钟 / 已超期 2天, with 暂停 while the clock stands. */
+  left: string
+  /** The whole line, for a tooltip: 处置时限：11月28日 17:30 · 剩余 3小时20分钟. */
+  title: string
+  /** ok, yellow (warned), red (overdue) or paused (grey). */
+  tone: 'ok' | Card | 'paused'
+}
+
+/** The time limit of a case in a list (the workbench's 时限 column), at `now`. */
+export function deadlineCell(d: StepDeadline, serverCard: Card | null, t: T, now: Date = new Date()): DeadlineCell {
+  const s = deadlineState(d, now, serverCard)
+  const left = remainingText(s, t)
+  return {
+    due: fmtMoment(d.due, t, now),
+    left: s.paused ? `${left} · ${t('deadline.pausedShort')}` : left,
+    title: s.paused ? `${cardTitle(d, s, t, now)} · ${t('deadline.paused')}` : cardTitle(d, s, t, now),
+    tone: s.paused ? 'paused' : s.card ?? 'ok',
+  }
+}
