@@ -37,6 +37,14 @@ backend_test! {
         let (_, r) = act(handler.clone(), "return", json!({"reason": "不属于本部门"})).await;
         assert_eq!((r["state"].as_str(), r["returned_by"]["id"].as_str()), (Some("returned"), Some("urban")), "{b}: {r}");
 
+        // It waits in the centre's view of approvals, counted.
+        let (_, n) = call(&app, "GET", "/api/v1/cases/counts/awaiting", Some(&city), None).await;
+        assert_eq!(n, json!({"review": 1, "extension": 0, "suspension": 0, "verify": 0, "total": 1}), "{b}");
+        let (_, list) = call(&app, "GET", "/api/v1/cases?awaiting=review", Some(&city), None).await;
+        assert_eq!(list["items"][0]["id"], c["id"], "{b}: {list}");
+        let (s, e) = call(&app, "GET", "/api/v1/cases?awaiting=soon", Some(&city), None).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("awaiting")), "{b}: {e}");
+
         // The centre reviews first; refusing says why.
         let (s, e) = act(city.clone(), "dispatch", json!({"department": "urban"})).await;
         assert_eq!((s, e["error"]["code"].as_str()), (409, Some("illegal_transition")), "{b}: {e}");
@@ -55,6 +63,10 @@ backend_test! {
         // The handler asks to suspend; the clock runs until the centre grants it.
         let (s, q) = act(handler.clone(), "request_suspension", json!({"reason": "等待业主提供材料"})).await;
         assert_eq!((s, q["suspension_requested"].as_str(), q["state"].as_str()), (200, Some("等待业主提供材料"), Some("dispatched")), "{b}: {q}");
+        let (_, n) = call(&app, "GET", "/api/v1/cases/counts/awaiting", Some(&city), None).await;
+        assert_eq!((n["review"].as_u64(), n["suspension"].as_u64(), n["total"].as_u64()), (Some(0), Some(1), Some(1)), "{b}: {n}");
+        let (_, list) = call(&app, "GET", "/api/v1/cases?awaiting=any", Some(&city), None).await;
+        assert_eq!(list["items"].as_array().unwrap().len(), 1, "{b}");
         let (s, _) = act(handler.clone(), "decide_suspension", json!({"granted": true})).await;
         assert_eq!(s, 403, "{b}: not the handler's to grant");
         let (s, g) = act(city.clone(), "decide_suspension", json!({"granted": true})).await;

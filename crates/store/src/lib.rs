@@ -25,7 +25,7 @@ use civicgrid_domain::DomainError;
 use thiserror::Error;
 
 pub use accounts::{AccountStore, Credentials, LoginGate, NewUser};
-pub use case::{Attachment, AttachmentStore, CasePage, CaseQuery, CaseStore, CreateCase, Created, RebuildReport};
+pub use case::{Attachment, AttachmentStore, Awaiting, AwaitingFilter, CasePage, CaseQuery, CaseStore, CreateCase, Created, RebuildReport};
 pub use evaluation::EvaluationStore;
 pub use geo::{AddressRecord, BoundaryRecord, GeoImport, GeoImportSummary, GeoStore, GridRecord, GridVersion, StoredGrid};
 pub use inbox::{InboxStore, Notification};

@@ -7,7 +7,7 @@ mod support;
 use chrono::Duration;
 use civicgrid_domain::{Actor, Card, Case, CaseState, CategoryCode, Channel, Command, NewCase, NewCaseInput, Role};
 use civicgrid_store::testing::Backend;
-use civicgrid_store::{backend_test, CaseQuery, CreateCase, Store};
+use civicgrid_store::{backend_test, Awaiting, AwaitingFilter, CaseQuery, CreateCase, Store};
 use support::*;
 
 fn user(id: &str, role: Role, scope: &str, department: Option<&str>) -> Actor {
@@ -64,6 +64,14 @@ async fn history(s: &dyn Store) -> Vec<Case> {
         if i % 7 == 0 {
             c = s.act(c.id, &leader, Command::Supervise { instruction: "限期办结".into() }, now).await.unwrap_or(c);
         }
+        // Some wait for the centre: a return to review, an extension to decide.
+        if i % 8 == 2 {
+            c = s.act(c.id, &handler(), Command::Return { reason: "非本部门".into() }, now).await.unwrap_or(c);
+        }
+        if i % 8 == 3 {
+            let until = now + Duration::days(20);
+            c = s.act(c.id, &handler(), Command::RequestExtension { until, reason: "需协调".into() }, now).await.unwrap_or(c);
+        }
         out.push(c);
     }
     out.sort_by_key(|c| std::cmp::Reverse(c.id));
@@ -90,7 +98,10 @@ fn filters() -> Vec<CaseQuery> {
         CaseQuery { phone_index: Some("caller4".into()), states: vec![CaseState::Accepted], ..base.clone() },
         CaseQuery { text: Some("幸福路".into()), ..base.clone() },
         CaseQuery { text: Some("100%".into()), ..base.clone() },
-        CaseQuery { text: Some("0%".into()), area: Some(code("371002001")), ..base },
+        CaseQuery { text: Some("0%".into()), area: Some(code("371002001")), ..base.clone() },
+        CaseQuery { awaiting: Some(AwaitingFilter::Any), ..base.clone() },
+        CaseQuery { awaiting: Some(AwaitingFilter::Only(Awaiting::Review)), ..base.clone() },
+        CaseQuery { awaiting: Some(AwaitingFilter::Only(Awaiting::Extension)), area: Some(code("371002")), ..base },
     ]
 }
 
@@ -106,6 +117,17 @@ fn expected(all: &[Case], reader: &Actor, q: &CaseQuery) -> Vec<uuid::Uuid> {
         .filter(|c| q.created_from.is_none_or(|t| c.created_at >= t) && q.created_to.is_none_or(|t| c.created_at < t))
         .filter(|c| q.card.is_none_or(|(_, now)| c.deadline.as_ref().is_some_and(|d| d.paused_at.is_none() && d.due <= now)))
         .filter(|c| q.phone_index.is_none() || c.report.reporter_phone_index == q.phone_index)
+        .filter(|c| {
+            let review = c.state == CaseState::Returned;
+            let extension = !review && c.pending_extension.is_some();
+            match q.awaiting {
+                None => true,
+                Some(AwaitingFilter::Any) => review || c.pending_extension.is_some() || c.pending_suspension.is_some(),
+                Some(AwaitingFilter::Only(Awaiting::Review)) => review,
+                Some(AwaitingFilter::Only(Awaiting::Extension)) => extension,
+                Some(AwaitingFilter::Only(Awaiting::Suspension)) => !review && !extension && c.pending_suspension.is_some(),
+            }
+        })
         .filter(|c| {
             let text = format!("{} {}", c.report.description, c.report.address.as_deref().unwrap_or(""));
             q.text.as_ref().is_none_or(|t| text.contains(t.as_str()))
@@ -138,6 +160,11 @@ backend_test! {
         let (s, _d) = seeded(b).await;
         let all = history(s.as_ref()).await;
         assert!(all.iter().any(|c| c.state == CaseState::Dispatched) && all.iter().any(|c| c.supervised), "{b}: a varied history");
+        assert!(all.iter().any(|c| c.state == CaseState::Returned) && all.iter().any(|c| c.pending_extension.is_some()), "{b}: some wait for the centre");
+        let counts = s.count_awaiting(&CaseQuery::default()).await.unwrap();
+        let n = |k: Awaiting| counts.iter().find(|(a, _)| *a == k).map_or(0, |(_, n)| *n);
+        let want = |a| expected(&all, &Actor::System, &CaseQuery { awaiting: Some(AwaitingFilter::Only(a)), ..CaseQuery::default() }).len() as u64;
+        assert_eq!((n(Awaiting::Review), n(Awaiting::Extension)), (want(Awaiting::Review), want(Awaiting::Extension)), "{b}: {counts:?}");
         for reader in readers() {
             for f in filters() {
                 let want = expected(&all, &reader, &f);

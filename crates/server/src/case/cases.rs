@@ -11,7 +11,7 @@ use civicgrid_domain::{
     Location, LocationFix, NewCase, NewCaseInput, PhoneNumber, Priority, Rating, Role,
 };
 use civicgrid_geo::Crs;
-use civicgrid_store::{CaseQuery, CreateCase};
+use civicgrid_store::{Awaiting, AwaitingFilter, CaseQuery, CreateCase};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -224,6 +224,8 @@ pub struct CaseFilters {
     channel: Option<String>,
     /// Under supervision (督办).
     supervised: Option<bool>,
+    /// Waiting for the centre's decision: `any`, `review` (a return), `extension`, `suspension`.
+    awaiting: Option<String>,
     /// `red`: past the deadline; `yellow`: past the warning time.
     card: Option<String>,
     /// RFC 3339, inclusive.
@@ -266,6 +268,7 @@ fn case_query(app: &AppState, actor: &Actor, f: CaseFilters) -> ApiResult<(CaseQ
     }
     q.channel = f.channel.as_deref().map(Channel::from_str).transpose()?;
     q.supervised = f.supervised;
+    q.awaiting = f.awaiting.as_deref().map(awaiting_filter).transpose()?;
     q.card = f.card.as_deref().map(|v| Card::from_str(v).map(|c| (c, Utc::now()))).transpose()?;
     q.created_from = f.created_from.as_deref().map(|v| time("created_from", v)).transpose()?;
     q.created_to = f.created_to.as_deref().map(|v| time("created_to", v)).transpose()?;
@@ -276,6 +279,18 @@ fn case_query(app: &AppState, actor: &Actor, f: CaseFilters) -> ApiResult<(CaseQ
         q.limit = Some(n).filter(|n| (1..=200).contains(n)).ok_or_else(|| ApiError::invalid("limit", "limit: a number from 1 to 200"))?;
     }
     Ok((q, code))
+}
+
+/// The `awaiting` parameter.
+fn awaiting_filter(v: &str) -> ApiResult<AwaitingFilter> {
+    if v == "any" {
+        return Ok(AwaitingFilter::Any);
+    }
+    Awaiting::ALL
+        .into_iter()
+        .find(|a| a.as_str() == v)
+        .map(AwaitingFilter::Only)
+        .ok_or_else(|| ApiError::invalid("awaiting", format!("awaiting: `{v}` is not any, review, extension or suspension")))
 }
 
 /// What a search by tracking code finds: `None` if the search is not a code, or is 15 digits no
@@ -359,6 +374,39 @@ pub(crate) async fn counts_by_grid(
         return Ok(Json(open.filter_map(|c| c.grid().map(|g| (g.to_string(), 1))).collect()));
     }
     Ok(Json(app.store.count_by_grid(&q).await?.into_iter().collect()))
+}
+
+/// What waits for the reader's decision, as the views of the workbench count it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AwaitingCounts {
+    /// Returns to review (退单审核).
+    pub review: u64,
+    /// Extensions to decide.
+    pub extension: u64,
+    /// Suspensions to decide.
+    pub suspension: u64,
+    /// Handled cases to verify.
+    pub verify: u64,
+    /// All of them.
+    pub total: u64,
+}
+
+/// Counts the reader's cases waiting for a decision (returns to review, extensions and
+/// suspensions to decide, handled cases to verify), with the list's filters: the badges of the
+/// workbench's views and the menu.
+#[utoipa::path(get, path = "/api/v1/cases/counts/awaiting", tag = "cases", params(CaseFilters), responses((status = 200, body = AwaitingCounts)))]
+pub(crate) async fn counts_awaiting(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    ApiQuery(filters): ApiQuery<CaseFilters>,
+) -> ApiResult<Json<AwaitingCounts>> {
+    let (q, _) = case_query(&app, &user.actor(), filters)?;
+    let kinds = app.store.count_awaiting(&q).await?;
+    let n = |k: Awaiting| kinds.iter().find(|(a, _)| *a == k).map_or(0, |(_, n)| *n);
+    let all = CaseQuery { awaiting: None, ..q };
+    let verify = app.store.count_by_state(&all).await?.into_iter().filter(|(s, _)| *s == CaseState::Handled).map(|(_, n)| n).sum();
+    let (review, extension, suspension) = (n(Awaiting::Review), n(Awaiting::Extension), n(Awaiting::Suspension));
+    Ok(Json(AwaitingCounts { review, extension, suspension, verify, total: review + extension + suspension + verify }))
 }
 
 /// Red and yellow cards among the reader's cases.

@@ -31,6 +31,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::counts))
         .routes(routes!(cases::counts_by_grid))
         .routes(routes!(cases::counts_by_card))
+        .routes(routes!(cases::counts_awaiting))
         .routes(routes!(cases::contact))
         .routes(routes!(cases::same_caller))
         .routes(routes!(cases::act));

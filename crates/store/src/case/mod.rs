@@ -65,6 +65,8 @@ pub struct CaseQuery {
     pub phone_index: Option<String>,
     /// A keyword (lower case) in the title, description or address.
     pub text: Option<String>,
+    /// Waiting for the centre's decision: any, or one kind.
+    pub awaiting: Option<AwaitingFilter>,
     /// Under supervision.
     pub supervised: Option<bool>,
     /// Created at or after.
@@ -83,6 +85,40 @@ pub struct CaseQuery {
     pub window: Option<u32>,
 }
 
+/// A decision a case waits for from its centre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Awaiting {
+    /// A return to review (退单审核).
+    Review,
+    /// An extension to decide.
+    Extension,
+    /// A suspension to decide.
+    Suspension,
+}
+
+impl Awaiting {
+    /// Every kind, as the counts answer them.
+    pub const ALL: [Awaiting; 3] = [Awaiting::Review, Awaiting::Extension, Awaiting::Suspension];
+
+    /// The stable name, as in the `awaiting` column and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Awaiting::Review => "review",
+            Awaiting::Extension => "extension",
+            Awaiting::Suspension => "suspension",
+        }
+    }
+}
+
+/// Which cases waiting for a decision a list keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AwaitingFilter {
+    /// Waiting for any decision.
+    Any,
+    /// Waiting for this one.
+    Only(Awaiting),
+}
+
 impl Default for CaseQuery {
     fn default() -> Self {
         CaseQuery {
@@ -94,6 +130,7 @@ impl Default for CaseQuery {
             channel: None,
             phone_index: None,
             text: None,
+            awaiting: None,
             supervised: None,
             created_from: None,
             created_to: None,
@@ -160,6 +197,8 @@ pub trait CaseStore: Send + Sync {
     async fn count_by_grid(&self, q: &CaseQuery) -> Result<Vec<(String, u64)>>;
     /// Red and yellow cards at `now` among the cases the filters select (states included).
     async fn count_by_card(&self, q: &CaseQuery, now: DateTime<Utc>) -> Result<(u64, u64)>;
+    /// The reader's cases waiting for a decision of their centre, per kind, with `q`'s filters.
+    async fn count_awaiting(&self, q: &CaseQuery) -> Result<Vec<(Awaiting, u64)>>;
     /// The calendar, time limits and rules the store applies to every change.
     fn policy(&self) -> std::sync::Arc<civicgrid_domain::CasePolicy>;
     /// Replaces the policy (a further year's calendar loaded, configured rules).

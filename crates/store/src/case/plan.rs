@@ -39,6 +39,9 @@ pub(crate) enum Driver {
     Reporter(String),
     /// `(phone_index, id)`: one caller's cases, few of all.
     Phone(String),
+    /// `(awaiting, id)`, or `(id) WHERE awaiting IS NOT NULL` for any: the few cases waiting for
+    /// their centre's decision.
+    Awaiting(Option<&'static str>),
     /// `(id) WHERE due_at IS NOT NULL`: the open cases whose deadline runs, newest first; the
     /// card's moment is checked on the rows.
     Due,
@@ -75,6 +78,13 @@ pub(crate) fn plan(q: &CaseQuery) -> Option<ListPlan> {
     };
     if let Some(p) = &q.phone_index {
         return Some(fixed(Driver::Phone(p.clone()), q, scope.is_some() || q.area.is_some()));
+    }
+    if let Some(a) = q.awaiting {
+        let kind = match a {
+            crate::case::AwaitingFilter::Any => None,
+            crate::case::AwaitingFilter::Only(k) => Some(k.as_str()),
+        };
+        return Some(fixed(Driver::Awaiting(kind), q, scope.is_some() || q.area.is_some()));
     }
     if q.card.is_some() {
         return Some(fixed(Driver::Due, q, scope.is_some() || q.area.is_some()));
@@ -117,11 +127,13 @@ fn fixed(driver: Driver, q: &CaseQuery, area_residual: bool) -> ListPlan {
     let states_left = !q.states.is_empty() && !driver.splits_states();
     let grid_left = q.grid.is_some() && !matches!(driver, Driver::Grid(_));
     let phone_left = q.phone_index.is_some() && !matches!(driver, Driver::Phone(_));
+    let awaiting_left = q.awaiting.is_some() && !matches!(driver, Driver::Awaiting(_));
     // The department's scope area is residual, and so is a card's moment.
     let residual = area_residual
         || states_left
         || grid_left
         || phone_left
+        || awaiting_left
         || q.text.is_some()
         || q.category.is_some()
         || q.channel.is_some()

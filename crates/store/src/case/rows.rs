@@ -38,6 +38,20 @@ pub(crate) fn phone_index(c: &Case) -> Option<&str> {
     }
 }
 
+/// What the case waits for from its centre (the projection's `awaiting`): a return to review,
+/// then an extension, then a suspension to decide.
+pub(crate) fn awaiting(c: &Case) -> Option<&'static str> {
+    if c.state == civicgrid_domain::CaseState::Returned && c.returned_from.is_some() {
+        Some(crate::case::Awaiting::Review.as_str())
+    } else if c.pending_extension.is_some() {
+        Some(crate::case::Awaiting::Extension.as_str())
+    } else if c.pending_suspension.is_some() {
+        Some(crate::case::Awaiting::Suspension.as_str())
+    } else {
+        None
+    }
+}
+
 /// The deadline whose clock is running (none while suspended): what the projection's
 /// `warn_at`/`due_at` columns hold for the red and yellow cards.
 pub(crate) fn running(c: &Case) -> Option<&civicgrid_domain::StepDeadline> {

@@ -56,6 +56,15 @@ pub(crate) fn push_filters<'a>(b: &mut QueryBuilder<'a, Db>, q: &'a CaseQuery, w
     if let Some(t) = &q.text {
         b.push(" AND search_text LIKE ").push_bind(like_pattern(t)).push(" ESCAPE '\\'");
     }
+    match q.awaiting {
+        Some(crate::case::AwaitingFilter::Any) => {
+            b.push(" AND awaiting IS NOT NULL");
+        }
+        Some(crate::case::AwaitingFilter::Only(a)) => {
+            b.push(" AND awaiting = ").push_bind(a.as_str());
+        }
+        None => {}
+    }
     if let Some(ch) = q.channel {
         b.push(" AND channel = ").push_bind(ch.as_str());
     }

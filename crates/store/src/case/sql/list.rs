@@ -17,7 +17,7 @@ use uuid::Uuid;
 /// The columns a residual filter reads, carried out of the window (the case itself is read only
 /// for the rows that pass).
 const WINDOW_COLUMNS: &str =
-    "id, state, category, channel, supervised, area, grid, department_id, reporter_user_id, created_at, warn_at, due_at, phone_index, search_text";
+    "id, state, category, channel, supervised, area, grid, department_id, reporter_user_id, created_at, warn_at, due_at, phone_index, search_text, awaiting";
 
 /// One page of `q`: up to `q.limit` cases, newest first, and the cursor to go on from. A rare
 /// residual filter can answer a short page (even an empty one) with a cursor: the walk stopped
@@ -162,6 +162,8 @@ fn push_walk(
         Driver::Grid(g) => b.push("grid = ").push_bind(g.clone()),
         Driver::Reporter(r) => b.push("reporter_user_id = ").push_bind(r.clone()),
         Driver::Phone(p) => b.push("phone_index = ").push_bind(p.clone()),
+        Driver::Awaiting(Some(a)) => b.push("awaiting = ").push_bind(*a),
+        Driver::Awaiting(None) => b.push("awaiting IS NOT NULL"),
         Driver::Due => b.push("due_at IS NOT NULL"),
     };
     if let Some(s) = state {
@@ -199,6 +201,8 @@ fn index_of(driver: &Driver, by_state: bool) -> &'static str {
         (Driver::Grid(_), _) => indexed_by!("cases_grid"),
         (Driver::Reporter(_), _) => indexed_by!("cases_reporter"),
         (Driver::Phone(_), _) => indexed_by!("cases_phone"),
+        (Driver::Awaiting(Some(_)), _) => indexed_by!("cases_awaiting"),
+        (Driver::Awaiting(None), _) => indexed_by!("cases_awaiting_any"),
         (Driver::Due, _) => indexed_by!("cases_running"),
     }
 }

@@ -31,7 +31,7 @@ pub(crate) async fn insert_projections(tx: &mut Tx<'_>, cases: &[&Case]) -> Resu
         let mut b = QueryBuilder::<Db>::new(
             "INSERT INTO cases (id, code, state, category, channel, priority, area, owner_area, department_id,
                 handler_user_id, reporter_user_id, supervised, created_at, updated_at, version, data, grid, warn_at, due_at,
-                search_text, phone_index) ",
+                search_text, phone_index, awaiting) ",
         );
         b.push_values(chunk, |mut r, c| {
             r.push_bind(c.id.to_string())
@@ -54,7 +54,8 @@ pub(crate) async fn insert_projections(tx: &mut Tx<'_>, cases: &[&Case]) -> Resu
                 .push_bind(running(c).map(|d| micros(d.warn)))
                 .push_bind(running(c).map(|d| micros(d.due)))
                 .push_bind(search_text(c))
-                .push_bind(phone_index(c));
+                .push_bind(phone_index(c))
+                .push_bind(awaiting(c));
         });
         b.build().execute(&mut **tx).await?;
     }
@@ -65,7 +66,7 @@ pub(crate) async fn insert_projections(tx: &mut Tx<'_>, cases: &[&Case]) -> Resu
 pub(crate) async fn update_projection(tx: &mut Tx<'_>, c: &Case, expected: Option<u32>) -> Result<()> {
     let res = sqlx::query(
         "UPDATE cases SET state=$2, owner_area=$3, department_id=$4, handler_user_id=$5, supervised=$6,
-            updated_at=$7, version=$8, data=$9, area=$11, grid=$12, warn_at=$13, due_at=$14, category=$15, priority=$16
+            updated_at=$7, version=$8, data=$9, area=$11, grid=$12, warn_at=$13, due_at=$14, category=$15, priority=$16, awaiting=$17
          WHERE id=$1 AND ($10 < 0 OR version=$10)",
     )
     .bind(c.id.to_string())
@@ -84,6 +85,7 @@ pub(crate) async fn update_projection(tx: &mut Tx<'_>, c: &Case, expected: Optio
     .bind(running(c).map(|d| micros(d.due)))
     .bind(c.report.category.as_str())
     .bind(c.report.priority.as_str())
+    .bind(awaiting(c))
     .execute(&mut **tx)
     .await?;
     if res.rows_affected() != 1 {
@@ -224,6 +226,21 @@ impl crate::case::CaseStore for Backend {
         b.push(" GROUP BY grid ORDER BY grid");
         let rows = b.build().fetch_all(&self.read).await?;
         rows.iter().map(|r| Ok((r.try_get("grid")?, r.try_get::<i64, _>("n")? as u64))).collect()
+    }
+
+    async fn count_awaiting(&self, q: &CaseQuery) -> Result<Vec<(Awaiting, u64)>> {
+        let mut b = QueryBuilder::<Db>::new("SELECT awaiting, COUNT(*) AS n FROM cases WHERE awaiting IS NOT NULL");
+        push_filters(&mut b, q, true);
+        b.push(" GROUP BY awaiting");
+        let rows = b.build().fetch_all(&self.read).await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let name: String = r.try_get("awaiting")?;
+            if let Some(a) = Awaiting::ALL.into_iter().find(|a| a.as_str() == name) {
+                out.push((a, r.try_get::<i64, _>("n")? as u64));
+            }
+        }
+        Ok(out)
     }
 
     async fn count_by_card(&self, q: &CaseQuery, now: DateTime<Utc>) -> Result<(u64, u64)> {
