@@ -8,6 +8,8 @@ export type Role =
   | 'resident' | 'grid_worker' | 'community_admin' | 'town_dispatcher' | 'district_dispatcher'
   | 'department_handler' | 'mediator' | 'leader' | 'admin'
 export type Priority = 'normal' | 'high' | 'urgent'
+/** The priorities of a category and of a case (一般, 紧急, 特急). */
+export const PRIORITIES: Priority[] = ['normal', 'high', 'urgent']
 export type AreaLevel = 'province' | 'city' | 'county' | 'town' | 'village'
 
 export interface User {

@@ -6,7 +6,7 @@ import { request } from '@/core/http'
 /** `PUT /admin/categories/{code}`. */
 export interface CategoryInput { name: string; name_en: string; priority: Priority; handling_level: AreaLevel }
 export interface DepartmentInput { name: string; name_en: string; area: string; categories: string[] }
-export const PRIORITIES: Priority[] = ['normal', 'high', 'urgent']
+export { PRIORITIES } from '@/core/api'
 /** The levels a category may be handled at (not the province). */
 export const HANDLING_LEVELS: AreaLevel[] = ['city', 'county', 'town', 'village']
 

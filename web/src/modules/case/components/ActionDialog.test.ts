@@ -102,6 +102,76 @@ describe('ActionDialog', () => {
     w.unmount()
   })
 
+  it('reclassifies to a category chosen from the catalogue, with a reason, and posts {category, reason}', async () => {
+    const calls: [string, RequestInit | undefined][] = []
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      calls.push([url, init])
+      if (url.startsWith('/api/v1/categories')) {
+        return json([
+          { code: '01', name: '市容环境', name_en: 'Cityscape', parent: null, priority: 'normal', handling_level: 'county' },
+          { code: '0102', name: '暴露垃圾', name_en: 'Exposed rubbish', parent: '01', priority: 'normal', handling_level: 'town' },
+          { code: '02', name: '宣传广告', name_en: 'Advertising', parent: null, priority: 'normal', handling_level: 'county' },
+          { code: '0201', name: '违章张贴', name_en: 'Illegal posters', parent: '02', priority: 'high', handling_level: 'town' },
+        ])
+      }
+      return json({ ...kase, category: { code: '0201', name: '违章张贴', name_en: 'Illegal posters' } })
+    })
+    const w = mountDialog('reclassify')
+    await flushPromises()
+    expect(document.querySelector('.el-dialog__title')?.textContent).toContain('改类')
+    expect(document.querySelector('[data-testid="field-category"]')).not.toBeNull()
+    expect(document.querySelector('[data-testid="field-priority"]')).not.toBeNull()
+    expect(document.querySelector('[data-testid="field-reason"]')).not.toBeNull()
+    // the case's own category is shown, not chosen: the server would refuse it as no change
+    expect((document.querySelector('[data-testid="field-category"] input') as HTMLInputElement).placeholder).toContain('暴露垃圾')
+    const form = (w.vm as unknown as { form: Record<string, unknown> }).form
+    expect(form.category).toBe('')
+    expect(calls.some(([u]) => u.startsWith('/api/v1/categories'))).toBe(true)
+    const submit = () => (document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
+    submit()
+    await flushPromises()
+    expect(document.querySelector('[data-testid="action-error"]')?.textContent).toContain('类别')
+    form.category = '0201'
+    await flushPromises()
+    submit()
+    await flushPromises()
+    expect(document.querySelector('[data-testid="action-error"]')?.textContent).toContain('原因')
+    expect(calls.some(([u]) => u.includes('/actions/'))).toBe(false)
+    form.reason = ' 实为违章张贴 '
+    await flushPromises()
+    submit()
+    await flushPromises()
+    const post = calls.find(([u]) => u.endsWith('/actions/reclassify'))
+    expect(post).toBeTruthy()
+    expect(post![0]).toBe('/api/v1/cases/c1/actions/reclassify')
+    expect(post![1]!.method).toBe('POST')
+    expect(JSON.parse(post![1]!.body as string)).toEqual({ category: '0201', reason: '实为违章张贴' })
+    expect(w.emitted('done')).toHaveLength(1)
+    w.unmount()
+  })
+
+  it('recalls a dispatch only with a reason', async () => {
+    const calls: [string, RequestInit | undefined][] = []
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      calls.push([url, init])
+      return json({ ...kase, state: 'accepted' })
+    })
+    const w = mountDialog('recall')
+    await flushPromises()
+    expect(document.querySelector('.el-dialog__title')?.textContent).toContain('撤回派遣')
+    ;(document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(document.querySelector('[data-testid="action-error"]')?.textContent).toContain('原因')
+    expect(calls).toHaveLength(0)
+    ;(w.vm as unknown as { form: Record<string, unknown> }).form.reason = '派错部门'
+    await flushPromises()
+    ;(document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(calls[0][0]).toBe('/api/v1/cases/c1/actions/recall')
+    expect(JSON.parse(calls[0][1]!.body as string)).toEqual({ reason: '派错部门' })
+    w.unmount()
+  })
+
   it("shows the API's error", async () => {
     vi.stubGlobal('fetch', () => json({ error: { code: 'illegal_transition', message: 'cannot claim a closed case', field: null } }, 409))
     const w = mountDialog('claim')

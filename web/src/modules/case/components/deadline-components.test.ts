@@ -121,4 +121,30 @@ describe('CaseTimeline', () => {
     expect(items[3].get('[data-testid=ev-auto]').text()).toBe('自动 · 逾期自动督办')
     expect(items[3].text()).toContain('逾期未办结')
   })
+
+  it('names the categories of a reclassification and shows a recall', async () => {
+    vi.stubGlobal('fetch', (url: string) => {
+      if (url.startsWith('/api/v1/categories')) {
+        return Promise.resolve(new Response(JSON.stringify([
+          { code: '0102', name: '暴露垃圾', name_en: 'Exposed rubbish', parent: '01', priority: 'normal', handling_level: 'town' },
+          { code: '0201', name: '违章张贴', name_en: 'Illegal posters', parent: '02', priority: 'high', handling_level: 'town' },
+        ])))
+      }
+      return Promise.resolve(new Response('[]'))
+    })
+    const user = { kind: 'user', name: '王五', role: 'town_dispatcher' } as const
+    const events: EventView[] = [
+      { seq: 1, at: '2026-11-23T09:00:00+08:00', actor: user, type: 'reclassified', data: { from: '0102', from_priority: 'normal', category: '0201', priority: 'urgent', reason: '实为违章张贴' } },
+      { seq: 2, at: '2026-11-23T09:10:00+08:00', actor: user, type: 'recalled', data: { reason: '派错部门' } },
+    ]
+    const w = mountIt(mount(CaseTimeline, { props: { events }, global }))
+    await flushPromises()
+    const items = w.findAll('[data-event]')
+    expect(items[0].text()).toContain('改类')
+    expect(items[0].text()).toContain('类别：暴露垃圾 → 违章张贴')
+    expect(items[0].text()).toContain('紧急程度：一般 → 特急')
+    expect(items[0].text()).toContain('原因：实为违章张贴')
+    expect(items[1].text()).toContain('撤回派遣')
+    expect(items[1].text()).toContain('原因：派错部门')
+  })
 })

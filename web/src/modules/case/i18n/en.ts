@@ -49,6 +49,8 @@ const en: typeof zh = {
     instruct: 'Instruct',
     reopen: 'Reopen',
     locate: 'Confirm location',
+    reclassify: 'Reclassify',
+    recall: 'Recall dispatch',
   },
   field: {
     note: 'Note',
@@ -73,6 +75,10 @@ const en: typeof zh = {
     grid: 'Grid',
     location: 'Point',
     attachments: 'Photos',
+    category: 'Category',
+    categoryHint: 'Now “{name}”: choose the new category',
+    priority: 'Priority',
+    priorityDefault: "The category's own",
   },
   event: {
     reported: 'Reported',
@@ -98,6 +104,8 @@ const en: typeof zh = {
     instructed: 'Instructed',
     reopened: 'Reopened',
     located: 'Location confirmed',
+    reclassified: 'Reclassified',
+    recalled: 'Dispatch recalled',
     deadline_warned: 'Deadline near',
     overdue: 'Overdue',
   },

@@ -49,6 +49,8 @@ export default {
     instruct: '批示',
     reopen: '重办',
     locate: '确认位置',
+    reclassify: '改类',
+    recall: '撤回派遣',
   },
   field: {
     note: '备注',
@@ -73,6 +75,10 @@ export default {
     grid: '网格',
     location: '位置点',
     attachments: '照片',
+    category: '类别',
+    categoryHint: '现为“{name}”，请选择新的类别',
+    priority: '紧急程度',
+    priorityDefault: '按类别默认',
   },
   event: {
     reported: '上报',
@@ -98,6 +104,8 @@ export default {
     instructed: '批示',
     reopened: '重办',
     located: '确认位置',
+    reclassified: '改类',
+    recalled: '撤回派遣',
     deadline_warned: '临近时限预警',
     overdue: '已超期',
   },

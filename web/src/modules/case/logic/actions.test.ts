@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import en from '../i18n/en'
 import zh from '../i18n/zh-CN'
 import type { Action } from '../api'
-import { ACTION_FIELDS, buildBody, dispatchAreas, emptyForm, isRequired, PRIMARY_ACTIONS } from './actions'
+import { ACTION_FIELDS, buildBody, DANGER_ACTIONS, dispatchAreas, emptyForm, isRequired, PRIMARY_ACTIONS } from './actions'
 
 const now = new Date('2026-11-23T10:00:00Z')
 
@@ -11,6 +11,7 @@ describe('buildBody', () => {
     const all: Action[] = [
       'accept', 'reject', 'dispatch', 'claim', 'return', 'review_return', 'request_extension', 'decide_extension', 'handle', 'verify', 'rate',
       'escalate', 'supervise', 'merge', 'suspend', 'request_suspension', 'decide_suspension', 'resume', 'close_on_spot', 'instruct', 'reopen', 'locate',
+      'reclassify', 'recall',
     ]
     expect(Object.keys(ACTION_FIELDS).sort()).toEqual([...all].sort())
     for (const a of all) expect(zh.action[a], a).toBeTruthy()
@@ -80,6 +81,45 @@ describe('buildBody', () => {
     expect(buildBody('decide_extension', emptyForm('decide_extension'), now)).toEqual({ ok: true, body: { granted: true } })
     expect(buildBody('rate', { rating: 'unsatisfied', comment: '' }, now)).toEqual({ ok: true, body: { rating: 'unsatisfied' } })
     expect(buildBody('rate', { rating: '', comment: '' }, now)).toEqual({ ok: false, field: 'rating' })
+  })
+})
+
+describe('corrections (改类, 撤回派遣)', () => {
+  it('reclassifies to a chosen category, with a reason, the priority only when chosen', () => {
+    expect(emptyForm('reclassify')).toEqual({ category: '', priority: '', reason: '' })
+    // no category by default: the case's own would be refused as no change
+    expect(buildBody('reclassify', emptyForm('reclassify'), now)).toEqual({ ok: false, field: 'category' })
+    expect(buildBody('reclassify', { category: ' ', priority: '', reason: '派错类别' }, now)).toEqual({ ok: false, field: 'category' })
+    expect(buildBody('reclassify', { category: '0201', priority: '', reason: '' }, now)).toEqual({ ok: false, field: 'reason' })
+    expect(buildBody('reclassify', { category: '0201', priority: null, reason: '  ' }, now)).toEqual({ ok: false, field: 'reason' })
+    expect(buildBody('reclassify', { category: '0201', priority: '', reason: ' 实为私搭乱建 ' }, now)).toEqual({
+      ok: true,
+      body: { category: '0201', reason: '实为私搭乱建' },
+    })
+    expect(buildBody('reclassify', { category: '0201', priority: 'urgent', reason: '涉及安全' }, now)).toEqual({
+      ok: true,
+      body: { category: '0201', priority: 'urgent', reason: '涉及安全' },
+    })
+    expect(buildBody('reclassify', { category: '0201', priority: 'asap', reason: 'x' }, now)).toEqual({ ok: false, field: 'priority' })
+    const [category, priority, reason] = ACTION_FIELDS.reclassify
+    expect([category.kind, priority.kind, reason.kind]).toEqual(['category', 'priority', 'textarea'])
+    expect(isRequired('reclassify', category, {})).toBe(true)
+    expect(isRequired('reclassify', priority, {})).toBe(false)
+    expect(isRequired('reclassify', reason, {})).toBe(true)
+  })
+
+  it('recalls a dispatch only with a reason, styled as a warning', () => {
+    expect(emptyForm('recall')).toEqual({ reason: '' })
+    expect(buildBody('recall', emptyForm('recall'), now)).toEqual({ ok: false, field: 'reason' })
+    expect(buildBody('recall', { reason: ' 派错部门 ' }, now)).toEqual({ ok: true, body: { reason: '派错部门' } })
+    expect(DANGER_ACTIONS).toContain('recall')
+    expect(PRIMARY_ACTIONS).not.toContain('recall')
+    expect(PRIMARY_ACTIONS).not.toContain('reclassify')
+  })
+
+  it('names them and their fields in both languages', () => {
+    expect([zh.action.reclassify, zh.action.recall, zh.field.category, zh.field.priority]).toEqual(['改类', '撤回派遣', '类别', '紧急程度'])
+    expect([en.action.reclassify, en.action.recall, en.field.category, en.field.priority]).toEqual(['Reclassify', 'Recall dispatch', 'Category', 'Priority'])
   })
 })
 

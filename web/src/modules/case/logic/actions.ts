@@ -2,7 +2,7 @@
 // The server decides which actions a reader may take (`allowed_actions`); this only knows
 // their fields (README: "Actions and their fields").
 
-import type { AreaRef, Location } from '@/core/api'
+import { PRIORITIES, type AreaRef, type Location, type Priority } from '@/core/api'
 import type { Action, CaseView, Rating } from '../api'
 import { MAX_PHOTOS } from './uploads'
 
@@ -16,6 +16,8 @@ export type FieldKind =
   | 'rating'
   | 'target' // dispatch: department or area
   | 'photos' // uploaded photos' ids (PhotoUploader), sent as `attachments`
+  | 'category' // reclassify: a subclass of the catalogue (CategoryPicker)
+  | 'priority' // reclassify: normal, high or urgent; left out, the category's own
 
 export interface FieldSpec {
   name: string
@@ -52,12 +54,17 @@ export const ACTION_FIELDS: Record<Action, FieldSpec[]> = {
   reopen: [f('reason', 'textarea')],
   // Its own dialog (LocateDialog.vue): a grid, a point on the map or an address candidate.
   locate: [f('grid', 'text', false), f('note', 'textarea', false)],
+  // 改类: the owning centre corrects the category (and priority); the server counts the running
+  // step's time limit again. No default: the case's own category would be refused as no change.
+  reclassify: [f('category', 'category'), f('priority', 'priority', false), f('reason', 'textarea')],
+  // 撤回派遣: a dispatch nobody has claimed taken back, to be dispatched again.
+  recall: [f('reason', 'textarea')],
 }
 
 /** Actions whose buttons are styled as the main next step of the case. */
 export const PRIMARY_ACTIONS: Action[] = ['accept', 'dispatch', 'review_return', 'claim', 'handle', 'verify', 'rate', 'close_on_spot', 'resume']
 /** Actions that end or turn back the case, styled as warnings. */
-export const DANGER_ACTIONS: Action[] = ['reject', 'return', 'merge', 'suspend', 'reopen', 'escalate']
+export const DANGER_ACTIONS: Action[] = ['reject', 'return', 'merge', 'suspend', 'reopen', 'escalate', 'recall']
 
 export type FormValues = Record<string, string | boolean | string[] | null | undefined>
 
@@ -88,7 +95,8 @@ const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'st
 
 /**
  * The JSON body for `POST /cases/{id}/actions/{action}`, or the first field that is missing.
- * Optional text left blank is not sent. `until` must be a date in the future.
+ * Optional text (and a priority) left blank is not sent; a priority is one of the three. `until`
+ * must be a date in the future.
  */
 export function buildBody(action: Action, form: FormValues, now: Date = new Date()): BuildResult {
   const body: Record<string, unknown> = {}
@@ -112,6 +120,16 @@ export function buildBody(action: Action, form: FormValues, now: Date = new Date
       case 'photos':
         // Only when there are any; at most 9 (the uploader stops there too).
         if (Array.isArray(v) && v.length) body[spec.name] = v.slice(0, MAX_PHOTOS)
+        break
+      case 'priority':
+        // Left out, the server takes the category's own.
+        if (blank(v)) {
+          if (spec.required) return { ok: false, field: spec.name }
+        } else if (!isPriority(v)) {
+          return { ok: false, field: spec.name }
+        } else {
+          body[spec.name] = v
+        }
         break
       case 'datetime': {
         if (blank(v)) return { ok: false, field: spec.name }
@@ -137,6 +155,10 @@ export function buildBody(action: Action, form: FormValues, now: Date = new Date
 /** The areas a case may be dispatched to: strictly below its owning centre, on the path to the case. */
 export function dispatchAreas(c: Pick<CaseView, 'area' | 'owner_area'>): AreaRef[] {
   return c.area.filter((a) => a.code.length > c.owner_area.code.length && a.code.startsWith(c.owner_area.code))
+}
+
+export function isPriority(v: unknown): v is Priority {
+  return (PRIORITIES as unknown[]).includes(v)
 }
 
 export function isRating(v: unknown): v is Rating {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { caseApi, filterQuery, type CaseView } from '../api'
-import { Q_MAX, answeredByCode, caseToOpen, countsOf, isTrackingCode, searchOf, searchText, workbenchCase } from './find'
+import { Q_MAX, caseToOpen, isTrackingCode, searchOf, searchText, workbenchCase } from './find'
 
 const row = (code: string, over: Partial<CaseView> = {}) => ({ id: 'id-' + code, code, state: 'dispatched', card: null, deadline: null, ...over }) as CaseView
 
@@ -65,24 +65,6 @@ describe('one code opens its case', () => {
     // not a code: a phone or a keyword with one answer stays in the list
     expect(caseToOpen('13800138000', [one])).toBeNull()
     expect(caseToOpen('', [one])).toBeNull()
-  })
-  it('counts an answer by code from its rows, not a grid code\'s', () => {
-    expect(answeredByCode('20261123000401', [row('20261123000401')])).toBe(true)
-    expect(answeredByCode('20261123000401', [])).toBe(true)
-    expect(answeredByCode('202611230004011', [row('202611230004011')])).toBe(true)
-    expect(answeredByCode('371002001001002', [row('20261123000401'), row('20261123000402')])).toBe(false)
-    expect(answeredByCode('371002001001002', [])).toBe(false)
-    expect(answeredByCode('13800138000', [])).toBe(false)
-    expect(answeredByCode('', [])).toBe(false)
-  })
-  it('counts rows by state and card', () => {
-    const now = new Date('2026-11-23T10:00:00+08:00')
-    const late = { step: 'handle', started: '2026-11-20T10:00:00+08:00', warn: '2026-11-21T10:00:00+08:00', due: '2026-11-22T10:00:00+08:00', limit: { amount: 2, unit: 'working_days' }, weekends_only: false, paused_at: null } as const
-    expect(countsOf([row('1', { deadline: late }), row('2', { state: 'closed', card: 'yellow' })], now)).toEqual({
-      counts: { by_state: { dispatched: 1, closed: 1 }, total: 2 },
-      cards: { red: 1, yellow: 1 },
-    })
-    expect(countsOf([], now)).toEqual({ counts: { by_state: {}, total: 0 }, cards: { red: 0, yellow: 0 } })
   })
 })
 

@@ -1,10 +1,9 @@
 // Finding a case (查找): the workbench's one search box (工单编号 / 来电号码 / 网格编码 / 关键词)
-// — what it sends as `q`, when a tracking code opens its case at once, the counts of an answer
-// the server gave by code — and the links of the caller's other cases.
+// — what it sends as `q` (to the list and to the counts alike: the server counts a tracking code's
+// one case, or none, as the list answers it), when a tracking code opens its case at once — and
+// the links of the caller's other cases.
 import type { LocationQuery, RouteLocationRaw } from 'vue-router'
-import type { CardCounts } from '@/modules/timelimit/api'
-import { liveCard } from '@/modules/timelimit/logic/deadline'
-import type { CaseView, Counts } from '../api'
+import type { CaseView } from '../api'
 import { normaliseCode } from './receipts'
 
 /** The server takes 1 to 100 characters (422 on `q` past that). */
@@ -33,27 +32,6 @@ export const searchOf = (q: unknown): string => (typeof q === 'string' ? searchT
 /** The case a search opens at once: a tracking code whose one answer is that case. */
 export function caseToOpen(q: string, items: readonly CaseView[]): CaseView | null {
   return isTrackingCode(q) && items.length === 1 && items[0].code === q ? items[0] : null
-}
-
-/**
- * True when the server answered the tracking code itself: its case, or nothing (15 digits no case
- * has are read as a grid's code, whose cases the counts do narrow to). The counts endpoints do not
- * look a code up, so such an answer is counted from its rows (`countsOf`).
- */
-export function answeredByCode(q: string, items: readonly CaseView[]): boolean {
-  return isTrackingCode(q) && (q.length !== 15 || caseToOpen(q, items) !== null)
-}
-
-/** The counts per state and per card of the cases at hand. */
-export function countsOf(items: readonly CaseView[], now: Date): { counts: Counts; cards: CardCounts } {
-  const counts: Counts = { by_state: {}, total: items.length }
-  const cards: CardCounts = { red: 0, yellow: 0 }
-  for (const c of items) {
-    counts.by_state[c.state] = (counts.by_state[c.state] ?? 0) + 1
-    const card = liveCard(c, now)
-    if (card) cards[card]++
-  }
-  return { counts, cards }
 }
 
 /**

@@ -56,3 +56,22 @@ describe('review and suspension events', () => {
     expect(timelineDetails(ev('extension_decided', { granted: true })).map((d) => d.label)).toEqual(['field.granted'])
   })
 })
+
+describe('corrections', () => {
+  it('shows a reclassification: the category from → to, the priority when it changed, the reason', () => {
+    const data = { from: '0102', from_priority: 'normal', category: '0201', priority: 'urgent', reason: '实为私搭乱建' }
+    expect(timelineDetails(ev('reclassified', data))).toEqual([
+      { key: 'category', label: 'field.category', from: '0102', value: '0201' },
+      { key: 'priority', label: 'field.priority', from: 'priority.normal', value: 'priority.urgent', translate: true },
+      { key: 'reason', label: 'field.reason', value: '实为私搭乱建' },
+    ])
+    // the priority unchanged: the category alone
+    expect(timelineDetails(ev('reclassified', { ...data, priority: 'normal' })).map((d) => d.key)).toEqual(['category', 'reason'])
+    // the same priority on another event is no change of anything
+    expect(timelineDetails(ev('reported', { category: '0102', priority: 'high' }))).toEqual([])
+  })
+  it('shows the reason of a recall', () => {
+    expect(timelineDetails(ev('recalled', { reason: '派错部门' }))).toEqual([{ key: 'reason', label: 'field.reason', value: '派错部门' }])
+    expect(eventTone(ev('recalled', { reason: '派错部门' }))).toBeUndefined()
+  })
+})

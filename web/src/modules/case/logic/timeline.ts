@@ -7,8 +7,10 @@ export interface Detail {
   /** i18n key of the label. */
   label: string
   value: string
-  /** True when `value` is itself an i18n key. */
+  /** True when `value` (and `from`) is itself an i18n key. */
   translate?: boolean
+  /** A change: what it was before `value` ("类别：暴露垃圾 → 私搭乱建"). */
+  from?: string
 }
 
 const TEXT_FIELDS: [string, string][] = [
@@ -26,6 +28,17 @@ const TEXT_FIELDS: [string, string][] = [
 export function timelineDetails(e: EventView): Detail[] {
   const d = e.data ?? {}
   const out: Detail[] = []
+  // reclassify (改类): the category from → to (codes: the timeline names them), and the priority
+  // when it changed too; then its reason.
+  if (e.type === 'reclassified') {
+    if (typeof d.category === 'string') {
+      out.push({ key: 'category', label: 'field.category', value: d.category, ...(typeof d.from === 'string' ? { from: d.from } : {}) })
+    }
+    if (typeof d.priority === 'string' && d.priority !== d.from_priority) {
+      const from = typeof d.from_priority === 'string' ? { from: 'priority.' + d.from_priority } : {}
+      out.push({ key: 'priority', label: 'field.priority', value: 'priority.' + d.priority, translate: true, ...from })
+    }
+  }
   for (const [k, label] of TEXT_FIELDS) {
     const v = d[k]
     if (typeof v === 'string' && v.trim()) out.push({ key: k, label, value: v })

@@ -25,8 +25,17 @@ beforeEach(() => {
   vi.stubGlobal('fetch', (url: string) => {
     urls.push(url)
     const u = new URL(url, 'http://x')
-    if (u.pathname === '/api/v1/cases/counts/cards') return Promise.resolve(cardsAnswer())
-    if (u.pathname === '/api/v1/cases/counts') return Promise.resolve(new Response(JSON.stringify({ total: 3, by_state: { dispatched: 3 } })))
+    // the server counts a tracking code's one case (or none), as the list answers it
+    const code = u.searchParams.get('q')
+    const byCode = code && /^\d{14,}$/.test(code) ? all.filter((c) => c.code === code) : null
+    if (u.pathname === '/api/v1/cases/counts/cards') {
+      if (byCode) return Promise.resolve(new Response(JSON.stringify({ red: byCode.filter((c) => c.card === 'red').length, yellow: byCode.filter((c) => c.card === 'yellow').length })))
+      return Promise.resolve(cardsAnswer())
+    }
+    if (u.pathname === '/api/v1/cases/counts') {
+      const n = byCode ? byCode.length : 3
+      return Promise.resolve(new Response(JSON.stringify({ total: n, by_state: n ? { dispatched: n } : {} })))
+    }
     if (u.pathname === '/api/v1/cases') {
       const card = u.searchParams.get('card')
       const q = u.searchParams.get('q')
@@ -124,10 +133,14 @@ describe('WorkbenchView search', () => {
     w.unmount()
   })
 
-  it('opens the case of a tracking code at once, counted from its row', async () => {
+  it('opens the case of a tracking code at once, with the counts the server gives of it', async () => {
     const { w, router } = await mountView('/workbench?state=dispatched')
+    urls = []
     await search(w, '2026 1123 000042')
     expect(router.currentRoute.value.query).toMatchObject({ q: '20261123000042', case: 'c2', state: 'dispatched' })
+    // the counts are asked with the code like any other filter
+    expect(urls.some((u) => u.startsWith('/api/v1/cases/counts?q=20261123000042'))).toBe(true)
+    expect(urls.some((u) => u.startsWith('/api/v1/cases/counts/cards?q=20261123000042'))).toBe(true)
     expect(w.findAll('[data-testid^=row-]')).toHaveLength(1)
     expect(w.get('[data-testid=count-total]').text()).toBe('1')
     expect(w.get('[data-testid=card-chip-yellow]').text()).toBe('预警 1')
