@@ -222,9 +222,12 @@ backend_test! {
         for i in 1..=5 {
             let r = api.post("/api/v1/session", None, json!({"username": "leader", "password": "wrong"})).await;
             assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b} attempt {i}");
+            // The figures a client words in its reader's language.
+            assert_eq!(r.body["error"]["details"]["attempts_left"], 5 - i, "{b} attempt {i}: {}", r.body);
         }
         let r = api.post("/api/v1/session", None, json!({"username": "leader", "password": "civicgrid"})).await;
         assert_eq!((r.status, error_of(&r).0), (StatusCode::LOCKED, "account_locked"), "{b}: even the right password waits");
+        assert!(r.body["error"]["details"]["retry_minutes"].as_i64().is_some_and(|m| m >= 1), "{b}: {}", r.body);
         let t = api.login("dispatcher").await;
         let me = api.get("/api/v1/me", Some(&t)).await;
         assert_eq!(me.body["role"], "district_dispatcher");

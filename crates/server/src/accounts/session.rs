@@ -58,7 +58,10 @@ fn locked(until: Option<chrono::DateTime<chrono::Utc>>, now: chrono::DateTime<ch
         ),
         None => "too many sign-ins at once for this name; try again in a minute".to_string(),
     };
-    ApiError::new(StatusCode::LOCKED, "account_locked", message, Some("username"))
+    let mut e = ApiError::new(StatusCode::LOCKED, "account_locked", message, Some("username"));
+    // The figures a client words in its reader's language (the message is English).
+    e.details = Some(serde_json::json!({"retry_minutes": until.map_or(1, |u| (u - now).num_minutes() + 1)}));
+    e
 }
 
 /// The cookie a browser keeps after signing in: its mark lets it past a lock that strangers'
@@ -127,8 +130,10 @@ pub(crate) async fn login(
             if n >= max {
                 app.store.login_failed(&client_key, max, now + lockout).await?;
                 e.message = format!("wrong username or password; the account is now locked for {} minutes", app.config.lockout_minutes);
+                e.details = Some(serde_json::json!({"attempts_left": 0, "locked_minutes": app.config.lockout_minutes}));
             } else {
                 e.message = format!("wrong username or password; {} attempts left before the account is locked", max - n);
+                e.details = Some(serde_json::json!({"attempts_left": max - n}));
             }
             return Err(e);
         }
