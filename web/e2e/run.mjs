@@ -312,8 +312,10 @@ test('login shows the API error and the lockout', async () => {
   const err = page.getByTestId('login-error')
   await err.waitFor()
   expect((await err.getAttribute('data-code')) === 'invalid_credentials', 'invalid_credentials expected')
-  expect((await err.innerText()).includes('用户名或密码错误'), 'Chinese error text expected')
-  expect((await err.innerText()).includes('attempts left'), "the API's message expected")
+  // The error is worded in Chinese from its code and details (the attempts left), not the API's English.
+  const wrong = await err.innerText()
+  expect(wrong.includes('用户名或密码错误') && wrong.includes('还可尝试') && /\d+ 次/.test(wrong), `Chinese error with the attempts left expected: ${wrong}`)
+  expect(!wrong.includes('attempts left'), `no English API message expected: ${wrong}`)
   // Each try waits for the server's answer and for the page to show it, however slow either is.
   for (let i = 0; i < 8 && (await err.getAttribute('data-code')) !== 'account_locked'; i++) {
     const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/session') && r.request().method() === 'POST')
@@ -322,7 +324,9 @@ test('login shows the API error and the lockout', async () => {
     await page.waitForFunction((c) => document.querySelector('[data-testid=login-error]')?.getAttribute('data-code') === c, code)
   }
   expect((await err.getAttribute('data-code')) === 'account_locked', 'account_locked expected')
-  expect((await err.innerText()).includes('锁定'), 'lockout text expected')
+  const locked = await err.innerText()
+  expect(locked.includes('锁定') && locked.includes('分钟后再试'), `Chinese lockout text with the minutes expected: ${locked}`)
+  expect(!/try again|minutes/.test(locked), `no English API message expected: ${locked}`)
   await shot(page, 'login-locked-desktop')
   await page.context().close()
 })
@@ -1080,6 +1084,23 @@ test('dispatcher reviews a return: refused, the case goes back to the department
   expect(id, 'a returned case waiting for review in the demo city')
   const before = await page.evaluate(async (id) => (await fetch(`/api/v1/cases/${id}`)).json(), id)
   expect(before.allowed_actions.includes('review_return') && !before.allowed_actions.includes('dispatch'), `review first: ${before.allowed_actions}`)
+  // 快捷视图: 退回待审 counts what the API counts (and the menu's badge all that waits), and lists the return.
+  await page.goto(`${BASE}/workbench`)
+  const awaiting = await page.evaluate(async () => (await fetch('/api/v1/cases/counts/awaiting')).json())
+  expect(awaiting.review >= 1, `the API counts the returns to review: ${JSON.stringify(awaiting)}`)
+  const reviewView = page.getByTestId('view-review')
+  await reviewView.waitFor()
+  const shows = (testid, n) =>
+    page.waitForFunction(({ testid, n }) => document.querySelector(`[data-testid=${testid}]`)?.getAttribute('data-count') === String(n), { testid, n }, { timeout: 30000 }).catch(() => {})
+  await shows('view-review', awaiting.review)
+  expect((await reviewView.getAttribute('data-count')) === String(awaiting.review), `view-review counts ${await reviewView.getAttribute('data-count')}, the API ${awaiting.review}`)
+  await shows('nav-workbench-badge', awaiting.total)
+  const badge = await page.evaluate(() => document.querySelector('[data-testid=nav-workbench-badge]')?.getAttribute('data-count') ?? null)
+  expect(badge === String(awaiting.total), `the menu's badge counts ${badge}, the API ${awaiting.total}`)
+  await reviewView.click()
+  await page.waitForURL((u) => u.searchParams.get('awaiting') === 'review')
+  await page.getByTestId(`row-${before.code}`).waitFor()
+  expect((await reviewView.getAttribute('data-active')) === 'true', 'the view is chosen')
   await page.goto(`${BASE}/workbench?case=${id}`)
   await page.getByTestId('case-returned-by').waitFor()
   expect((await page.getByTestId('case-returned-by').getAttribute('data-returned-by')) === before.returned_by.id, 'who sent it back')

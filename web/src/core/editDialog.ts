@@ -33,14 +33,14 @@ export function useEditDialog<F extends object, R>(empty: F, refusals: Refusals)
     dialog.error = ''
   }
 
-  /** Runs `send`; closes the dialog when it succeeds, else shows the refusal where it belongs. */
-  async function submit(t: T, send: () => Promise<void>) {
+  /** Runs `send`; closes the dialog when it succeeds, else shows the refusal where it belongs, in `locale`. */
+  async function submit(t: T, send: () => Promise<void>, locale?: string) {
     dialog.busy = true
     try {
       await send()
       dialog.open = false
     } catch (e) {
-      const where = formError(t, e, refusals.fields, refusals.duplicate, refusals.badKey)
+      const where = formError(t, e, refusals.fields, refusals.duplicate, refusals.badKey, locale)
       if (where.field) errs[where.field] = where.text
       else dialog.error = where.text
     } finally {

@@ -2,7 +2,10 @@
 // as ApiError. The browser session is the HttpOnly cookie the server sets at login, so requests
 // only need `credentials: 'same-origin'`.
 
-/** An error as the API answers it: `{"error": {"code", "message", "field", "details"?}}`. */
+/**
+ * An error as the API answers it: `{"error": {"code", "message", "field", "details"?, "incident"?}}`.
+ * The message is the server's English; core/logic/errors.ts's `errorText` words it for the reader.
+ */
 export class ApiError extends Error {
   constructor(
     public status: number,
@@ -10,11 +13,13 @@ export class ApiError extends Error {
     message: string,
     public field: string | null = null,
     public details: unknown = undefined,
+    /** For `internal`: the id under which the server logged the cause. */
+    public incident: string | null = null,
   ) {
     super(message)
   }
 }
-type ErrorJson = { error?: { code: string; message: string; field: string | null; details?: unknown } }
+type ErrorJson = { error?: { code: string; message: string; field: string | null; details?: unknown; incident?: string } }
 
 /** Called when a request answers 401, so the app can send the user to the login. */
 let onUnauthenticated: (() => void) | null = null
@@ -49,7 +54,7 @@ export async function request<T>(method: string, path: string, body?: unknown, c
   }
   if (!res.ok) {
     const err = (json as ErrorJson | null)?.error
-    const e = new ApiError(res.status, err?.code ?? 'internal', err?.message ?? res.statusText, err?.field ?? null, err?.details)
+    const e = new ApiError(res.status, err?.code ?? 'internal', err?.message ?? res.statusText, err?.field ?? null, err?.details, err?.incident ?? null)
     if (res.status === 401 && e.code === 'unauthenticated' && onUnauthenticated) onUnauthenticated()
     throw e
   }
@@ -71,7 +76,7 @@ export function query(params: Record<string, string | number | undefined>): stri
 export function apiErrorOf(status: number, statusText: string, text: string): ApiError {
   try {
     const err = (JSON.parse(text) as ErrorJson).error
-    if (err) return new ApiError(status, err.code, err.message, err.field ?? null, err.details)
+    if (err) return new ApiError(status, err.code, err.message, err.field ?? null, err.details, err.incident ?? null)
   } catch {
     /* not JSON */
   }

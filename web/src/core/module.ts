@@ -1,7 +1,8 @@
 // What a module hands to core: its routes, its messages, and the pieces it adds to shared screens
-// (a tab of the admin page, a tab of the grid worker's phone, an item of the header). Core reads
-// them from the one list in modules/index.ts, so a new module registers there in one line and
-// touches no core file (only core/access.ts, when it brings a screen someone must be let into).
+// (a tab of the admin page, a tab of the grid worker's phone, an item of the header, a badge on a
+// menu item). Core reads them from the one list in modules/index.ts, so a new module registers
+// there in one line and touches no core file (only core/access.ts, when it brings a screen
+// someone must be let into).
 import type { Component } from 'vue'
 import type { RouteRecordRaw } from 'vue-router'
 import type { Screen } from './access'
@@ -37,6 +38,11 @@ export interface WebModule {
   phoneTabs?: PhoneTab[]
   /** Shown in the header for signed-in staff (and on the command-centre screen); gets `compact` and `dark`. */
   headerItems?: Component[]
+  /**
+   * Shown inside a screen's menu item (a count of what waits there, like the workbench's); gets
+   * `compact`. Each decides itself whether it shows, and for whom.
+   */
+  navBadges?: Partial<Record<Screen, Component>>
 }
 
 declare module 'vue-router' {

@@ -26,7 +26,11 @@ export function catName(c: Pick<CategoryRef, 'name' | 'name_en'> | null | undefi
   return locale === 'en' && c.name_en ? c.name_en : c.name
 }
 
-/** An API error for a person: the translated code, then what the server said. */
+/**
+ * An API error for a person: the translated code, then what the server said (in English).
+ * @deprecated Use core/logic/errors.ts's `errorText(e, t, locale)`, which words the error in the
+ * reader's language from its code and details. Kept for the callers not yet switched.
+ */
 export function errorText(t: T, e: unknown): string {
   const err = e as Partial<ApiError>
   if (err && typeof err.code === 'string') {

@@ -1,6 +1,7 @@
 // What the forms of every module share: a body built from a form or the field that stops it, and
 // an API refusal put on the input it names.
-import { errorText, type T } from './format'
+import { errorText } from './errors'
+import type { T } from './format'
 
 /** A body, or the first field that is missing (its name as the API spells it). */
 export type Built<T> = { ok: true; body: T } | { ok: false; field: string }
@@ -15,7 +16,7 @@ export function errorField(e: { code?: string; field?: string | null }, duplicat
 /**
  * Where an API error shows in a form: on the input it names (one of `fields`), in the UI
  * language and then what the server said, else above the buttons. `badKey` gives the message of
- * a field's refusal (e.g. `admin.bad.<field>`).
+ * a field's refusal (e.g. `admin.bad.<field>`); anything else is core/logic/errors.ts's sentence.
  */
 export function formError(
   t: T,
@@ -23,10 +24,11 @@ export function formError(
   fields: readonly string[],
   duplicateField: string,
   badKey: (field: string, code: string | undefined) => string,
+  locale?: string,
 ): { field: string; text: string } | { field: null; text: string } {
   const err = e as { code?: string; field?: string | null; message?: string }
   const f = errorField(err, duplicateField)
-  if (!f || !fields.includes(f)) return { field: null, text: errorText(t, e) }
+  if (!f || !fields.includes(f)) return { field: null, text: errorText(e, t, locale) }
   const ours = err.code === 'invalid_field' || err.code === 'duplicate'
-  return { field: f, text: ours ? `${t(badKey(f, err.code))}（${err.message ?? ''}）` : errorText(t, e) }
+  return { field: f, text: ours ? `${t(badKey(f, err.code))}（${err.message ?? ''}）` : errorText(e, t, locale) }
 }

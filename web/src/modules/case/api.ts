@@ -76,6 +76,13 @@ export interface CaseView {
 export interface CreatedCase extends CaseView { receipt: string }
 export interface CasePage { items: CaseView[]; next_cursor: string | null }
 export interface Counts { by_state: Partial<Record<CaseState, number>>; total: number }
+/** What may wait for the centre's decision: a department's return to review (退单审核), an extension or a suspension to decide. */
+export type Awaiting = 'review' | 'extension' | 'suspension'
+export const AWAITING: Awaiting[] = ['review', 'extension', 'suspension']
+/** The `awaiting` filter: one of them, or `any`. */
+export type AwaitingFilter = Awaiting | 'any'
+/** `GET /cases/counts/awaiting`: what waits for the reader's decision, and the handled cases to verify. */
+export interface AwaitingCounts { review: number; extension: number; suspension: number; verify: number; total: number }
 export interface ActorRef { kind: string; name: string; role?: Role | null; user_id?: string | null }
 export interface EventView {
   seq: number
@@ -134,6 +141,8 @@ export interface CaseFilter {
   grid?: string
   channel?: Channel
   supervised?: boolean
+  /** Cases waiting for the centre's decision (a return to review, an extension or a suspension to decide). */
+  awaiting?: AwaitingFilter
   created_from?: string
   created_to?: string
   /** Overdue (red) or warned (yellow) cases only. */
@@ -150,6 +159,7 @@ export function filterQuery(f: CaseFilter, extra: Record<string, string | number
     grid: f.grid,
     channel: f.channel,
     supervised: f.supervised === undefined ? undefined : String(f.supervised),
+    awaiting: f.awaiting,
     created_from: f.created_from,
     created_to: f.created_to,
     card: f.card,
@@ -198,6 +208,8 @@ export const caseApi = {
   counts: (f: CaseFilter) => request<Counts>('GET', '/cases/counts' + filterQuery({ ...f, state: undefined })),
   /** Cases per grid, same filters as the list (open states when no state is given). */
   gridCounts: (f: CaseFilter) => request<Record<string, number>>('GET', '/cases/counts/grids' + filterQuery(f)),
+  /** Returns to review, extensions and suspensions to decide, handled cases to verify, under the same filters as the list. */
+  awaitingCounts: (f: CaseFilter) => request<AwaitingCounts>('GET', '/cases/counts/awaiting' + filterQuery(f)),
   /** Overdue and warned cases under the same filters as the list (its `card` aside). */
   cardCounts: (f: CaseFilter) => request<CardCounts>('GET', '/cases/counts/cards' + filterQuery({ ...f, card: undefined })),
   case: (id: string) => request<CaseView>('GET', caseUrl(id)),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { inbox, inboxAvailable, POLL_MS, readAllNotices, readNotice, resetInbox, startInbox, stopInbox } from './store'
+import { inbox, inboxAvailable, onPoll, poll, POLL_MS, readAllNotices, readNotice, resetInbox, startInbox, stopInbox } from './store'
 
 const item = (id: string, read = false) => ({
   id, message_id: 'm' + id, subject: { kind: 'case', id: 'c' + id }, subject_code: '20261123000042', kind: 'overdue',
@@ -55,6 +55,39 @@ describe('inbox polling', () => {
     document.dispatchEvent(new Event('visibilitychange'))
     await flush()
     expect(calls).toHaveLength(2)
+    vis.mockRestore()
+  })
+
+  it('runs what follows its polls with each of them, on the one timer', async () => {
+    const vis = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('visible')
+    const follower = vi.fn()
+    const stop = onPoll(follower)
+    startInbox()
+    await flush()
+    expect(follower).toHaveBeenCalledTimes(1)
+    await vi.advanceTimersByTimeAsync(POLL_MS)
+    expect(follower).toHaveBeenCalledTimes(2)
+    // the page coming back into view, a move to another screen (the bell's poll())
+    document.dispatchEvent(new Event('visibilitychange'))
+    await poll()
+    expect(follower).toHaveBeenCalledTimes(4)
+    // a hidden page is not polled, for the followers either
+    vis.mockReturnValue('hidden')
+    await vi.advanceTimersByTimeAsync(POLL_MS)
+    expect(follower).toHaveBeenCalledTimes(4)
+    vis.mockReturnValue('visible')
+    // a follower that throws does not stop the notices
+    const failing = onPoll(() => {
+      throw new Error('boom')
+    })
+    const before = calls.length
+    await vi.advanceTimersByTimeAsync(POLL_MS)
+    expect(follower).toHaveBeenCalledTimes(5)
+    expect(calls.length).toBe(before + 1)
+    failing()
+    stop()
+    await vi.advanceTimersByTimeAsync(POLL_MS)
+    expect(follower).toHaveBeenCalledTimes(5)
     vis.mockRestore()
   })
 

@@ -1,6 +1,7 @@
 // The signed-in person's notices, shared by the header's bell: polled every 30 s while the page
 // is visible, on every route change, and at once when the page comes back into view. Read
-// marks show at once and go to the server behind.
+// marks show at once and go to the server behind. Other figures of the header (the workbench's
+// count of what waits for a decision) follow the same polls through `onPoll`, on the one timer.
 import { ref } from 'vue'
 import { ApiError } from '@/core/http'
 import { inboxApi, type Inbox, type InboxItem } from './api'
@@ -38,16 +39,41 @@ export function refreshInbox(): Promise<void> {
   return inFlight
 }
 
+const pollers = new Set<() => void>()
+
+/**
+ * Runs `fn` with every poll of the bell (at the start, every 30 s while the page is visible, when
+ * it comes back into view, on a move to another screen); answers the function that stops it.
+ */
+export function onPoll(fn: () => void): () => void {
+  pollers.add(fn)
+  return () => {
+    pollers.delete(fn)
+  }
+}
+
+/** One poll: the notices, and whatever follows the polls (`onPoll`). */
+export function poll(): Promise<void> {
+  for (const fn of pollers) {
+    try {
+      fn()
+    } catch {
+      /* a follower's failure is its own */
+    }
+  }
+  return refreshInbox()
+}
+
 function onVisibility() {
-  if (!hidden()) refreshInbox()
+  if (!hidden()) poll()
 }
 
 /** Starts polling (again); the first fetch is immediate. */
 export function startInbox() {
   stopInbox()
-  refreshInbox()
+  poll()
   timer = setInterval(() => {
-    if (!hidden()) refreshInbox()
+    if (!hidden()) poll()
   }, POLL_MS)
   document.addEventListener('visibilitychange', onVisibility)
 }

@@ -1,6 +1,6 @@
 // Simplified Chinese. The case loop: states, channels, actions, the case detail and timeline, the workbench, the
 // resident's report and tracking, the grid worker's cases and quick report, photos, cards, finding a case and the
-// caller's other cases.
+// caller's other cases, the workbench's quick views (快捷视图) and what waits for a decision.
 export default {
   nav: { workbench: '工单工作台', worker: '网格员', resident: '居民报事' },
   state: {
@@ -158,6 +158,24 @@ export default {
     searchGo: '查找',
     noMatch: '没有与“{q}”匹配的工单',
     noMatchHint: '可输入完整的工单编号、来电号码（任意写法）、15位网格编码，或标题、描述、地址中的关键词',
+  },
+  views: {
+    title: '快捷视图',
+    pending: '待我审批',
+    verify: '待核查',
+    extension: '待审延期',
+    review: '退回待审',
+    supervised: '督办中',
+    to_claim: '待签收',
+    handling: '处置中',
+    badge: '待我审批 {n} 件',
+  },
+  awaiting: {
+    label: '待审批：{kind}',
+    any: '全部',
+    review: '退单审核',
+    extension: '延期申请',
+    suspension: '挂起申请',
   },
   sameCaller: {
     title: '同一来电人的其他工单',

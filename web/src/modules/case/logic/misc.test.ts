@@ -36,5 +36,6 @@ describe('the case filter in the address', () => {
   it('builds query strings with only the set filters', () => {
     expect(filterQuery({})).toBe('')
     expect(filterQuery({ state: ['reported', 'accepted'], supervised: true }, { limit: 50, cursor: undefined })).toBe('?state=reported%2Caccepted&supervised=true&limit=50')
+    expect(filterQuery({ q: '路灯', awaiting: 'extension' })).toBe('?q=%E8%B7%AF%E7%81%AF&awaiting=extension')
   })
 })

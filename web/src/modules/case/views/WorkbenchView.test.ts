@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import { createMemoryHistory, createRouter } from 'vue-router'
+import type { Role } from '@/core/api'
 import { i18n } from '@/core/i18n'
+import { user } from '@/core/session'
+import { resetAwaiting } from '../awaiting'
 import WorkbenchView from './WorkbenchView.vue'
 
 const area = [{ code: '371002001', name: '环翠楼街道', level: 'town' }]
@@ -15,6 +18,7 @@ const kase = (n: number, card: 'red' | 'yellow' | null) => ({
 const all = [kase(1, 'red'), kase(2, 'yellow'), kase(3, null)]
 let urls: string[]
 let cardsAnswer: () => Response
+let awaitingAnswer: { review: number; extension: number; suspension: number; verify: number; total: number }
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] })
@@ -22,6 +26,7 @@ beforeEach(() => {
   i18n.global.locale.value = 'zh-CN'
   urls = []
   cardsAnswer = () => new Response(JSON.stringify({ red: 1, yellow: 1 }))
+  awaitingAnswer = { review: 2, extension: 1, suspension: 0, verify: 3, total: 6 }
   vi.stubGlobal('fetch', (url: string) => {
     urls.push(url)
     const u = new URL(url, 'http://x')
@@ -32,7 +37,10 @@ beforeEach(() => {
       if (byCode) return Promise.resolve(new Response(JSON.stringify({ red: byCode.filter((c) => c.card === 'red').length, yellow: byCode.filter((c) => c.card === 'yellow').length })))
       return Promise.resolve(cardsAnswer())
     }
+    if (u.pathname.startsWith('/api/v1/grids/')) return Promise.resolve(new Response(JSON.stringify({ type: 'Feature', properties: { code: '371002001001001', name: '第一网格' }, geometry: null })))
+    if (u.pathname === '/api/v1/cases/counts/awaiting') return Promise.resolve(new Response(JSON.stringify(awaitingAnswer)))
     if (u.pathname === '/api/v1/cases/counts') {
+      if (u.searchParams.get('supervised') === 'true') return Promise.resolve(new Response(JSON.stringify({ total: 4, by_state: { dispatched: 4 } })))
       const n = byCode ? byCode.length : 3
       return Promise.resolve(new Response(JSON.stringify({ total: n, by_state: n ? { dispatched: n } : {} })))
     }
@@ -41,7 +49,9 @@ beforeEach(() => {
       const q = u.searchParams.get('q')
       // a code answers its case alone; a keyword the titles that have it
       const found = (c: (typeof all)[number]) => !q || c.code === q || (!/^\d{14,}$/.test(q) && c.title.includes(q))
-      return Promise.resolve(new Response(JSON.stringify({ items: all.filter((c) => (!card || c.card === card) && found(c)), next_cursor: null })))
+      // the second case waits for the review of its return
+      const waits = (c: (typeof all)[number]) => !u.searchParams.get('awaiting') || c.id === 'c2'
+      return Promise.resolve(new Response(JSON.stringify({ items: all.filter((c) => (!card || c.card === card) && found(c) && waits(c)), next_cursor: null })))
     }
     return Promise.resolve(new Response('[]'))
   })
@@ -49,6 +59,8 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers()
   vi.unstubAllGlobals()
+  user.value = null
+  resetAwaiting()
   document.body.innerHTML = ''
 })
 
@@ -181,6 +193,124 @@ describe('WorkbenchView deadline column', () => {
     expect(yellow.attributes('data-tone')).toBe('yellow')
     expect(yellow.text()).toContain('剩余 1天')
     expect(w.get('[data-testid=deadline-20261123000043]').text()).toBe('—')
+    w.unmount()
+  })
+})
+
+describe('WorkbenchView quick views', () => {
+  const signIn = (role: Role) => (user.value = { id: 'u-' + role, username: role, display_name: '张三', role, scope: '3710', department: role === 'department_handler' ? 'wh-urban' : null })
+  type W = Awaited<ReturnType<typeof mountView>>['w']
+  const chips = (w: W) => w.findAll('[data-testid^=view-]').map((c) => [c.attributes('data-testid'), c.text(), c.attributes('data-count')])
+  const on = (w: W) => w.findAll('[data-testid^=view-]').filter((c) => c.classes().includes('on')).map((c) => c.attributes('data-testid'))
+  const choose = async (w: W, key: string) => {
+    await w.get(`[data-testid=view-${key}]`).trigger('click')
+    await flushPromises()
+  }
+
+  it("shows a dispatcher its views with the counts of what waits for it", async () => {
+    signIn('town_dispatcher')
+    const { w } = await mountView()
+    expect(chips(w)).toEqual([
+      ['view-pending', '待我审批6', '6'],
+      ['view-verify', '待核查3', '3'],
+      ['view-extension', '待审延期1', '1'],
+      ['view-review', '退回待审2', '2'],
+      ['view-supervised', '督办中4', '4'],
+    ])
+    expect(on(w)).toEqual([])
+    // the counts are of all the dispatcher's cases
+    expect(urls).toContain('/api/v1/cases/counts/awaiting')
+    expect(urls).toContain('/api/v1/cases/counts?supervised=true')
+    i18n.global.locale.value = 'en'
+    await flushPromises()
+    expect(w.get('[data-testid=view-pending]').text()).toBe('My pending approvals6')
+    expect(w.get('[data-testid=view-review]').text()).toBe('Returns to review2')
+    w.unmount()
+  })
+
+  it('sets the queue to exactly the view chosen, in the address too, and clears it when chosen again', async () => {
+    signIn('district_dispatcher')
+    const { w, router } = await mountView('/workbench?q=' + encodeURIComponent('工单') + '&card=red&grid=371002001001001&case=c1')
+    urls = []
+    await choose(w, 'review')
+    // the search, the card and the grid go; the selected case stays
+    expect(router.currentRoute.value.query).toEqual({ awaiting: 'review', case: 'c1' })
+    expect(urls.some((u) => u.startsWith('/api/v1/cases?awaiting=review&limit='))).toBe(true)
+    expect(urls).toContain('/api/v1/cases/counts?awaiting=review')
+    expect((w.get('input[data-testid=queue-search]').element as HTMLInputElement).value).toBe('')
+    expect(w.findAll('[data-testid^=row-]').map((r) => r.text())).toEqual(['20261123000042'])
+    expect(on(w)).toEqual(['view-review'])
+    expect(w.get('[data-testid=view-review]').attributes('aria-pressed')).toBe('true')
+    // another view replaces it
+    await choose(w, 'verify')
+    expect(router.currentRoute.value.query).toEqual({ state: 'handled', case: 'c1' })
+    expect(on(w)).toEqual(['view-verify'])
+    await choose(w, 'supervised')
+    expect(router.currentRoute.value.query).toEqual({ supervised: 'true', case: 'c1' })
+    expect((w.get('[data-testid=filter-supervised] input').element as HTMLInputElement).checked).toBe(true)
+    // chosen again: every filter cleared
+    await choose(w, 'supervised')
+    expect(router.currentRoute.value.query).toEqual({ case: 'c1' })
+    expect(on(w)).toEqual([])
+    expect(w.findAll('[data-testid^=row-]')).toHaveLength(3)
+    w.unmount()
+  })
+
+  it('reads the view from the address, and is no longer chosen once another filter is added', async () => {
+    signIn('community_admin')
+    const { w, router } = await mountView('/workbench?awaiting=extension')
+    expect(urls.some((u) => u.startsWith('/api/v1/cases?awaiting=extension'))).toBe(true)
+    expect(on(w)).toEqual(['view-extension'])
+    await w.get('[data-testid=card-chip-red]').trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.query).toEqual({ awaiting: 'extension', card: 'red' })
+    expect(on(w)).toEqual([])
+    // an awaiting no view shows is a filter of its own, which can be dropped
+    expect(w.get('[data-testid=filter-awaiting]').text()).toBe('待审批：延期申请')
+    await w.get('[data-testid=filter-awaiting] .el-tag__close').trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.query).toEqual({ card: 'red' })
+    // and the address changed elsewhere (a link, going back) changes the queue
+    await router.push('/workbench?awaiting=any')
+    await flushPromises()
+    expect(on(w)).toEqual(['view-pending'])
+    expect(urls.some((u) => u.startsWith('/api/v1/cases?awaiting=any'))).toBe(true)
+    w.unmount()
+  })
+
+  it('refreshes the counts when the queue refreshes', async () => {
+    signIn('admin')
+    const { w } = await mountView()
+    expect(w.get('[data-testid=view-review]').attributes('data-count')).toBe('2')
+    awaitingAnswer = { review: 1, extension: 1, suspension: 0, verify: 3, total: 5 }
+    await w.get('[data-testid=refresh]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid=view-review]').attributes('data-count')).toBe('1')
+    expect(w.get('[data-testid=view-pending]').attributes('data-count')).toBe('5')
+    w.unmount()
+  })
+
+  it("shows a department handler what to sign for and what it is handling, counted per state", async () => {
+    signIn('department_handler')
+    const { w, router } = await mountView()
+    expect(chips(w)).toEqual([
+      ['view-to_claim', '待签收3', '3'],
+      ['view-handling', '处置中0', '0'],
+    ])
+    expect(urls.some((u) => u.includes('/counts/awaiting'))).toBe(false)
+    expect(urls).toContain('/api/v1/cases/counts')
+    await choose(w, 'to_claim')
+    expect(router.currentRoute.value.query).toEqual({ state: 'dispatched' })
+    expect(urls.some((u) => u.startsWith('/api/v1/cases?state=dispatched'))).toBe(true)
+    expect(on(w)).toEqual(['view-to_claim'])
+    w.unmount()
+  })
+
+  it('shows no views to the roles without any', async () => {
+    signIn('leader')
+    const { w } = await mountView()
+    expect(w.find('[data-testid=views]').exists()).toBe(false)
+    expect(urls.some((u) => u.includes('/counts/awaiting'))).toBe(false)
     w.unmount()
   })
 })
