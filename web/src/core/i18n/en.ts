@@ -63,7 +63,6 @@ const en: typeof zh = {
     invalid_file: 'The file is not valid',
     invalidFile: 'The file is not valid: {message}',
     fieldMissing: 'Please fill in: {field}',
-    serverSays: 'Server: {message}',
   },
   role: {
     resident: 'Resident',

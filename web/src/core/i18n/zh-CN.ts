@@ -58,7 +58,6 @@ export default {
     invalid_file: '文件内容有误',
     invalidFile: '文件内容有误：{message}',
     fieldMissing: '请填写：{field}',
-    serverSays: '服务器：{message}',
   },
   role: {
     resident: '居民',

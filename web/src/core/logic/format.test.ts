@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../http'
-import { errorText, fmtMoment, formatSpan } from './format'
+import { fmtMoment, formatSpan } from './format'
 import { tOf } from './testing'
 
 const zh = tOf('zh-CN')
@@ -44,10 +43,3 @@ describe('fmtMoment', () => {
   })
 })
 
-describe('errorText', () => {
-  it('shows the translated error with the server message', () => {
-    const t = (k: string, n?: Record<string, unknown>) => (k === 'errors.account_locked' ? '已锁定' : k === 'errors.serverSays' ? `服务器：${n?.message}` : k)
-    expect(errorText(t, new ApiError(423, 'account_locked', 'locked until 12:00'))).toBe('已锁定 — 服务器：locked until 12:00')
-    expect(errorText(t, new ApiError(500, 'weird', ''))).toBe('weird')
-  })
-})

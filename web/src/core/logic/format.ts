@@ -1,6 +1,5 @@
 // Display helpers shared by the screens.
 import type { CategoryRef } from '../api'
-import type { ApiError } from '../http'
 
 /** A message lookup: vue-i18n's `t`, or core/logic/testing.ts's `tOf` in the logic tests. */
 export type T = (key: string, named?: Record<string, unknown>) => string
@@ -24,21 +23,6 @@ export function fmtTime(iso: string | null | undefined, locale: string): string 
 export function catName(c: Pick<CategoryRef, 'name' | 'name_en'> | null | undefined, locale: string): string {
   if (!c) return ''
   return locale === 'en' && c.name_en ? c.name_en : c.name
-}
-
-/**
- * An API error for a person: the translated code, then what the server said (in English).
- * @deprecated Use core/logic/errors.ts's `errorText(e, t, locale)`, which words the error in the
- * reader's language from its code and details. Kept for the callers not yet switched.
- */
-export function errorText(t: T, e: unknown): string {
-  const err = e as Partial<ApiError>
-  if (err && typeof err.code === 'string') {
-    const known = t('errors.' + err.code)
-    const title = known === 'errors.' + err.code ? err.code : known
-    return err.message ? `${title} — ${t('errors.serverSays', { message: err.message })}` : title
-  }
-  return String(e)
 }
 
 const unitText = (t: T, n: number, one: string, many: string) => t(n === 1 ? one : many, { n })

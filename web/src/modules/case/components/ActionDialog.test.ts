@@ -180,7 +180,7 @@ describe('ActionDialog', () => {
     await flushPromises()
     const err = document.querySelector('[data-testid="action-error"]')?.textContent ?? ''
     expect(err).toContain('当前状态不允许此操作')
-    expect(err).toContain('cannot claim a closed case')
+    expect(err).toContain('工单当前状态不允许此操作') // the reader's language, not the server's English
     expect(w.emitted('done')).toBeUndefined()
     w.unmount()
   })

@@ -98,7 +98,7 @@ describe('PhotoUploader', () => {
     const item = w.find('[data-testid="p-item"]')
     expect(item.attributes('data-status')).toBe('error')
     expect(item.text()).toContain('Not a readable image')
-    expect(item.attributes('title')).toBe('body: not an image')
+    expect(item.attributes('title')).toBe('Invalid input: body: not an image')
     expect(w.emitted('update:modelValue')).toBeUndefined()
     i18n.global.locale.value = 'zh-CN'
   })
