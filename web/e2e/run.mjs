@@ -489,6 +489,15 @@ test("dispatcher finds a case by its number and by the caller's phone", async ()
   await page.waitForFunction((n) => document.querySelector('[data-testid=case-same-caller]')?.getAttribute('data-count') === String(n), listed)
   expect((await page.getByTestId('same-caller-count').innerText()).trim() === String(listed), `header count vs ${listed}`)
   await shot(page, 'workbench-search-desktop')
+  // The queue as it stands, to Excel: the same search in the link, a workbook back.
+  const xlsx = await page.getByTestId('queue-export').getAttribute('href')
+  expect(xlsx.startsWith('/api/v1/cases/export.xlsx?') && xlsx.includes('q='), `export link ${xlsx}`)
+  const sheet = await page.evaluate(async (h) => {
+    const r = await fetch(h)
+    const b = new Uint8Array(await r.arrayBuffer())
+    return { status: r.status, magic: String.fromCharCode(b[0], b[1]) }
+  }, xlsx)
+  expect(sheet.status === 200 && sheet.magic === 'PK', `queue export: ${JSON.stringify(sheet)}`)
   await item.locator('a').click()
   await page.waitForURL((u) => u.searchParams.get('case') === other.id && u.searchParams.get('q') === '138-0013-8000')
   // The detail's id changes at once, its fields once the other case has loaded.

@@ -93,3 +93,34 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+backend_test! {
+    async fn the_queue_exports_to_excel_with_its_filters(b: Backend) {
+        use calamine::{Data, Reader, Xlsx};
+        let (store, _dir) = support::seeded_store(b, &ACCOUNTS).await;
+        let app = router(AppState::new(store.clone(), Cipher::from_bytes([5; 32]), ServerConfig::default()));
+        let city = login(&app, "city", "civicgrid").await.1.unwrap();
+        for (d, phone) in [("路灯不亮", "13800138000"), ("垃圾满溢", "13900139000"), ("路灯闪烁", "13700137000")] {
+            let body = json!({"category": "0102", "area": "371002001001", "description": d, "reporter_phone": phone});
+            assert_eq!(call(&app, "POST", "/api/v1/cases", Some(&city), Some(body)).await.0, 201, "{b}");
+        }
+        use tower::ServiceExt;
+        let req = axum::http::Request::builder()
+            .uri(format!("/api/v1/cases/export.xlsx?q={}", urlencode("路灯")))
+            .header("authorization", format!("Bearer {city}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let res = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), 200, "{b}");
+        assert!(res.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"), "{b}");
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec();
+        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("工单列表").unwrap();
+        let cell = |r: usize, c: usize| sheet.get((r, c)).cloned().unwrap_or(Data::Empty).to_string();
+        assert_eq!((cell(3, 0), cell(3, 8)), ("工单编号".to_string(), "来电号码".to_string()), "{b}");
+        let titles: Vec<String> = (4..sheet.height()).map(|r| cell(r, 1)).collect();
+        assert_eq!(titles, ["路灯闪烁", "路灯不亮"], "{b}: the list's filter, newest first");
+        assert_eq!(cell(4, 8), "137****7000", "{b}: phones masked");
+        assert!(cell(1, 0).contains("共 2 条"), "{b}: {}", cell(1, 0));
+    }
+}

@@ -240,7 +240,7 @@ pub struct CaseFilters {
 }
 
 /// The store's query for `f`, naming the parameter at fault, and the tracking code `q` names.
-fn case_query(app: &AppState, actor: &Actor, f: CaseFilters) -> ApiResult<(CaseQuery, Option<CaseCode>)> {
+pub(super) fn case_query(app: &AppState, actor: &Actor, f: CaseFilters) -> ApiResult<(CaseQuery, Option<CaseCode>)> {
     let mut q = CaseQuery { visibility: actor.visibility(), ..Default::default() };
     let mut code = None;
     match f.q.as_deref().map(|s| Search::parse(&app.cipher, s)).transpose()? {
@@ -296,7 +296,7 @@ fn awaiting_filter(v: &str) -> ApiResult<AwaitingFilter> {
 /// What a search by tracking code finds: `None` if the search is not a code, or is 15 digits no
 /// case has (then read as a grid code); else the case the reader may see with that code, or none.
 /// A code finds its case whatever the other filters say.
-async fn by_code(app: &AppState, actor: &Actor, code: Option<&CaseCode>, q: &CaseQuery) -> ApiResult<Option<Vec<Case>>> {
+pub(super) async fn by_code(app: &AppState, actor: &Actor, code: Option<&CaseCode>, q: &CaseQuery) -> ApiResult<Option<Vec<Case>>> {
     let Some(code) = code else { return Ok(None) };
     let found = app.store.case_by_code(code).await?.filter(|c| c.visible_to(actor));
     Ok(match found {

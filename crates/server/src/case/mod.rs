@@ -3,6 +3,7 @@
 
 mod attachments;
 mod cases;
+mod export;
 pub(crate) mod notify;
 mod photo;
 pub(crate) mod search;
@@ -32,6 +33,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::counts_by_grid))
         .routes(routes!(cases::counts_by_card))
         .routes(routes!(cases::counts_awaiting))
+        .routes(routes!(export::export))
         .routes(routes!(cases::contact))
         .routes(routes!(cases::same_caller))
         .routes(routes!(cases::act));

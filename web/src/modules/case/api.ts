@@ -204,6 +204,8 @@ export const thumbUrl = (id: string) => `/api/v1/attachments/${encodeURIComponen
 const caseUrl = (id: string) => `/cases/${encodeURIComponent(id)}`
 
 export const caseApi = {
+  /** The queue with the same filters as an Excel sheet (at most 10,000 rows, phones masked). */
+  exportUrl: (f: CaseFilter) => '/api/v1/cases/export.xlsx' + filterQuery(f),
   cases: (f: CaseFilter, cursor?: string, limit = 50) => request<CasePage>('GET', '/cases' + filterQuery(f, { cursor, limit })),
   counts: (f: CaseFilter) => request<Counts>('GET', '/cases/counts' + filterQuery({ ...f, state: undefined })),
   /** Cases per grid, same filters as the list (open states when no state is given). */

@@ -149,6 +149,7 @@ const en: typeof zh = {
     candidates: 'Candidate addresses',
   },
   workbench: {
+    export: 'Export to Excel',
     title: 'Workbench',
     queue: 'Queue',
     detail: 'Case',

@@ -149,6 +149,7 @@ export default {
     candidates: '候选地址',
   },
   workbench: {
+    export: '导出 Excel',
     title: '工单工作台',
     queue: '工单队列',
     detail: '工单详情',

@@ -78,3 +78,9 @@ describe("the caller's other cases", () => {
     })
   })
 })
+
+describe('exportUrl', () => {
+  it('exports the queue with its filters', () => {
+    expect(caseApi.exportUrl({ q: '路灯', state: ['reported'] })).toBe('/api/v1/cases/export.xlsx?q=%E8%B7%AF%E7%81%AF&state=reported')
+  })
+})
