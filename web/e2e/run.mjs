@@ -298,6 +298,8 @@ const test = (name, fn) => (!ONLY || ONLY.test(name)) && tests.push({ name, fn }
 const shared = {
   // A hotline address that fits several standard addresses of the demo library, none surely.
   ambiguous: '环翠楼街道统一路10号海景花园2号楼',
+  // The handler's feedback ('handler claims and handles'), shown again to the dispatcher verifying.
+  feedback: '已清运完毕',
 }
 
 test('login shows the API error and the lockout', async () => {
@@ -631,7 +633,7 @@ test('handler claims and handles', async () => {
   await act(page, shared.id, 'claim')
   expect((await caseState(page, shared.id)) === 'in_progress', 'in_progress')
   await act(page, shared.id, 'handle', async () => {
-    await fill(page, 'field-feedback', '已清运完毕')
+    await fill(page, 'field-feedback', shared.feedback)
     await addPhotos(page, 'field-attachments', [await pngPhoto(page, 'after.png', '#2563eb')])
     await shot(page, 'workbench-handle-photo-desktop')
   })
@@ -641,7 +643,16 @@ test('handler claims and handles', async () => {
 
 test('dispatcher verifies and closes', async () => {
   const page = shared.dispatcherPage
-  await act(page, shared.id, 'verify')
+  await act(page, shared.id, 'verify', async (dialog) => {
+    // What is being verified: the handler's feedback and photo, above the choice.
+    const context = dialog.getByTestId('decision-context')
+    await context.getByTestId('context-feedback').filter({ hasText: shared.feedback }).waitFor()
+    expect((await context.locator('[data-source=handled] [data-testid=case-photo]').count()) === 1, "the handler's photo in the dialog")
+    // Nothing is chosen when the dialog opens: 通过 is clicked.
+    expect((await dialog.locator('[data-testid=field-passed] .el-radio-button.is-active').count()) === 0, 'no default decision')
+    await dialog.getByTestId('field-passed-yes').click()
+    await shot(page, 'workbench-verify-desktop')
+  })
   expect((await caseState(page, shared.id)) === 'closed', 'closed')
   await page.goto(`${BASE}/workbench?case=${shared.id}`)
   await page.getByTestId('timeline').locator('[data-event="verified"]').waitFor()
@@ -1115,7 +1126,9 @@ test('dispatcher reviews a return: refused, the case goes back to the department
   expect((await page.getByTestId('case-returned-by').getAttribute('data-returned-by')) === before.returned_by.id, 'who sent it back')
   await shot(page, 'workbench-return-review-desktop')
   await act(page, id, 'review_return', async (dialog) => {
-    await dialog.getByTestId('field-accepted').click()
+    // Who sent it back, above the choice; nothing is chosen: 不同意退回 is clicked.
+    await dialog.getByTestId('decision-context').getByTestId('context-returned-by').filter({ hasText: before.returned_by.name }).waitFor()
+    await dialog.getByTestId('field-accepted-no').click()
     await fill(page, 'field-comment', '属于本部门职责，请继续办理')
   })
   const after = await page.evaluate(async (id) => (await fetch(`/api/v1/cases/${id}`)).json(), id)

@@ -110,7 +110,7 @@ backend_test! {
         let d = api.login("dispatcher").await;
         let h = api.login("handler").await;
         let r = api.get(&format!("/api/v1/cases/{id}"), Some(&d)).await;
-        assert_eq!(r.body["allowed_actions"], json!(["accept", "reject", "escalate", "supervise", "merge", "locate", "reclassify"]), "{b}");
+        assert_eq!(r.body["allowed_actions"], json!(["accept", "reject", "escalate", "supervise", "merge", "locate", "reclassify", "set_deadline"]), "{b}");
         assert_eq!(api.act(&d, id, "accept", json!({})).await.status, 200);
         let r = api.act(&d, id, "dispatch", json!({"department": "urban", "instructions": "请今日处理"})).await;
         assert_eq!(r.body["state"], "dispatched", "{b}: {:?}", r.body);

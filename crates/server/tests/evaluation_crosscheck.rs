@@ -117,6 +117,7 @@ fn command(action: Action, case: &Case, rng: &mut StdRng, at: DateTime<Utc>) -> 
         Action::Resume => Command::Resume { note: None },
         Action::Reopen => Command::Reopen { reason: "群众不满意".into() },
         Action::Recall => Command::Recall { reason: "派错部门".into() },
+        Action::SetDeadline => Command::SetDeadline { until: at + Duration::hours(rng.gen_range(1..200)), reason: "领导批示".into() },
         _ => return None,
     })
 }
@@ -368,7 +369,7 @@ backend_test! {
         let cases = histories(store.as_ref(), &cat, &actors, 25);
         store.import_cases(&cases).await.unwrap();
         let kinds: std::collections::BTreeSet<&str> = cases.iter().flat_map(|(_, l)| l.iter().map(|e| e.kind.name())).collect();
-        for k in ["return_reviewed", "extension_decided", "suspension_decided", "suspended", "escalated", "reopened", "rated", "recalled"] {
+        for k in ["return_reviewed", "extension_decided", "suspension_decided", "suspended", "escalated", "reopened", "rated", "recalled", "deadline_set"] {
             assert!(kinds.contains(k), "{b}: the random histories should exercise {k}: {kinds:?}");
         }
 

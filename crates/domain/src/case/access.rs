@@ -96,6 +96,8 @@ impl Case {
             // Before the work is done: a handled case is judged by the limit it ran under.
             Action::Reclassify => matches!(s, S::Reported | S::Accepted | S::Dispatched | S::InProgress | S::Returned | S::Suspended),
             Action::Recall => s == S::Dispatched && self.handler_user_id.is_none(),
+            // A step is running (not while suspended: its clock stands still).
+            Action::SetDeadline => crate::timelimit::Step::of_state(s).is_some() && self.deadline.is_some(),
         };
         if !state_ok {
             return Err(illegal(action, s));
@@ -113,6 +115,7 @@ impl Case {
             | Action::Resume
             | Action::Reclassify
             | Action::Recall
+            | Action::SetDeadline
             | Action::Escalate => self.managed_by(actor),
             Action::Dispatch => {
                 if s == S::Dispatched {

@@ -65,6 +65,8 @@ string_enum!(
         Reclassify = "reclassify",
         /// Take back a dispatch not yet claimed (撤回派遣), to dispatch it again.
         Recall = "recall",
+        /// Set the running step's deadline, with a reason (调整时限).
+        SetDeadline = "set_deadline",
     }
 );
 
@@ -133,6 +135,8 @@ pub enum Command {
     Reclassify { category: CategoryCode, priority: Priority, reason: String },
     /// See [`Action::Recall`].
     Recall { reason: String },
+    /// See [`Action::SetDeadline`].
+    SetDeadline { until: DateTime<Utc>, reason: String },
 }
 
 impl Command {
@@ -163,6 +167,7 @@ impl Command {
             Command::Locate { .. } => Action::Locate,
             Command::Reclassify { .. } => Action::Reclassify,
             Command::Recall { .. } => Action::Recall,
+            Command::SetDeadline { .. } => Action::SetDeadline,
         }
     }
 }
@@ -310,6 +315,13 @@ impl Case {
                 }
             }
             Command::Recall { reason } => EventKind::Recalled { reason: note("reason", &reason)? },
+            Command::SetDeadline { until, reason } => {
+                if until <= now {
+                    return Err(DomainError::invalid("until", "the new deadline must be in the future"));
+                }
+                let step = self.deadline.as_ref().map(|d| d.step).expect("checked by permits");
+                EventKind::DeadlineSet { step, until, reason: note("reason", &reason)? }
+            }
         };
         Ok(CaseEvent { case_id: self.id, seq: self.version + 1, at: now, actor: actor.to_ref(), kind, deadline: None })
     }

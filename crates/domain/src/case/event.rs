@@ -95,6 +95,8 @@ pub enum EventKind {
     },
     /// A dispatch not yet claimed was taken back, to be dispatched again.
     Recalled { reason: String },
+    /// The centre set the running step's deadline.
+    DeadlineSet { step: Step, until: DateTime<Utc>, reason: String },
     /// A dispatcher placed or confirmed where the case is.
     Located {
         /// Where it is now.
@@ -134,6 +136,7 @@ impl EventKind {
             EventKind::Located { .. } => "located",
             EventKind::Reclassified { .. } => "reclassified",
             EventKind::Recalled { .. } => "recalled",
+            EventKind::DeadlineSet { .. } => "deadline_set",
             EventKind::DeadlineWarned { .. } => "deadline_warned",
             EventKind::Overdue { .. } => "overdue",
         }
@@ -153,6 +156,7 @@ impl EventKind {
                 | EventKind::Located { .. }
                 | EventKind::Reclassified { .. }
                 | EventKind::Recalled { .. }
+                | EventKind::DeadlineSet { .. }
                 | EventKind::DeadlineWarned { .. }
                 | EventKind::Overdue { .. }
         )

@@ -296,6 +296,8 @@ impl Case {
                 self.report.category = category.clone();
                 self.report.priority = *priority;
             }
+            // The deadline in force, like a granted extension (a reclassification keeps it).
+            E::DeadlineSet { until, .. } => self.extended_until = Some(*until),
             E::Recalled { .. } => {
                 self.state = CaseState::Accepted;
                 self.assignee = None;

@@ -86,6 +86,7 @@ fn commands() -> Vec<Command> {
         Command::Reopen { reason: "居民不满意".into() },
         Command::Reclassify { category: CategoryCode::parse("0102").unwrap(), priority: Priority::High, reason: "实为垃圾满溢".into() },
         Command::Recall { reason: "派错部门".into() },
+        Command::SetDeadline { until: t0() + chrono::Duration::days(3), reason: "领导批示限期".into() },
         Command::Locate {
             area: code(VILLAGE),
             grid: Some(GridCode::parse(&format!("{VILLAGE}001")).unwrap()),
@@ -125,6 +126,7 @@ fn legal(from: CaseState, action: Action, to: CaseState) -> bool {
             matches!(from, S::Reported | S::Accepted | S::Dispatched | S::InProgress | S::Returned | S::Suspended) && to == from
         }
         Action::Recall => from == S::Dispatched && to == S::Accepted,
+        Action::SetDeadline => matches!(from, S::Reported | S::Accepted | S::Returned | S::Dispatched | S::InProgress | S::Handled) && to == from,
     }
 }
 
@@ -251,7 +253,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn no_illegal_transition_is_ever_accepted(steps in prop::collection::vec((0usize..11, 0usize..31), 1..60)) {
+    fn no_illegal_transition_is_ever_accepted(steps in prop::collection::vec((0usize..11, 0usize..32), 1..60)) {
         let all = actors();
         let cmds = commands();
         let mut c = new_case(&all[7]);

@@ -260,7 +260,9 @@ impl CasePolicy {
                     return Some(d.resumed(at, event.at));
                 }
             }
-            (EventKind::ExtensionDecided { granted: true, until, .. }, Some(d)) if Some(d.step) == step => {
+            (EventKind::ExtensionDecided { granted: true, until, .. } | EventKind::DeadlineSet { until, .. }, Some(d))
+                if Some(d.step) == step =>
+            {
                 return Some(d.extended(*until, self.limits.warn_at));
             }
             _ => {}

@@ -285,3 +285,16 @@ fn a_reclassified_case_runs_its_step_under_the_new_limit_and_a_dispatch_can_be_t
     run(&p, &mut c, &handler(), Command::Claim, "2025-03-03T11:00:00+08:00");
     assert_eq!(c.decide(&town(), Command::Recall { reason: "x".into() }, t("2025-03-03T11:10:00+08:00")).unwrap_err().code(), "illegal_transition", "claimed: too late to take back");
 }
+
+#[test]
+fn the_centre_sets_a_deadline_with_a_reason() {
+    let p = CasePolicy::shipped();
+    let mut c = dispatched(&p);
+    let until = t("2025-03-05T17:00:00+08:00");
+    assert_eq!(c.decide(&handler(), Command::SetDeadline { until, reason: "x".into() }, t("2025-03-03T11:00:00+08:00")).unwrap_err().code(), "forbidden");
+    let e = run(&p, &mut c, &town(), Command::SetDeadline { until, reason: "领导批示：限期两日".into() }, "2025-03-03T11:00:00+08:00");
+    assert_eq!((e[0].kind.name(), e[0].deadline.as_ref().map(|d| d.due)), ("deadline_set", Some(until)));
+    assert!(p.timers(&c).iter().all(|t| t.due == until), "the timers watch the new deadline");
+    let past = Command::SetDeadline { until: t("2025-03-03T10:00:00+08:00"), reason: "x".into() };
+    assert_eq!(c.decide(&town(), past, t("2025-03-03T11:30:00+08:00")).unwrap_err().field(), Some("until"));
+}

@@ -531,7 +531,7 @@ pub struct ActionRequest {
     pub area: Option<String>,
     /// dispatch: instructions for the handler.
     pub instructions: Option<String>,
-    /// request_extension: the new deadline, RFC 3339.
+    /// request_extension, set_deadline: the new deadline, RFC 3339.
     pub until: Option<DateTime<Utc>>,
     /// decide_extension, decide_suspension: grant or refuse.
     pub granted: Option<bool>,
@@ -633,6 +633,7 @@ async fn command(app: &AppState, actor: &Actor, action: Action, r: ActionRequest
             Command::Reclassify { category: code, priority: r.priority.unwrap_or(cat.priority), reason: required(r.reason, "reason")? }
         }
         Action::Recall => Command::Recall { reason: required(r.reason, "reason")? },
+        Action::SetDeadline => Command::SetDeadline { until: required(r.until, "until")?, reason: required(r.reason, "reason")? },
     })
 }
 

@@ -12,7 +12,7 @@ export type Channel = 'grid_worker' | 'resident' | 'hotline' | 'iot' | 'mediatio
 export type Action =
   | 'accept' | 'reject' | 'dispatch' | 'claim' | 'return' | 'review_return' | 'request_extension' | 'decide_extension'
   | 'handle' | 'verify' | 'rate' | 'escalate' | 'supervise' | 'merge' | 'suspend' | 'request_suspension' | 'decide_suspension'
-  | 'resume' | 'close_on_spot' | 'instruct' | 'reopen' | 'locate' | 'reclassify' | 'recall'
+  | 'resume' | 'close_on_spot' | 'instruct' | 'reopen' | 'locate' | 'reclassify' | 'recall' | 'set_deadline'
 export type Rating = 'satisfied' | 'basically_satisfied' | 'unsatisfied'
 
 export const STATES: CaseState[] = [

@@ -193,3 +193,20 @@ fn a_recalled_dispatch_is_the_dispatchers_alone() {
     let f = figures(&[&recalled("2025-03-12T09:00:00")], EvalBy::Department, &march(), "water");
     assert_eq!((f.counts.dispatched, f.counts.due, f.counts.on_time), (0, 1, 0));
 }
+
+/// A deadline the centre sets (调整时限) counts like a granted extension: set before the
+/// deadline it replaces, it judges the handling; set after, the lateness stands.
+#[test]
+fn a_deadline_the_centre_sets_counts_only_if_set_in_time() {
+    let set = |at: &str| {
+        Story::reported("2025-03-03T09:00:00")
+            .dispatched("urban")
+            .claimed("2025-03-03T11:00:00")
+            .act(&town(), Command::SetDeadline { until: t("2025-03-20T10:00:00"), reason: "领导批示".into() }, at)
+            .handled("2025-03-14T10:00:00")
+    };
+    let f = figures(&[&set("2025-03-07T09:00:00")], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.due, f.counts.on_time), (1, 1));
+    let f = figures(&[&set("2025-03-12T09:00:00")], EvalBy::Department, &march(), "urban");
+    assert_eq!((f.counts.due, f.counts.on_time), (1, 0), "due on the 10th, judged late then");
+}

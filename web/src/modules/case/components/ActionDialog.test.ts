@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import { i18n } from '@/core/i18n'
-import type { CaseView } from '../api'
+import type { CaseView, EventView } from '../api'
 import ActionDialog from './ActionDialog.vue'
 
 const kase = {
@@ -25,12 +25,19 @@ function json(body: unknown, status = 200) {
   return Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }))
 }
 
-function mountDialog(action: string) {
+function mountDialog(action: string, c: CaseView = kase, events?: EventView[]) {
   return mount(ActionDialog, {
-    props: { case: kase, action: action as never },
+    props: { case: c, action: action as never, ...(events ? { events } : {}) },
     global: { plugins: [i18n, ElementPlus] },
     attachTo: document.body,
   })
+}
+
+const handler = { kind: 'user', name: '李四', role: 'department_handler' as const }
+
+/** Clicks a radio button as a person would: on its label. */
+function click(testid: string) {
+  ;(document.querySelector(`[data-testid="${testid}"]`) as HTMLElement).click()
 }
 
 afterEach(() => {
@@ -75,30 +82,141 @@ describe('ActionDialog', () => {
     w.unmount()
   })
 
-  it('refuses a return only with a comment, and posts the review', async () => {
+  it('shows who sent a return back and why, refuses it only with a comment, and posts the review', async () => {
     const calls: [string, RequestInit | undefined][] = []
     vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
       calls.push([url, init])
+      if (url === '/api/v1/cases/c1/events') {
+        return json([
+          { seq: 1, at: '2026-11-23T01:00:00Z', actor: handler, type: 'dispatched', data: {} },
+          { seq: 2, at: '2026-11-23T02:00:00Z', actor: handler, type: 'returned', data: { reason: '不属于本部门职责' } },
+        ])
+      }
       return json({ ...kase, state: 'dispatched' })
     })
-    const w = mountDialog('review_return')
+    const returned = { ...kase, returned_by: { kind: 'department', id: 'wh-water', name: '水务集团' } } as CaseView
+    const w = mountDialog('review_return', returned)
     await flushPromises()
+    // what is being decided, read from the case and its log
+    const ctx = document.querySelector('[data-testid="decision-context"]')
+    expect(ctx?.querySelector('[data-testid="context-returned-by"]')?.textContent).toContain('水务集团')
+    expect(ctx?.querySelector('[data-testid="context-reason"]')?.textContent).toContain('不属于本部门职责')
     expect(document.querySelector('[data-testid="field-accepted"]')).not.toBeNull()
-    expect(document.querySelector('.el-dialog')?.textContent).toContain('同意退回')
-    const form = (w.vm as unknown as { form: Record<string, unknown> }).form
-    form.accepted = false
+    expect(document.querySelector('[data-testid="field-accepted-yes"]')?.textContent).toContain('同意退回')
+    expect(document.querySelector('[data-testid="field-accepted-no"]')?.textContent).toContain('不同意退回')
+    const posts = () => calls.filter(([, init]) => init?.method === 'POST')
+    const submit = () => (document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
+    // nothing chosen: refused, naming the choice
+    submit()
     await flushPromises()
-    ;(document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
+    expect(document.querySelector('[data-testid="action-error"]')?.textContent).toContain('请选择：审核结果')
+    click('field-accepted-no')
+    await flushPromises()
+    submit()
     await flushPromises()
     expect(document.querySelector('[data-testid="action-error"]')?.textContent).toContain('意见')
-    expect(calls).toHaveLength(0)
-    form.comment = '属于本部门职责'
+    expect(posts()).toHaveLength(0)
+    ;(w.vm as unknown as { form: Record<string, unknown> }).form.comment = '属于本部门职责'
+    await flushPromises()
+    submit()
+    await flushPromises()
+    expect(posts()[0][0]).toBe('/api/v1/cases/c1/actions/review_return')
+    expect(JSON.parse(posts()[0][1]!.body as string)).toEqual({ accepted: false, comment: '属于本部门职责' })
+    expect(w.emitted('done')).toHaveLength(1)
+    w.unmount()
+  })
+
+  it("verifies with a choice, not a switch, after showing the handler's feedback and photos", async () => {
+    const calls: [string, RequestInit | undefined][] = []
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      calls.push([url, init])
+      if (url === '/api/v1/cases/c1/events') {
+        return json([
+          { seq: 1, at: '2026-11-23T01:00:00Z', actor: { kind: 'public', name: '' }, type: 'reported', data: { attachments: ['p-report'] } },
+          { seq: 4, at: '2026-11-23T03:00:00Z', actor: handler, type: 'handled', data: { feedback: '已清运完毕', attachments: ['p-after'] } },
+        ])
+      }
+      return json({ ...kase, state: 'closed' })
+    })
+    const w = mountDialog('verify')
+    await flushPromises()
+    // two buttons, neither chosen
+    expect(document.querySelector('.el-dialog .el-switch')).toBeNull()
+    const group = document.querySelector('[data-testid="field-passed"]')!
+    expect(group.classList.contains('el-radio-group')).toBe(true)
+    expect(group.querySelectorAll('.el-radio-button')).toHaveLength(2)
+    expect(document.querySelector('[data-testid="field-passed-yes"]')?.textContent).toContain('通过')
+    expect(document.querySelector('[data-testid="field-passed-no"]')?.textContent).toContain('不通过')
+    expect(group.querySelectorAll('.el-radio-button.is-active')).toHaveLength(0)
+    expect((w.vm as unknown as { form: Record<string, unknown> }).form.passed).toBeNull()
+    // the handler's latest feedback and its photo, not the report's
+    const ctx = document.querySelector('[data-testid="decision-context"]')!
+    expect(ctx.querySelector('[data-testid="context-feedback"]')?.textContent).toContain('已清运完毕')
+    expect(ctx.querySelector('[data-testid="context-handled-by"]')?.textContent).toContain('李四')
+    const thumbs = [...ctx.querySelectorAll('[data-testid="case-photo"]')]
+    expect(thumbs.map((x) => x.getAttribute('data-id'))).toEqual(['p-after'])
+    expect(ctx.querySelector('[data-testid="case-photo"] img')?.getAttribute('src')).toBe('/api/v1/attachments/p-after/thumb')
+    const submit = () => (document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
+    submit()
+    await flushPromises()
+    expect(document.querySelector('[data-testid="action-error"]')?.textContent).toContain('请选择：核查结果')
+    expect(calls.some(([u]) => u.includes('/actions/'))).toBe(false)
+    click('field-passed-yes')
+    await flushPromises()
+    expect(group.querySelector('.el-radio-button.is-active')?.getAttribute('data-testid')).toBe('field-passed-yes')
+    submit()
+    await flushPromises()
+    const post = calls.find(([u]) => u.endsWith('/actions/verify'))
+    expect(JSON.parse(post![1]!.body as string)).toEqual({ passed: true })
+    expect(w.emitted('done')).toHaveLength(1)
+    w.unmount()
+  })
+
+  it('shows the extension asked for, its reason and the deadline in force, from the log it is given', async () => {
+    const calls: string[] = []
+    vi.stubGlobal('fetch', (url: string) => {
+      calls.push(url)
+      return json({ ...kase, state: 'in_progress' })
+    })
+    const asked = {
+      ...kase,
+      extension_requested_until: '2026-11-30T10:00:00Z',
+      extended_until: null,
+      deadline: { step: 'handle', started: '2026-11-23T01:00:00Z', warn: '2026-11-27T09:30:00Z', due: '2026-11-28T09:30:00Z', limit: { amount: 5, unit: 'working_days' }, weekends_only: false, paused_at: null },
+    } as unknown as CaseView
+    const events = [{ seq: 3, at: '2026-11-24T01:00:00Z', actor: handler, type: 'extension_requested', data: { until: '2026-11-30T10:00:00Z', reason: '等待配件到货' } }]
+    const w = mountDialog('decide_extension', asked, events)
+    await flushPromises()
+    const ctx = document.querySelector('[data-testid="decision-context"]')!
+    expect(ctx.querySelector('[data-testid="context-until"]')?.textContent).toContain('11月30日 18:00') // China time
+    expect(ctx.querySelector('[data-testid="context-reason"]')?.textContent).toContain('等待配件到货')
+    expect(ctx.querySelector('[data-testid="context-in-force"]')?.textContent).toContain('11月28日 17:30')
+    expect(calls).toHaveLength(0) // the log given is not fetched again
+    expect(document.querySelector('[data-testid="field-granted-yes"]')?.textContent).toContain('同意')
+    expect(document.querySelector('[data-testid="field-granted-no"]')?.textContent).toContain('不同意')
+    click('field-granted-no')
     await flushPromises()
     ;(document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
     await flushPromises()
-    expect(calls[0][0]).toBe('/api/v1/cases/c1/actions/review_return')
-    expect(JSON.parse(calls[0][1]!.body as string)).toEqual({ accepted: false, comment: '属于本部门职责' })
+    expect(calls).toEqual(['/api/v1/cases/c1/actions/decide_extension'])
     expect(w.emitted('done')).toHaveLength(1)
+    w.unmount()
+  })
+
+  it('shows the reason of a suspension asked for', async () => {
+    vi.stubGlobal('fetch', () => json([]))
+    const w = mountDialog('decide_suspension', { ...kase, suspension_requested: '等待产权单位答复' } as CaseView)
+    await flushPromises()
+    expect(document.querySelector('[data-testid="decision-context"] [data-testid="context-reason"]')?.textContent).toContain('等待产权单位答复')
+    expect(document.querySelector('[data-testid="field-granted"] .el-radio-button.is-active')).toBeNull()
+    w.unmount()
+  })
+
+  it('shows no decision context for an action that decides nothing', async () => {
+    vi.stubGlobal('fetch', vi.fn())
+    const w = mountDialog('reject')
+    await flushPromises()
+    expect(document.querySelector('[data-testid="decision-context"]')).toBeNull()
     w.unmount()
   })
 

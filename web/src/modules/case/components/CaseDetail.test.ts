@@ -3,6 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import { createMemoryHistory, createRouter, RouterLink } from 'vue-router'
 import { i18n } from '@/core/i18n'
+import ActionDialog from './ActionDialog.vue'
 import CaseDetail from './CaseDetail.vue'
 
 const base = {
@@ -71,6 +72,18 @@ describe('CaseDetail', () => {
     expect(w.find('[data-testid=case-returned-by]').exists()).toBe(false)
     expect(w.get('[data-testid=case-extensions-granted]').text()).toBe('2 次')
     expect(w.get('[data-testid=action-decide_suspension]').text()).toBe('审批挂起')
+    w.unmount()
+  })
+
+  it("opens a decision's dialog with the case and the log it has read (what is being decided)", async () => {
+    const log = [{ seq: 2, at: '2026-11-23T02:00:00Z', actor: { kind: 'user', name: '李四' }, type: 'returned', data: { reason: '不属于本部门职责' } }]
+    vi.stubGlobal('fetch', (url: string) => Promise.resolve(new Response(JSON.stringify(url.endsWith('/events') ? log : url.endsWith('/same-caller') ? { items: [], next_cursor: null } : kase))))
+    const w = await mountDetail()
+    await w.get('[data-testid=action-review_return]').trigger('click')
+    const dialog = w.findComponent(ActionDialog)
+    expect(dialog.props('action')).toBe('review_return')
+    expect(dialog.props('case')).toMatchObject({ id: 'c1' })
+    expect(dialog.props('events')).toEqual(log)
     w.unmount()
   })
 })

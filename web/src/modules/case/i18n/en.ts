@@ -51,6 +51,7 @@ const en: typeof zh = {
     locate: 'Confirm location',
     reclassify: 'Reclassify',
     recall: 'Recall dispatch',
+    set_deadline: 'Set deadline',
   },
   field: {
     note: 'Note',
@@ -79,6 +80,9 @@ const en: typeof zh = {
     categoryHint: 'Now “{name}”: choose the new category',
     priority: 'Priority',
     priorityDefault: "The category's own",
+    verdict: 'Verification',
+    decision: 'Decision',
+    review: 'Review',
   },
   event: {
     reported: 'Reported',
@@ -106,6 +110,7 @@ const en: typeof zh = {
     located: 'Location confirmed',
     reclassified: 'Reclassified',
     recalled: 'Dispatch recalled',
+    deadline_set: 'Deadline set',
     deadline_warned: 'Deadline near',
     overdue: 'Overdue',
   },
@@ -243,6 +248,25 @@ const en: typeof zh = {
     sent: '{n}',
     fromReport: 'With the report',
     unavailable: 'Cannot load',
+  },
+  // A decision dialog (verify, decide an extension or a suspension, review a return): its two
+  // choices, none taken by default, and what is being decided.
+  decision: {
+    passed: { yes: 'Pass', no: 'Fail' },
+    granted: { yes: 'Grant', no: 'Refuse' },
+    accepted: { yes: 'Accept the return', no: 'Refuse the return' },
+    missing: 'Please choose: {field}',
+    about: {
+      verify: 'The handling to verify',
+      decide_extension: 'The extension asked for',
+      decide_suspension: 'The suspension asked for',
+      review_return: 'The return to review',
+    },
+    handledBy: 'Handled by',
+    requestedUntil: 'Asked until',
+    inForce: 'Deadline now',
+    requestedBy: 'Asked by',
+    returnedBy: 'Sent back by',
   },
   card: { red: 'Overdue', yellow: 'Warning', chip: '{card} {n}' },
   autoRule: {

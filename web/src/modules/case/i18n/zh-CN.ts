@@ -51,6 +51,7 @@ export default {
     locate: '确认位置',
     reclassify: '改类',
     recall: '撤回派遣',
+    set_deadline: '调整时限',
   },
   field: {
     note: '备注',
@@ -79,6 +80,9 @@ export default {
     categoryHint: '现为“{name}”，请选择新的类别',
     priority: '紧急程度',
     priorityDefault: '按类别默认',
+    verdict: '核查结果',
+    decision: '审批结果',
+    review: '审核结果',
   },
   event: {
     reported: '上报',
@@ -106,6 +110,7 @@ export default {
     located: '确认位置',
     reclassified: '改类',
     recalled: '撤回派遣',
+    deadline_set: '调整时限',
     deadline_warned: '临近时限预警',
     overdue: '已超期',
   },
@@ -243,6 +248,25 @@ export default {
     sent: '{n} 张',
     fromReport: '上报时',
     unavailable: '无法加载',
+  },
+  // A decision dialog (核查, 审批延期, 审批挂起, 退单审核): its two choices, none taken by default, and
+  // what is being decided.
+  decision: {
+    passed: { yes: '通过', no: '不通过' },
+    granted: { yes: '同意', no: '不同意' },
+    accepted: { yes: '同意退回', no: '不同意退回' },
+    missing: '请选择：{field}',
+    about: {
+      verify: '待核查的处置',
+      decide_extension: '延期申请',
+      decide_suspension: '挂起申请',
+      review_return: '退回申请',
+    },
+    handledBy: '处置人',
+    requestedUntil: '申请延期至',
+    inForce: '现行时限',
+    requestedBy: '申请人',
+    returnedBy: '退回方',
   },
   card: { red: '超期', yellow: '预警', chip: '{card} {n}' },
   autoRule: { label: '自动', supervised: '逾期自动督办', escalated: '退回两次自动升级', reopened: '不满意自动重办' },

@@ -11,7 +11,7 @@ describe('buildBody', () => {
     const all: Action[] = [
       'accept', 'reject', 'dispatch', 'claim', 'return', 'review_return', 'request_extension', 'decide_extension', 'handle', 'verify', 'rate',
       'escalate', 'supervise', 'merge', 'suspend', 'request_suspension', 'decide_suspension', 'resume', 'close_on_spot', 'instruct', 'reopen', 'locate',
-      'reclassify', 'recall',
+      'reclassify', 'recall', 'set_deadline',
     ]
     expect(Object.keys(ACTION_FIELDS).sort()).toEqual([...all].sort())
     for (const a of all) expect(zh.action[a], a).toBeTruthy()
@@ -48,8 +48,9 @@ describe('buildBody', () => {
     expect(buildBody('verify', { passed: false, comment: '未清理干净' }, now)).toEqual({ ok: true, body: { passed: false, comment: '未清理干净' } })
   })
 
-  it('accepts a return as it is, and refuses one only with a comment', () => {
-    expect(emptyForm('review_return')).toEqual({ accepted: true, comment: '' })
+  it('accepts a return when chosen, and refuses one only with a comment', () => {
+    expect(emptyForm('review_return')).toEqual({ accepted: null, comment: '' })
+    expect(buildBody('review_return', emptyForm('review_return'), now)).toEqual({ ok: false, field: 'accepted' })
     expect(buildBody('review_return', { accepted: true, comment: '  ' }, now)).toEqual({ ok: true, body: { accepted: true } })
     expect(buildBody('review_return', { accepted: false, comment: '' }, now)).toEqual({ ok: false, field: 'comment' })
     expect(buildBody('review_return', { accepted: false, comment: ' ' }, now)).toEqual({ ok: false, field: 'comment' })
@@ -63,9 +64,10 @@ describe('buildBody', () => {
   it('asks for the reason of a suspension, and decides one like an extension', () => {
     expect(buildBody('request_suspension', { reason: '' }, now)).toEqual({ ok: false, field: 'reason' })
     expect(buildBody('request_suspension', { reason: '等待产权单位答复' }, now)).toEqual({ ok: true, body: { reason: '等待产权单位答复' } })
-    expect(buildBody('decide_suspension', emptyForm('decide_suspension'), now)).toEqual({ ok: true, body: { granted: true } })
+    expect(buildBody('decide_suspension', emptyForm('decide_suspension'), now)).toEqual({ ok: false, field: 'granted' })
+    expect(buildBody('decide_suspension', { granted: true, reason: '' }, now)).toEqual({ ok: true, body: { granted: true } })
     expect(buildBody('decide_suspension', { granted: false, reason: '可先行处置' }, now)).toEqual({ ok: true, body: { granted: false, reason: '可先行处置' } })
-    expect(ACTION_FIELDS.decide_suspension[0].label).toBe('grantSuspension')
+    expect(ACTION_FIELDS.decide_suspension[0].label).toBe('decision')
   })
 
   it('wants an extension date in the future, sent as RFC 3339', () => {
@@ -77,10 +79,56 @@ describe('buildBody', () => {
     })
   })
 
-  it('sends booleans and ratings', () => {
-    expect(buildBody('decide_extension', emptyForm('decide_extension'), now)).toEqual({ ok: true, body: { granted: true } })
+  it('sends decisions and ratings', () => {
+    expect(buildBody('decide_extension', { granted: true, reason: '' }, now)).toEqual({ ok: true, body: { granted: true } })
+    expect(buildBody('decide_extension', { granted: 'false', reason: ' 可按期完成 ' }, now)).toEqual({ ok: true, body: { granted: false, reason: '可按期完成' } })
     expect(buildBody('rate', { rating: 'unsatisfied', comment: '' }, now)).toEqual({ ok: true, body: { rating: 'unsatisfied' } })
     expect(buildBody('rate', { rating: '', comment: '' }, now)).toEqual({ ok: false, field: 'rating' })
+  })
+})
+
+describe('decisions (核查, 审批延期, 审批挂起, 退单审核)', () => {
+  const decisions: [Action, string][] = [['verify', 'passed'], ['decide_extension', 'granted'], ['decide_suspension', 'granted'], ['review_return', 'accepted']]
+
+  it('start with nothing chosen, not with a yes', () => {
+    for (const [a, name] of decisions) {
+      expect(emptyForm(a)[name], a).toBeNull()
+      const spec = ACTION_FIELDS[a].find((s) => s.name === name)!
+      expect(spec.kind, a).toBe('decision')
+      expect(isRequired(a, spec, emptyForm(a)), a).toBe(true)
+    }
+  })
+
+  it('refuse a decision left blank, naming it, before anything else', () => {
+    for (const [a, name] of decisions) {
+      expect(buildBody(a, emptyForm(a), now), a).toEqual({ ok: false, field: name })
+      expect(buildBody(a, { ...emptyForm(a), [name]: undefined, comment: 'x', reason: 'x' }, now), a).toEqual({ ok: false, field: name })
+      expect(buildBody(a, { ...emptyForm(a), [name]: '' }, now), a).toEqual({ ok: false, field: name })
+      expect(buildBody(a, { ...emptyForm(a), [name]: true }, now), a).toEqual({ ok: true, body: { [name]: true } })
+    }
+    // a failed verification and a refused return still need a comment; a refused extension does not
+    expect(buildBody('verify', { passed: false, comment: '' }, now)).toEqual({ ok: false, field: 'comment' })
+    expect(buildBody('review_return', { accepted: false, comment: '' }, now)).toEqual({ ok: false, field: 'comment' })
+    expect(buildBody('decide_extension', { granted: false, reason: '' }, now)).toEqual({ ok: true, body: { granted: false } })
+    expect(buildBody('decide_suspension', { granted: false, reason: '' }, now)).toEqual({ ok: true, body: { granted: false } })
+  })
+
+  it('name both choices in both languages', () => {
+    for (const [, name] of decisions) {
+      const key = name as keyof typeof zh.decision
+      const [z, e] = [zh.decision[key] as { yes: string; no: string }, en.decision[key] as { yes: string; no: string }]
+      expect([z.yes, z.no, e.yes, e.no].every(Boolean), name).toBe(true)
+    }
+    expect([zh.decision.passed, zh.decision.granted, zh.decision.accepted]).toEqual([
+      { yes: '通过', no: '不通过' },
+      { yes: '同意', no: '不同意' },
+      { yes: '同意退回', no: '不同意退回' },
+    ])
+    expect([en.decision.passed, en.decision.granted, en.decision.accepted]).toEqual([
+      { yes: 'Pass', no: 'Fail' },
+      { yes: 'Grant', no: 'Refuse' },
+      { yes: 'Accept the return', no: 'Refuse the return' },
+    ])
   })
 })
 

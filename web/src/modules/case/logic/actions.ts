@@ -9,7 +9,7 @@ import { MAX_PHOTOS } from './uploads'
 export type FieldKind =
   | 'text' // one line
   | 'textarea'
-  | 'boolean' // yes/no switch
+  | 'decision' // yes or no, chosen explicitly: no default (通过/不通过, 同意/不同意)
   | 'datetime' // RFC 3339 in the body
   | 'department' // dispatch: department picker (filtered by category and area)
   | 'area' // dispatch: a lower area on the path to the case
@@ -36,18 +36,18 @@ export const ACTION_FIELDS: Record<Action, FieldSpec[]> = {
   claim: [],
   return: [f('reason', 'textarea')],
   // 退单审核: accept the return (a wrong dispatch, back to 已受理) or refuse it (a comment then).
-  review_return: [f('accepted', 'boolean'), f('comment', 'textarea', false)],
+  review_return: [f('accepted', 'decision', true, 'review'), f('comment', 'textarea', false)],
   request_extension: [f('until', 'datetime'), f('reason', 'textarea')],
-  decide_extension: [f('granted', 'boolean'), f('reason', 'textarea', false)],
+  decide_extension: [f('granted', 'decision', true, 'decision'), f('reason', 'textarea', false)],
   handle: [f('feedback', 'textarea'), f('attachments', 'photos', false)],
-  verify: [f('passed', 'boolean'), f('comment', 'textarea', false)],
+  verify: [f('passed', 'decision', true, 'verdict'), f('comment', 'textarea', false)],
   rate: [f('rating', 'rating'), f('comment', 'textarea', false)],
   escalate: [f('reason', 'textarea')],
   supervise: [f('instruction', 'textarea')],
   merge: [f('into', 'text')],
   suspend: [f('reason', 'textarea')],
   request_suspension: [f('reason', 'textarea')],
-  decide_suspension: [f('granted', 'boolean', true, 'grantSuspension'), f('reason', 'textarea', false)],
+  decide_suspension: [f('granted', 'decision', true, 'decision'), f('reason', 'textarea', false)],
   resume: [f('note', 'textarea', false)],
   close_on_spot: [f('evidence', 'textarea'), f('attachments', 'photos', false)],
   instruct: [f('note', 'textarea')],
@@ -59,6 +59,7 @@ export const ACTION_FIELDS: Record<Action, FieldSpec[]> = {
   reclassify: [f('category', 'category'), f('priority', 'priority', false), f('reason', 'textarea')],
   // 撤回派遣: a dispatch nobody has claimed taken back, to be dispatched again.
   recall: [f('reason', 'textarea')],
+  set_deadline: [f('until', 'datetime'), f('reason', 'textarea')],
 }
 
 /** Actions whose buttons are styled as the main next step of the case. */
@@ -68,17 +69,24 @@ export const DANGER_ACTIONS: Action[] = ['reject', 'return', 'merge', 'suspend',
 
 export type FormValues = Record<string, string | boolean | string[] | null | undefined>
 
-/** The blank form of an action. */
+/** The blank form of an action: a decision is not taken yet (null), never 'yes' by default. */
 export function emptyForm(action: Action): FormValues {
   const out: FormValues = {}
   for (const spec of ACTION_FIELDS[action]) {
-    out[spec.name] = spec.kind === 'boolean' ? true : spec.kind === 'target' ? 'department' : spec.kind === 'photos' ? [] : ''
+    out[spec.name] = spec.kind === 'decision' ? null : spec.kind === 'target' ? 'department' : spec.kind === 'photos' ? [] : ''
   }
   return out
 }
 
+/** A decision's value in a form: true, false, or null while it is not taken. */
+export function decisionValue(v: unknown): boolean | null {
+  if (v === true || v === 'true') return true
+  if (v === false || v === 'false') return false
+  return null
+}
+
 /**
- * Whether the form marks a field as required: a required field that is not a switch, and the
+ * Whether the form marks a field as required: a required field (a decision included), and the
  * comment of a failed verification or of a refused return.
  */
 export function isRequired(action: Action, spec: FieldSpec, form: FormValues): boolean {
@@ -86,7 +94,7 @@ export function isRequired(action: Action, spec: FieldSpec, form: FormValues): b
     if (action === 'verify') return form.passed === false
     if (action === 'review_return') return form.accepted === false
   }
-  return spec.required && spec.kind !== 'boolean'
+  return spec.required
 }
 
 export type BuildResult = { ok: true; body: Record<string, unknown> } | { ok: false; field: string }
@@ -94,8 +102,8 @@ export type BuildResult = { ok: true; body: Record<string, unknown> } | { ok: fa
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '')
 
 /**
- * The JSON body for `POST /cases/{id}/actions/{action}`, or the first field that is missing.
- * Optional text (and a priority) left blank is not sent; a priority is one of the three. `until`
+ * The JSON body for `POST /cases/{id}/actions/{action}`, or the first field that is missing
+ * (a decision not taken included). Optional text (and a priority) left blank is not sent; a priority is one of the three. `until`
  * must be a date in the future.
  */
 export function buildBody(action: Action, form: FormValues, now: Date = new Date()): BuildResult {
@@ -114,9 +122,13 @@ export function buildBody(action: Action, form: FormValues, now: Date = new Date
         }
         break
       }
-      case 'boolean':
-        body[spec.name] = v === true || v === 'true'
+      case 'decision': {
+        // Chosen explicitly: a decision left blank is missing, not a 'yes'.
+        const d = decisionValue(v)
+        if (d === null) return { ok: false, field: spec.name }
+        body[spec.name] = d
         break
+      }
       case 'photos':
         // Only when there are any; at most 9 (the uploader stops there too).
         if (Array.isArray(v) && v.length) body[spec.name] = v.slice(0, MAX_PHOTOS)

@@ -1,4 +1,5 @@
 // The lines shown under each event of a case's log.
+import type { T } from '@/core/logic/format'
 import { DEADLINE_STEPS, type DeadlineStep } from '@/modules/timelimit/api'
 import type { EventView } from '../api'
 
@@ -105,4 +106,10 @@ export function eventTone(e: EventView): 'danger' | 'warning' | undefined {
   if (e.type === 'deadline_warned') return 'warning'
   if (autoRule(e)) return 'danger'
   return undefined
+}
+
+/** Who did it: a person with their role (王五（街道调度员）), or 公众, 报事人, 系统. */
+export function actorText(e: Pick<EventView, 'actor'>, t: T): string {
+  if (e.actor.kind === 'user') return e.actor.role ? `${e.actor.name}（${t('role.' + e.actor.role)}）` : e.actor.name
+  return t('actor.' + e.actor.kind)
 }
