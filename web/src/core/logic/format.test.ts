@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fmtMoment, formatSpan } from './format'
+import { chinaMinute, fmtMoment, fmtTime, formatSpan } from './format'
 import { tOf } from './testing'
 
 const zh = tOf('zh-CN')
@@ -43,3 +43,12 @@ describe('fmtMoment', () => {
   })
 })
 
+
+describe('China time', () => {
+  it('shows moments in China time whatever the zone they are written in', () => {
+    expect(chinaMinute('2026-12-06T16:54:00Z')).toBe('2026-12-07 00:54')
+    expect(chinaMinute('2026-12-07T00:54:00+08:00')).toBe('2026-12-07 00:54')
+    expect(fmtTime('2026-12-06T16:54:00Z', 'zh-CN')).toContain('00:54')
+    expect(fmtTime('2026-12-06T16:54:00Z', 'zh-CN')).toContain('12/07')
+  })
+})

@@ -9,14 +9,20 @@ const HOUR = 60 * MINUTE
 /** China Standard Time, UTC+8 all year: deadlines and notices show their moments in it. */
 const CST = 8 * HOUR
 
-/** A date and time in the UI language, to the minute. */
+/** A date and time in the UI language, to the minute, in China time whatever the browser's zone. */
 export function fmtTime(iso: string | null | undefined, locale: string): string {
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
   return d.toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', {
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai',
   })
+}
+
+/** An RFC 3339 moment as China wall time, `YYYY-MM-DD HH:MM`. */
+export function chinaMinute(iso: string): string {
+  const ms = Date.parse(iso)
+  return Number.isNaN(ms) ? iso : new Date(ms + CST).toISOString().slice(0, 16).replace('T', ' ')
 }
 
 /** A category's name in the UI language. */

@@ -1,5 +1,5 @@
 // The lines shown under each event of a case's log.
-import type { T } from '@/core/logic/format'
+import { chinaMinute, type T } from '@/core/logic/format'
 import { DEADLINE_STEPS, type DeadlineStep } from '@/modules/timelimit/api'
 import type { EventView } from '../api'
 
@@ -56,7 +56,7 @@ export function timelineDetails(e: EventView): Detail[] {
     out.push({ key: 'granted', label, value: d.granted ? 'common.yes' : 'common.no', translate: true })
   }
   if (typeof d.accepted === 'boolean') out.push({ key: 'accepted', label: 'field.accepted', value: d.accepted ? 'common.yes' : 'common.no', translate: true })
-  if (typeof d.until === 'string') out.push({ key: 'until', label: 'field.until', value: d.until.slice(0, 16).replace('T', ' ') })
+  if (typeof d.until === 'string') out.push({ key: 'until', label: 'field.until', value: chinaMinute(d.until) })
   if (typeof d.into === 'string') out.push({ key: 'into', label: 'case.mergedInto', value: d.into })
   // locate: where a person placed the case (its grid, else its area).
   if (e.type === 'located') {
