@@ -65,9 +65,9 @@ impl Method {
     /// The method of `weights`, `rank`, `count` and `limits` (the words `docs/architecture.md`
     /// §15 gives).
     pub fn of(weights: &Weights, rank: &RankRules, count: &CountRules, limits: &Limits) -> Method {
-        let rate = |metric: Metric, name: &str, numerator: &str, denominator: &str, counted: &str| RateRule {
+        let rate = |metric: Metric, numerator: &str, denominator: &str, counted: &str| RateRule {
             metric,
-            name: name.into(),
+            name: metric.name_zh().into(),
             weight: weights.get(metric),
             lower_is_better: metric.lower_is_better(),
             numerator: numerator.into(),
@@ -83,22 +83,20 @@ impl Method {
             count_rules: *count,
             limits: *limits,
             rates: vec![
-                rate(Metric::Response, "响应率", "签收、退回或下级中心转派的派遣", "期内的派遣", &format!("{dispatch_period}；期末仍未签收的计为未响应")),
-                rate(
-                    Metric::OnTime,
-                    "按期办结率",
+                rate(Metric::Response, "签收、退回或下级中心转派的派遣", "期内的派遣", &format!("{dispatch_period}；期末仍未签收的计为未响应")),
+                rate(Metric::OnTime,
                     "在有效期限内办结的处置",
                     "应办结的处置（期限已到或已办结）",
                     "按期办结的计入办结时间所在期；超期的在期限到达时即认定，计入期限所在期（期限到达时延期申请或退单审核尚待决定的，在决定时认定，计入决定所在期），此后任何延期、挂起、升级、退回均不改变",
                 ),
-                rate(Metric::Resolution, "解决率", "回访期内未被重办且未被评为不满意的办结", "期内的办结（核查通过或即报即办）", &closure_period),
-                rate(Metric::Satisfaction, "满意率", "满意与基本满意的评价", "期内办结并在回访期内评价的", &closure_period),
-                rate(Metric::Reopen, "重办率", "回访期内被重办的办结", "期内的办结", &format!("{closure_period}；越低越好")),
-                rate(Metric::Return, "退单率", "退回后经审核不予同意的派遣（签收后退回的也计）", "期内的派遣", &format!("{dispatch_period}；越低越好")),
-                rate(Metric::Accuracy, "派单准确率", "未因派错被同意退回、也未被撤回的派遣", "派遣人（或其中心）期内的派遣", dispatch_period),
-                rate(Metric::Suspension, "挂起率", "处置中被挂起的派遣", "期内的派遣", &format!("{dispatch_period}；越低越好")),
-                rate(Metric::FirstFix, "一次办结率", "没有核查不通过、回访期内也未被重办的办结", "期内的办结", &closure_period),
-                rate(Metric::Participation, "参评率", "回访期内群众作出评价的办结", "期内的办结", &closure_period),
+                rate(Metric::Resolution, "回访期内未被重办且未被评为不满意的办结", "期内的办结（核查通过或即报即办）", &closure_period),
+                rate(Metric::Satisfaction, "满意与基本满意的评价", "期内办结并在回访期内评价的", &closure_period),
+                rate(Metric::Reopen, "回访期内被重办的办结", "期内的办结", &format!("{closure_period}；越低越好")),
+                rate(Metric::Return, "退回后经审核不予同意的派遣（签收后退回的也计）", "期内的派遣", &format!("{dispatch_period}；越低越好")),
+                rate(Metric::Accuracy, "未因派错被同意退回、也未被撤回的派遣", "派遣人（或其中心）期内的派遣", dispatch_period),
+                rate(Metric::Suspension, "处置中被挂起的派遣", "期内的派遣", &format!("{dispatch_period}；越低越好")),
+                rate(Metric::FirstFix, "没有核查不通过、回访期内也未被重办的办结", "期内的办结", &closure_period),
+                rate(Metric::Participation, "回访期内群众作出评价的办结", "期内的办结", &closure_period),
             ],
             rules: rules_text(rank, count, limits),
         }

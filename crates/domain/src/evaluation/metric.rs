@@ -69,6 +69,22 @@ impl Metric {
         matches!(self, Metric::Reopen | Metric::Return | Metric::Suspension)
     }
 
+    /// Its name (zh-CN), as the method, the page and the workbook print it.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Metric::Response => "响应率",
+            Metric::OnTime => "按期办结率",
+            Metric::Resolution => "解决率",
+            Metric::Satisfaction => "满意率",
+            Metric::Reopen => "重办率",
+            Metric::Return => "退单率",
+            Metric::Accuracy => "派单准确率",
+            Metric::Suspension => "挂起率",
+            Metric::FirstFix => "一次办结率",
+            Metric::Participation => "参评率",
+        }
+    }
+
     pub(super) fn index(self) -> usize {
         Metric::ALL.iter().position(|m| *m == self).expect("listed")
     }

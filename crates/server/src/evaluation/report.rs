@@ -22,20 +22,6 @@ fn by_name(by: EvalBy) -> &'static str {
     }
 }
 
-fn metric_name(m: Metric) -> &'static str {
-    match m {
-        Metric::Response => "响应率",
-        Metric::OnTime => "按期办结率",
-        Metric::Resolution => "解决率",
-        Metric::Satisfaction => "满意率",
-        Metric::Reopen => "重办率",
-        Metric::Return => "退单率",
-        Metric::Accuracy => "派单准确率",
-        Metric::Suspension => "挂起率",
-        Metric::FirstFix => "一次办结率",
-        Metric::Participation => "参评率",
-    }
-}
 
 /// A column of counts: its heading and how to read it.
 type CountColumn = (&'static str, fn(&Figures) -> u64);
@@ -125,10 +111,10 @@ fn ranking_sheet(e: &EvaluationView, s: &Styles, made: DateTime<Utc>) -> Result<
     let mut ws = Worksheet::new();
     ws.set_name("考核排名")?;
     let mut heads: Vec<String> = vec!["排名".into(), "考核对象".into(), "编码".into(), "综合得分".into()];
-    heads.extend(Metric::ALL.iter().map(|m| format!("{}（%）", metric_name(*m))));
+    heads.extend(Metric::ALL.iter().map(|m| format!("{}（%）", m.name_zh())));
     heads.extend(Step::ALL.iter().map(|st| format!("{}用时（小时）", step_name(*st))));
     let cols = heads.len() as u16;
-    let weights: Vec<String> = Metric::ALL.iter().map(|m| format!("{} {:.0}%", metric_name(*m), e.weights.get(*m) * 100.0)).collect();
+    let weights: Vec<String> = Metric::ALL.iter().map(|m| format!("{} {:.0}%", m.name_zh(), e.weights.get(*m) * 100.0)).collect();
     let units = format!(
         "单位：比率 %，用时 小时（自然小时，不含挂起），得分 百分制。得分权重：{}（重办率、退单率、挂起率越低越好，按 1 − 比率计；权重为 0 的只展示、不计分）。“—”表示无可计算的工单。\
          某项指标不足 {n} 件为样本不足，按全部考核对象的总体水平计分；无一项达到 {n} 件的对象不评分、不排名。同分依次按派遣量多、按期办结率高、名称拼音排序。",
