@@ -1,6 +1,8 @@
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
-import 'element-plus/dist/index.css'
+// Element Plus's components come with the screens that use them (vite.config.ts); these are the
+// styles of what scripts call (ElMessage) and of the dark theme's variables.
+import 'element-plus/theme-chalk/base.css'
+import 'element-plus/es/components/message/style/css'
 import 'element-plus/theme-chalk/dark/css-vars.css'
 import App from './core/App.vue'
 import { i18n } from './core/i18n'
@@ -17,4 +19,4 @@ setUnauthenticatedHandler(() => {
 })
 
 document.documentElement.lang = i18n.global.locale.value
-createApp(App).use(i18n).use(router).use(ElementPlus).mount('#app')
+createApp(App).use(i18n).use(router).mount('#app')

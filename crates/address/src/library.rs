@@ -408,6 +408,14 @@ impl AddressLibrary {
         self.by_area.get(area.as_str()).map(|v| v.iter().map(|&i| &self.addresses[i as usize]).collect()).unwrap_or_default()
     }
 
+    /// The addresses in `area` or any area under it.
+    pub fn within<'a>(&'a self, area: &'a AreaCode) -> impl Iterator<Item = &'a StandardAddress> + 'a {
+        self.by_area
+            .iter()
+            .filter(move |(code, _)| AreaCode::parse(code).is_ok_and(|c| area.contains(&c)))
+            .flat_map(move |(_, ids)| ids.iter().map(move |&i| &self.addresses[i as usize]))
+    }
+
     fn query(&self, parsed: &ParsedAddress) -> Query {
         let mut q = Query { area: parsed.area.clone(), area_candidates: parsed.area_candidates.clone(), ..Default::default() };
         let road = parsed.value(Label::Road).or(parsed.value(Label::Subroad));

@@ -65,6 +65,10 @@ pub struct Config {
     /// 3). Not `password`: `CIVICGRID_PASSWORD` is the password `user add` reads.
     #[serde(default)]
     pub password_policy: civicgrid_domain::PasswordPolicy,
+    /// The basemap (`[map]`: `basemap` = none, tianditu, xyz, wmts or pmtiles; `tianditu_key`,
+    /// `url`, `pmtiles`, `attribution`, `max_zoom`).
+    #[serde(default)]
+    pub map: civicgrid_server::geo::MapConfig,
 }
 
 /// `[evaluation]`.
@@ -118,6 +122,7 @@ impl Default for Config {
             anonymous_writes_per_minute: 60,
             client_ip_header: None,
             access_log_days: 400,
+            map: civicgrid_server::geo::MapConfig::default(),
         }
     }
 }
@@ -205,6 +210,7 @@ impl Config {
             anonymous_writes_per_minute: self.anonymous_writes_per_minute,
             client_ip_header: self.client_ip_header.clone(),
             access_log_days: self.access_log_days,
+            basemap: self.map.resolve().map_err(anyhow::Error::msg)?,
             ..ServerConfig::default()
         })
     }

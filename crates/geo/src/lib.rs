@@ -10,6 +10,7 @@
 //! - [`validate`]: geometry, duplicate, overlap, outside and gap checks.
 //! - [`export`]: GeoJSON for the map.
 //! - [`index`]: which grid (or area) a point falls in.
+//! - [`sketch`]: roads sketched from the points of their addresses, for a map without tiles.
 //! - [`synthetic`]: generated districts for benchmarks, tests and the demo.
 #![warn(missing_docs)]
 
@@ -19,6 +20,7 @@ pub mod export;
 pub mod grid;
 pub mod index;
 pub mod read;
+pub mod sketch;
 pub mod synthetic;
 pub mod validate;
 

@@ -22,6 +22,8 @@ use civicgrid_store::crypto::Cipher;
 use civicgrid_store::Store;
 use std::path::PathBuf;
 use std::sync::Arc;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, CompressionLevel, DefaultPredicate};
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -64,11 +66,13 @@ pub struct ServerConfig {
     pub client_ip_header: Option<String>,
     /// Days the access log of reads is kept (at least 183: MLPS level 3 asks for six months).
     pub access_log_days: i64,
+    /// The basemap under the maps (`[map]`), checked.
+    pub basemap: geo::Basemap,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { session_hours: 12, max_login_failures: 5, max_account_failures: 20, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default(), weights: Default::default(), rank_rules: Default::default(), count_rules: Default::default(), password: Default::default(), anonymous_writes_per_minute: 0, client_ip_header: None, access_log_days: 400 }
+        ServerConfig { session_hours: 12, max_login_failures: 5, max_account_failures: 20, lockout_minutes: 15, secure_cookies: false, body_limit: 1 << 20, data_dir: None, notify: jobs::NotifyConfig::default(), weights: Default::default(), rank_rules: Default::default(), count_rules: Default::default(), password: Default::default(), anonymous_writes_per_minute: 0, client_ip_header: None, access_log_days: 400, basemap: geo::Basemap::default() }
     }
 }
 
@@ -91,6 +95,8 @@ pub struct AppState {
     pub senders: Arc<Vec<Arc<dyn jobs::Sender>>>,
     evaluations: Arc<evaluation::Cache>,
     limits: kit::limits::AnonymousWrites,
+    /// The content security policy, with the basemap's tile servers let in.
+    csp: axum::http::HeaderValue,
 }
 
 impl AppState {
@@ -99,6 +105,7 @@ impl AppState {
         let senders = Arc::new(jobs::senders(&config.notify));
         store.set_log_key(cipher.log_key());
         let limits = kit::limits::AnonymousWrites::new(config.anonymous_writes_per_minute);
+        let csp = kit::browser::csp(&config.basemap.origins);
         AppState {
             store,
             cipher,
@@ -110,6 +117,7 @@ impl AppState {
             senders,
             evaluations: Arc::default(),
             limits,
+            csp,
         }
     }
 
@@ -168,8 +176,20 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(kit::browser::protect))
         // The access guards are built before the state exists, so the state rides on the request.
         .layer(axum::Extension(state.clone()))
+        .layer(compression())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// gzip or brotli for the API's JSON, GeoJSON and CSV (a city's grids are megabytes of text);
+/// never for what is packed already (photos, workbooks, PDFs, the UI's precompressed files).
+/// Level 4: most of the gain for a small part of the CPU of the highest levels.
+fn compression() -> CompressionLayer<impl Predicate> {
+    let predicate = DefaultPredicate::new()
+        .and(NotForContentType::const_new("application/vnd.openxmlformats"))
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("application/zip"));
+    CompressionLayer::new().quality(CompressionLevel::Precise(4)).compress_when(predicate)
 }
 
 /// Unknown routes: the API's JSON 404 under `/api`, the embedded web UI everywhere else.

@@ -80,6 +80,10 @@ fn the_public_operations_are_the_ones_meant_to_be_public() {
         "GET /api/v1/grids",
         "GET /api/v1/grids/{code}",
         "GET /api/v1/locate",
+        // The basemap and the road sketches: what every map shows, residents' included.
+        "GET /api/v1/map/basemap",
+        "GET /api/v1/map/basemap.pmtiles",
+        "GET /api/v1/map/roads",
         "GET /api/v1/track/{code}",
         "GET /healthz",
         "GET /readyz",

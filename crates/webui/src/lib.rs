@@ -41,9 +41,10 @@ pub async fn serve(req: Request) -> Response {
     }
     let name = path.trim_start_matches('/');
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let accepted = accepted_encodings(req.headers().get(header::ACCEPT_ENCODING));
     if !name.is_empty() && !name.split('/').any(|s| s == ".." || s == ".") {
         if let Some(file) = Assets::get(name) {
-            return file_response(name, file, if_none_match);
+            return compressed_response(name, file, &accepted, if_none_match);
         }
         // A missing file (the last segment has an extension) is a 404, not the application.
         if name.rsplit('/').next().is_some_and(|last| last.contains('.')) {
@@ -51,14 +52,56 @@ pub async fn serve(req: Request) -> Response {
         }
     }
     match Assets::get("index.html") {
-        Some(file) => file_response("index.html", file, if_none_match),
+        Some(file) => compressed_response("index.html", file, &accepted, if_none_match),
         None => (StatusCode::NOT_FOUND, "the web UI is not built").into_response(),
     }
 }
 
-fn file_response(name: &str, file: rust_embed::EmbeddedFile, if_none_match: Option<HeaderValue>) -> Response {
+/// The encodings the browser accepts among those the build wrote (`br`, `gzip`), best first.
+fn accepted_encodings(header: Option<&HeaderValue>) -> Vec<&'static str> {
+    let Some(value) = header.and_then(|v| v.to_str().ok()) else { return Vec::new() };
+    let mut out = Vec::new();
+    for want in ["br", "gzip"] {
+        let ok = value.split(',').any(|item| {
+            let mut parts = item.split(';');
+            let token = parts.next().unwrap_or("").trim();
+            // `q=0` means "not this one".
+            let refused = parts.any(|p| p.trim().strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)));
+            token.eq_ignore_ascii_case(want) && !refused
+        });
+        if ok {
+            out.push(want);
+        }
+    }
+    out
+}
+
+/// The file, or its `.br`/`.gz` twin written at build time (web/vite.config.ts) when the
+/// browser takes it: the resident's page on a slow phone line is a third of its size.
+fn compressed_response(name: &str, file: rust_embed::EmbeddedFile, accepted: &[&'static str], if_none_match: Option<HeaderValue>) -> Response {
+    for encoding in accepted {
+        let suffix = if *encoding == "br" { "br" } else { "gz" };
+        if let Some(packed) = Assets::get(&format!("{name}.{suffix}")) {
+            return file_response(name, file, if_none_match, Some((encoding, packed.data.into_owned())));
+        }
+    }
+    file_response(name, file, if_none_match, None)
+}
+
+/// The file's response; `packed` is a compressed twin sent instead, with its encoding. The ETag
+/// is the file's own with the encoding added, so a cache never mixes the two.
+fn file_response(
+    name: &str,
+    file: rust_embed::EmbeddedFile,
+    if_none_match: Option<HeaderValue>,
+    packed: Option<(&'static str, Vec<u8>)>,
+) -> Response {
     let hash = file.metadata.sha256_hash();
-    let etag = format!("\"{}\"", hash[..16].iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let hex = hash[..16].iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let etag = match &packed {
+        Some((encoding, _)) => format!("\"{hex}-{encoding}\""),
+        None => format!("\"{hex}\""),
+    };
     // Vite puts content hashes in the names under assets/: those never change.
     let cache = if name.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
     let mut mime = file.metadata.mimetype().to_string();
@@ -70,12 +113,20 @@ fn file_response(name: &str, file: rust_embed::EmbeddedFile, if_none_match: Opti
     let mut builder = Response::builder()
         .header(header::ETAG, &etag)
         .header(header::CACHE_CONTROL, cache)
+        .header(header::VARY, "accept-encoding")
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     if if_none_match.is_some_and(|v| v.as_bytes() == etag.as_bytes()) {
         return builder.status(StatusCode::NOT_MODIFIED).body(Body::empty()).expect("valid response");
     }
     builder = builder.status(StatusCode::OK).header(header::CONTENT_TYPE, mime);
-    builder.body(Body::from(file.data.into_owned())).expect("valid response")
+    let body = match packed {
+        Some((encoding, bytes)) => {
+            builder = builder.header(header::CONTENT_ENCODING, encoding);
+            bytes
+        }
+        None => file.data.into_owned(),
+    };
+    builder.body(Body::from(body)).expect("valid response")
 }
 
 #[cfg(test)]
@@ -136,6 +187,41 @@ mod tests {
         assert_eq!(get("/assets/nope-123.js").await.status(), StatusCode::NOT_FOUND);
         // A path climbing out of dist never reads a file: it gets the application.
         assert!(ctype(&get("/../Cargo.toml").await).starts_with("text/html"));
+    }
+
+    #[tokio::test]
+    async fn compressed_twins_for_browsers_that_take_them() {
+        let (name, plain) = Assets::iter()
+            .filter(|n| n.ends_with(".js"))
+            .filter_map(|n| Assets::get(&n).map(|f| (n.to_string(), f.data.len())))
+            .max_by_key(|(_, len)| *len)
+            .expect("a script embedded");
+        let with = |enc: &'static str| {
+            router::<()>().oneshot(Request::builder().uri(format!("/{name}")).header(header::ACCEPT_ENCODING, enc).body(Body::empty()).unwrap())
+        };
+        let br = with("gzip, deflate, br").await.unwrap();
+        assert_eq!(br.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(br.headers()[header::VARY], "accept-encoding");
+        let br_etag = br.headers()[header::ETAG].clone();
+        let br_len = axum::body::to_bytes(br.into_body(), usize::MAX).await.unwrap().len();
+        assert!(br_len * 2 < plain, "{name}: br {br_len} of {plain}");
+        let gz = with("gzip, br;q=0").await.unwrap();
+        assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
+        assert_ne!(gz.headers()[header::ETAG], br_etag);
+        let gz_bytes = axum::body::to_bytes(gz.into_body(), usize::MAX).await.unwrap();
+        assert_eq!(&gz_bytes[..2], &[0x1f, 0x8b], "a gzip stream");
+        let none = with("identity").await.unwrap();
+        assert!(none.headers().get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(axum::body::to_bytes(none.into_body(), usize::MAX).await.unwrap().len(), plain);
+    }
+
+    #[test]
+    fn accept_encoding_parsed() {
+        let parse = |v: &'static str| accepted_encodings(Some(&HeaderValue::from_static(v)));
+        assert_eq!(parse("gzip, deflate, br, zstd"), ["br", "gzip"]);
+        assert_eq!(parse("br;q=0, gzip;q=0.5"), ["gzip"]);
+        assert_eq!(parse("deflate"), Vec::<&str>::new());
+        assert_eq!(accepted_encodings(None), Vec::<&str>::new());
     }
 
     #[tokio::test]

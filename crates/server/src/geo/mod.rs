@@ -1,6 +1,7 @@
 //! 网格 and 统一地址库: grids, area outlines, point → grid, the address library, their imports,
 //! and the in-memory copy of all of it that placing a report reads.
 
+mod basemap;
 mod routes;
 mod snapshot;
 
@@ -11,20 +12,24 @@ use crate::kit::access::{guard, Access, ADMIN, STAFF};
 use crate::kit::openapi::module;
 use crate::AppState;
 
+pub use basemap::{Basemap, BasemapKind, MapConfig};
 pub use snapshot::*;
 
 /// Largest file an import route takes: a city's grids are tens of megabytes of GeoJSON, an
 /// address sheet of 100,000 rows about ten.
 const IMPORT_LIMIT: usize = 64 << 20;
 
-/// `/api/v1/grids`, `/api/v1/boundaries`, `/api/v1/locate` and `/api/v1/addresses`. Reading the
-/// map is public (staff see more of a grid); address matching is for staff; imports for admins.
+/// `/api/v1/grids`, `/api/v1/boundaries`, `/api/v1/locate`, `/api/v1/map/…` (the basemap and
+/// road sketches) and `/api/v1/addresses`. Reading the map is public (staff see more of a grid); address matching is for staff; imports for admins.
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     let open = module("geography", "网格 grids, area outlines, point → grid, 统一地址库 address library")
         .routes(routes!(routes::grids))
         .routes(routes!(routes::grid))
         .routes(routes!(routes::boundaries))
-        .routes(routes!(routes::locate));
+        .routes(routes!(routes::locate))
+        .routes(routes!(basemap::basemap))
+        .routes(routes!(basemap::basemap_file))
+        .routes(routes!(basemap::roads));
     let staff = OpenApiRouter::default().routes(routes!(routes::match_address));
     let imports = OpenApiRouter::default()
         .routes(routes!(routes::import))

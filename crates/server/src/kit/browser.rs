@@ -12,19 +12,29 @@ use super::extract::{cookies, SESSION_COOKIE};
 
 /// The content security policy of every answer. Styles allow inline attributes (Element Plus
 /// positions popups with them); MapLibre runs its workers from `blob:` and draws tiles into
-/// `blob:`/`data:` images. Everything else comes from the app's own origin.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
-    font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; child-src blob:; frame-ancestors 'none'; \
-    base-uri 'self'; form-action 'self'; object-src 'none'";
+/// `blob:`/`data:` images. Everything else comes from the app's own origin, and map tiles from
+/// the basemap's servers (`tile_origins`, from `[map]`).
+pub(crate) fn csp(tile_origins: &[String]) -> HeaderValue {
+    let tiles: String = tile_origins.iter().map(|o| format!(" {o}")).collect();
+    let policy = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:{tiles}; \
+         font-src 'self' data:; connect-src 'self'{tiles}; worker-src 'self' blob:; child-src blob:; frame-ancestors 'none'; \
+         base-uri 'self'; form-action 'self'; object-src 'none'"
+    );
+    // The origins were checked as URLs when the configuration was read; a stray byte falls back
+    // to the policy without them.
+    HeaderValue::from_str(&policy).unwrap_or_else(|_| csp(&[]))
+}
 
 /// Refuses cross-site cookie writes and stamps the protective headers on every answer.
 pub(crate) async fn protect(req: Request, next: Next) -> Response {
     if cross_site_cookie_write(req.method(), req.headers()) {
         return ApiError::forbidden("a write signed in by cookie must come from this site's own pages").into_response();
     }
+    let policy = req.extensions().get::<crate::AppState>().map(|s| s.csp.clone()).unwrap_or_else(|| csp(&[]));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::CONTENT_SECURITY_POLICY, policy);
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

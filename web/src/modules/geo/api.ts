@@ -81,7 +81,22 @@ export interface AddressMatch {
   confirm_below: number
 }
 
+/** `GET /map/basemap`: the tiles under the maps, as `[map]` configures them. */
+export interface Basemap {
+  kind: 'none' | 'tianditu' | 'xyz' | 'wmts' | 'pmtiles'
+  /** Raster layers in drawing order, each a list of `{z}/{x}/{y}` URL templates. */
+  layers: string[][]
+  pmtiles_url: string | null
+  pmtiles_type: 'raster' | 'vector' | null
+  attribution: string
+  max_zoom: number
+}
+export interface RoadProps { name: string; points: number }
+
 export const geoApi = {
+  basemap: () => request<Basemap>('GET', '/map/basemap'),
+  /** Roads sketched from the address library's points (for a map without tiles). */
+  roads: (area: string) => request<FeatureCollection<RoadProps>>('GET', '/map/roads' + query({ area })),
   /** The grids in force under an area (GeoJSON, WGS84); staff get each grid's staff too. */
   grids: (area?: string) => request<FeatureCollection<GridProps>>('GET', '/grids' + query({ area })),
   grid: (code: string) => request<GridDetail>('GET', `/grids/${encodeURIComponent(code)}`),

@@ -5,6 +5,8 @@ const en: typeof zh = {
   nav: { map: 'Map' },
   map: {
     title: 'Map',
+    noBasemap: 'No basemap configured: showing the platform’s own area outlines, grids and road sketches',
+    basemapUnreachable: 'The basemap cannot be reached: showing the platform’s own area outlines, grids and road sketches',
     points: '{n} case points',
     grids: '{n} grids',
     hint: 'Click a grid for its details, a point for its case',

@@ -3,6 +3,8 @@ export default {
   nav: { map: '网格地图' },
   map: {
     title: '网格地图',
+    noBasemap: '未配置底图：显示本平台的区域边界、网格和道路示意',
+    basemapUnreachable: '底图无法访问：显示本平台的区域边界、网格和道路示意',
     points: '事件点位 {n} 个',
     grids: '网格 {n} 个',
     hint: '点击网格查看网格信息，点击点位查看工单',
