@@ -16,6 +16,7 @@ import './tests/02-shift.mjs'
 import './tests/03-evaluation.mjs'
 import './tests/04-light.mjs'
 import './tests/05-maps.mjs'
+import './tests/06-access.mjs'
 
 test('no request left the server', async () => {
   expect(externalRequests.length === 0, `external requests: ${externalRequests.join(', ')}`)

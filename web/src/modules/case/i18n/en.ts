@@ -154,6 +154,7 @@ const en: typeof zh = {
     candidates: 'Candidate addresses',
   },
   workbench: {
+    sortPartial: 'A long list: the sort covers the first {n} rows loaded. Narrow the filters to sort all cases.',
     export: 'Export to Excel',
     title: 'Workbench',
     queue: 'Queue',

@@ -154,6 +154,7 @@ export default {
     candidates: '候选地址',
   },
   workbench: {
+    sortPartial: '列表较长：排序仅针对已加载的前 {n} 条。缩小筛选范围可对全部工单排序。',
     export: '导出 Excel',
     title: '工单工作台',
     queue: '工单队列',

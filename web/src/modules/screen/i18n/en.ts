@@ -18,6 +18,7 @@ const en: typeof zh = {
     map: 'Case map',
     latest: 'Latest cases',
     fullscreen: 'Full screen',
+    wall: 'Wall mode',
     refreshing: 'Refreshes every {n} s',
     gridLegend: 'Open cases per grid',
     rates: "This month's performance",

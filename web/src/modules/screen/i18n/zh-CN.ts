@@ -16,6 +16,7 @@ export default {
     map: '事件分布',
     latest: '最新事件',
     fullscreen: '全屏',
+    wall: '上墙模式',
     refreshing: '每 {n} 秒自动刷新',
     gridLegend: '网格在办工单数',
     rates: '本月办理质量',
