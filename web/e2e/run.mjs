@@ -17,6 +17,8 @@ import './tests/03-evaluation.mjs'
 import './tests/04-light.mjs'
 import './tests/05-maps.mjs'
 import './tests/06-access.mjs'
+import './tests/07-corrections.mjs'
+import './tests/08-resident.mjs'
 
 test('no request left the server', async () => {
   expect(externalRequests.length === 0, `external requests: ${externalRequests.join(', ')}`)

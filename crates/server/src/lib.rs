@@ -10,6 +10,7 @@ pub mod geo;
 mod inbox;
 mod open311;
 mod patrol;
+mod phrases;
 mod reference;
 mod timelimit;
 
@@ -159,6 +160,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .merge(geo::router())
         .merge(timelimit::router())
         .merge(patrol::router())
+        .merge(phrases::router())
         .merge(inbox::router())
         .merge(evaluation::router())
 }

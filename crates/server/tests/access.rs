@@ -84,7 +84,11 @@ fn the_public_operations_are_the_ones_meant_to_be_public() {
         "GET /api/v1/map/basemap",
         "GET /api/v1/map/basemap.pmtiles",
         "GET /api/v1/map/roads",
+        // Reports near a point: category, state, day and a rounded place, nothing personal.
+        "GET /api/v1/nearby",
         "GET /api/v1/track/{code}",
+        // The reply's photos, with the receipt.
+        "GET /api/v1/track/{code}/photos/{id}",
         "GET /healthz",
         "GET /readyz",
         "POST /api/v1/attachments",

@@ -97,6 +97,11 @@ fn error_of(r: &Res) -> (&str, &str) {
     (r.body["error"]["code"].as_str().unwrap_or("?"), r.body["error"]["field"].as_str().unwrap_or(""))
 }
 
+/// A receipt in a query string (it may hold `+`, `/` and `=`).
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
 backend_test! {
     async fn report_to_rating_over_http(b: Backend) {
         let api = Api::new(b).await;
@@ -122,6 +127,14 @@ backend_test! {
         let t = api.get(&format!("/api/v1/track/{code}"), None).await;
         assert_eq!((t.body["state"].as_str(), t.body["can_rate"].as_bool()), (Some("closed"), Some(true)), "{b}");
         assert!(!t.body.to_string().contains("垃圾桶满溢"), "{b}: the public view has no text");
+        // The unit is named to anyone; its reply (feedback, result photos) only with the receipt.
+        assert_eq!((t.body["handled_by"].as_str(), &t.body["reply"]), (Some("综合行政执法局"), &Value::Null), "{b}");
+        assert!(!t.body.to_string().contains("已清运"), "{b}: no feedback without the receipt");
+        let mine = api.get(&format!("/api/v1/track/{code}?receipt={}", urlencode(receipt)), None).await;
+        assert_eq!(mine.body["reply"]["feedback"], "已清运", "{b}: {:?}", mine.body);
+        assert_eq!(mine.body["reply"]["photos"], json!(["https://photos.example.org/1.jpg"]), "{b}");
+        let wrong = api.get(&format!("/api/v1/track/{code}?receipt=AAAAAAAAAAAAAAAAAAAA"), None).await;
+        assert_eq!((wrong.status, error_of(&wrong)), (StatusCode::FORBIDDEN, ("bad_receipt", "receipt")), "{b}");
         let bad = api.post(&format!("/api/v1/track/{code}/rate"), None, json!({"receipt": "AAAAAAAAAAAAAAAAAAAA", "rating": "satisfied"})).await;
         assert_eq!((bad.status, error_of(&bad)), (StatusCode::FORBIDDEN, ("bad_receipt", "receipt")), "{b}");
         let ok = api.post(&format!("/api/v1/track/{code}/rate"), None, json!({"receipt": receipt, "rating": "satisfied", "comment": "很快"})).await;

@@ -292,7 +292,9 @@ backend_test! {
         assert_eq!(api.case_count().await, 0, "{b}: refused reports write nothing");
 
         // The handler's photos go through the same check.
-        let id = api.report(None, json!([])).await.json()["id"].as_str().unwrap().to_string();
+        let created = api.report(None, json!([])).await.json();
+        let id = created["id"].as_str().unwrap().to_string();
+        let (code, receipt) = (created["code"].as_str().unwrap().to_string(), created["receipt"].as_str().unwrap().to_string());
         let (d, h) = (api.login("dispatcher").await, api.login("handler").await);
         let act = |who: String, action: &'static str, body: Value| {
             let api = &api;
@@ -310,6 +312,16 @@ backend_test! {
         let ev = api.get(&format!("/api/v1/cases/{id}/events"), Some(&d)).await.json();
         assert!(ev.to_string().contains(&photo), "{b}: ids are kept in their canonical form");
         assert_eq!(api.get(&format!("/api/v1/attachments/{photo}"), Some(&d)).await.status, StatusCode::OK, "{b}");
+
+        // The reporter, without an account, sees the result photo with the receipt, and only it.
+        assert_eq!(api.get(&format!("/api/v1/attachments/{photo}/thumb"), None).await.status, StatusCode::NOT_FOUND, "{b}");
+        let enc = |s: &str| s.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D");
+        let mine = |photo: &str, receipt: &str| format!("/api/v1/track/{code}/photos/{photo}?receipt={}&thumb=true", enc(receipt));
+        let r = api.get(&mine(&photo, &receipt), None).await;
+        assert_eq!((r.status, r.headers["content-type"].to_str().unwrap()), (StatusCode::OK, "image/jpeg"), "{b}");
+        assert_eq!(&r.bytes[..2], &[0xFF, 0xD8], "{b}: a JPEG thumbnail");
+        assert_eq!(api.get(&mine(&photo, "AAAAAAAAAAAAAAAAAAAA"), None).await.status, StatusCode::FORBIDDEN, "{b}");
+        assert_eq!(api.get(&mine(&unknown, &receipt), None).await.status, StatusCode::NOT_FOUND, "{b}: not in the reply");
     }
 }
 

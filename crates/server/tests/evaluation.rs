@@ -387,7 +387,14 @@ backend_test! {
         assert!(e["error"]["message"].as_str().unwrap().contains("outside your area"), "{b}");
         let (s, e) = call(&app, "GET", "/api/v1/evaluation", Some(&town), None).await;
         assert_eq!((s, e["area"]["code"].as_str()), (200, Some(T1)), "{b}: his own area, this month by default");
-        assert_eq!(call(&app, "GET", "/api/v1/evaluation", Some(&handler), None).await.0, 403, "{b}");
+        // A department reads the departments' ranking, and the cases behind its own figures only.
+        let (s, e) = call(&app, "GET", "/api/v1/evaluation", Some(&handler), None).await;
+        assert_eq!((s, e["by"].as_str()), (200, Some("department")), "{b}: {e}");
+        assert!(e["rows"].as_array().unwrap().iter().any(|r| r["unit"]["id"] == "urban"), "{b}: its own row");
+        assert_eq!(call(&app, "GET", "/api/v1/evaluation?by=town", Some(&handler), None).await.0, 403, "{b}: departments only");
+        assert_eq!(call(&app, "GET", "/api/v1/evaluation/cases?unit=urban&metric=on_time", Some(&handler), None).await.0, 200, "{b}");
+        assert_eq!(call(&app, "GET", "/api/v1/evaluation/cases?unit=water&metric=on_time", Some(&handler), None).await.0, 403, "{b}");
+        assert_eq!(call(&app, "GET", "/api/v1/evaluation/export.xlsx", Some(&handler), None).await.0, 403, "{b}: no export");
         assert_eq!(call(&app, "GET", "/api/v1/evaluation", None, None).await.0, 401, "{b}");
         // Weights of the question: only on-time counts.
         let (_, e) = call(&app, "GET", "/api/v1/evaluation?weights=on_time:2", Some(&leader), None).await;

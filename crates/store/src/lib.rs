@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod kit;
 pub mod open311;
 pub mod patrol;
+pub mod phrases;
 mod postgres;
 pub mod reference;
 mod sqlite;
@@ -34,6 +35,7 @@ pub use kit::outbox::{Delivery, DeliveryOutcome, NewDelivery, Notice, OutboxMess
 pub use kit::{crypto, AccessEntry, AuditStore, MaintenanceStore, OutboxStore, Subject};
 pub use open311::{ApiKey, KeySelector, NewApiKey, Open311Store};
 pub use patrol::PatrolStore;
+pub use phrases::PhraseStore;
 pub use postgres::PgStore;
 pub use reference::{seed, seed_reference, Area, ReferenceStore, AREAS_CSV};
 pub use sqlite::{SqliteDurability, SqliteStore};
@@ -110,6 +112,7 @@ compose_store!(
     Open311Store,
     GeoStore,
     PatrolStore,
+    PhraseStore,
     TimeLimitStore,
     OutboxStore,
     InboxStore,

@@ -165,6 +165,14 @@ test('resident rates by tracking code', async () => {
   // The receipt was kept on this phone; check it is filled in.
   const receipt = await page.getByTestId('rate-receipt').inputValue()
   expect(receipt === shared.receipt, 'receipt prefilled')
+  // With that receipt the page shows who handled it and what they answered.
+  expect((await page.getByTestId('tracked-unit').innerText()).includes('综合行政执法局'), 'the handling department named')
+  expect((await page.getByTestId('tracked-feedback').innerText()).includes(shared.feedback), 'the department\'s feedback shown')
+  // The handler's photo, fetched with the receipt (a resident without an account reads no photo otherwise).
+  await page.waitForFunction(() => {
+    const i = document.querySelector('[data-testid=tracked-photo] img')
+    return i && i.complete && i.naturalWidth > 0
+  })
   await page.getByTestId('rate-satisfied').click()
   await fill(page, 'rate-comment', '很快，谢谢')
   await page.getByTestId('rate-submit').click()
@@ -193,19 +201,25 @@ test("community account cannot open another community's case", async () => {
   await page.context().close()
 })
 
-test('a handler is offered the workbench and the map only; 系统管理 and the command centre send it home', async () => {
+test("a handler is offered the workbench, the map and his department's ranking; 系统管理 and the command-centre screen send it home", async () => {
   const page = await newPage()
   await login(page, 'handler')
   await page.waitForURL('**/workbench')
   await page.getByTestId('nav-workbench').waitFor()
   const menu = await page.locator('.app-header [data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
-  expect(menu.join() === 'nav-workbench,nav-map', `menu: ${menu}`)
-  for (const path of ['/admin', '/screen', '/evaluation']) {
+  expect(menu.join() === 'nav-workbench,nav-map,nav-evaluation', `menu: ${menu}`)
+  for (const path of ['/admin', '/screen']) {
     await page.goto(BASE + path)
     await page.waitForURL('**/workbench')
   }
   await page.getByTestId('queue').waitFor()
   await shot(page, 'workbench-handler-desktop')
+  // 考核评价: the departments only, his own row marked, no export.
+  await page.goto(BASE + '/evaluation')
+  await page.locator('[data-testid=eval-row-wh-urban][data-own=true]').waitFor()
+  expect((await page.locator('[data-testid^=eval-by-]').count()) === 1, 'departments only')
+  expect((await page.getByTestId('eval-export').count()) === 0, 'no export')
+  await shot(page, 'evaluation-handler-desktop')
   await page.context().close()
 })
 
@@ -231,6 +245,10 @@ test('grid worker view lists open cases and reports', async () => {
   const page = await newPage(PHONE)
   await login(page, 'worker')
   await page.waitForURL('**/worker')
+  // Quick report comes first; the grid's open cases are the next tab.
+  const first = page.getByRole('tab').first()
+  expect((await first.innerText()).includes('快速上报') && (await first.getAttribute('aria-selected')) === 'true', 'quick report first')
+  await page.getByRole('tab', { name: '我的网格待办' }).click()
   await page.getByTestId('worker-cases').waitFor()
   await shot(page, 'worker-phone')
   await page.getByRole('tab', { name: '快速上报' }).click()
@@ -450,7 +468,7 @@ test('admin adds a grid worker who can sign in, changes the account, edits a dep
   await fill(phone, 'login-password', password)
   await phone.getByTestId('login-submit').click()
   await phone.waitForURL('**/worker')
-  await phone.getByTestId('worker-cases').waitFor()
+  await phone.getByTestId('worker-submit').waitFor()
   const me = await phone.evaluate(async () => (await fetch('/api/v1/me')).json())
   expect(me.role === 'grid_worker' && me.scope === '371002001', `me: ${JSON.stringify(me)}`)
   await shot(phone, 'admin-new-worker-phone')

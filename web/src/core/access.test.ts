@@ -13,11 +13,11 @@ describe('the role → screen table', () => {
     for (const r of ROLES) for (const s of ACCESS[r].screens) expect(SCREENS, `${r}: ${s}`).toContain(s)
   })
 
-  it("gives a department handler the workbench and the map only: no 系统管理, no command centre", () => {
-    expect(menuOf('department_handler')).toEqual(['workbench', 'map'])
+  it("gives a department handler the workbench, the map and the departments' ranking: no 系统管理, no command-centre screen", () => {
+    expect(menuOf('department_handler')).toEqual(['workbench', 'map', 'evaluation'])
     expect(mayOpen('department_handler', 'admin')).toBe(false)
     expect(mayOpen('department_handler', 'screen')).toBe(false)
-    expect(mayOpen('department_handler', 'evaluation')).toBe(false)
+    expect(mayOpen('department_handler', 'evaluation')).toBe(true)
     expect(homeOf('department_handler')).toBe('/workbench')
   })
 
@@ -27,8 +27,8 @@ describe('the role → screen table', () => {
     expect(homeOf('admin')).toBe('/admin')
   })
 
-  it("offers 考核评价 to whom the server's may_evaluate lets read it", () => {
-    const readers = ['admin', 'community_admin', 'district_dispatcher', 'leader', 'town_dispatcher']
+  it("offers 考核评价 to whom the server's RANKED lets read it", () => {
+    const readers = ['admin', 'community_admin', 'department_handler', 'district_dispatcher', 'leader', 'town_dispatcher']
     expect(ROLES.filter((r) => mayOpen(r, 'evaluation')).sort()).toEqual(readers)
   })
 

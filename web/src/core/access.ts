@@ -5,7 +5,8 @@
 // - 考核评价 (evaluation) and the command centre's rates: `EVALUATORS` in crates/server/src/evaluation
 //   lets the three dispatcher roles (community, town, district), leaders and admins read them.
 // - A department handler sees only the cases dispatched to its department (Visibility::Department),
-//   so the city-wide screen and the rankings are not its work: the workbench and the map.
+//   so the city-wide screen is not its work: the workbench, the map, and the departments' ranking
+//   with its own place in it (`RANKED` in crates/server/src/evaluation: by=department only, no export).
 // - A mediator reads the cases of its area but runs no queue: the workbench and the map.
 // - The grid worker's home is its phone screen (cases of its area, quick report, patrol log —
 //   the log is kept by grid workers, `WRITERS` in crates/server/src/patrol); it may still open the workbench and map.
@@ -36,7 +37,7 @@ export const ACCESS: Readonly<Record<Role, Access>> = {
   town_dispatcher: { home: 'workbench', screens: COMMAND_CENTRE },
   community_admin: { home: 'workbench', screens: COMMAND_CENTRE },
   leader: { home: 'screen', screens: COMMAND_CENTRE },
-  department_handler: { home: 'workbench', screens: ['workbench', 'map'] },
+  department_handler: { home: 'workbench', screens: ['workbench', 'map', 'evaluation'] },
   mediator: { home: 'workbench', screens: ['workbench', 'map'] },
   grid_worker: { home: 'worker', screens: ['worker', 'workbench', 'map'] },
   resident: { home: 'resident', screens: ['resident'] },

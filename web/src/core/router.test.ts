@@ -48,7 +48,7 @@ describe('the guard', () => {
   it('sends a handler who opens /admin or the command centre home, to the workbench', async () => {
     expect(await land('department_handler', '/admin')).toBe('/workbench')
     expect(await land('department_handler', '/screen')).toBe('/workbench')
-    expect(await land('department_handler', '/evaluation?by=town')).toBe('/workbench')
+    expect(await land('department_handler', '/evaluation')).toBe('/evaluation')
     expect(await land('department_handler', '/map')).toBe('/map')
   })
   it("lets each role into its screens and sends it home from the others", async () => {

@@ -8,8 +8,9 @@ import evaluation from '@/modules/evaluation'
 import geo from '@/modules/geo'
 import inbox from '@/modules/inbox'
 import patrol from '@/modules/patrol'
+import phrases from '@/modules/phrases'
 import reference from '@/modules/reference'
 import screen from '@/modules/screen'
 import timelimit from '@/modules/timelimit'
 
-export const MODULES: readonly WebModule[] = [accounts, reference, timelimit, geo, caseModule, patrol, inbox, evaluation, screen]
+export const MODULES: readonly WebModule[] = [accounts, reference, timelimit, geo, caseModule, patrol, phrases, inbox, evaluation, screen]

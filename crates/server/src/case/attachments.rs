@@ -197,7 +197,7 @@ async fn readable(app: &AppState, user: &MaybeUser, id: &str) -> ApiResult<Attac
     }
 }
 
-async fn file(app: &AppState, rel: &str, content_type: &str) -> ApiResult<Response> {
+pub(super) async fn file(app: &AppState, rel: &str, content_type: &str) -> ApiResult<Response> {
     let dir = data_dir(app)?;
     // Stored paths are written by this server; a `..` would mean the row was tampered with.
     if rel.split('/').any(|part| part == ".." || part.is_empty()) {

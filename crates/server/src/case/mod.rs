@@ -4,6 +4,7 @@
 mod attachments;
 mod cases;
 mod export;
+mod nearby;
 pub(crate) mod notify;
 mod photo;
 pub(crate) mod search;
@@ -41,6 +42,10 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(attachments::original))
         .routes(routes!(attachments::thumb));
     let upload = OpenApiRouter::default().routes(routes!(attachments::upload)).layer(DefaultBodyLimit::max(attachments::UPLOAD_LIMIT));
-    let tracking = module("tracking", "public status by tracking code").routes(routes!(track::show)).routes(routes!(track::rate));
+    let tracking = module("tracking", "public status by tracking code, and reports nearby")
+        .routes(routes!(track::show))
+        .routes(routes!(track::rate))
+        .routes(routes!(track::reply_photo))
+        .routes(routes!(nearby::nearby));
     open.merge(guard(Access::SignedIn, signed_in)).merge(photos).merge(upload).merge(tracking)
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use civicgrid_domain::{
-    Action, Actor, ActorRef, Assignee, Card, Case, CaseEvent, CaseState, Channel, LocatedBy, Location, LocationFix, Priority, Rating,
+    Action, Actor, ActorRef, Assignee, Card, Case, CaseEvent, CaseState, Channel, EventKind, LocatedBy, Location, LocationFix, Priority, Rating,
     StepDeadline,
 };
 use serde::Serialize;
@@ -206,7 +206,8 @@ impl EventView {
     }
 }
 
-/// What anyone with a tracking code may see: no personal data, no text.
+/// What anyone with a tracking code may see: no personal data, no text but the name of the unit
+/// handling it; with the reporter's receipt, the unit's reply too.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TrackView {
     /// Tracking code.
@@ -225,6 +226,35 @@ pub struct TrackView {
     pub can_rate: bool,
     /// The public steps, oldest first.
     pub timeline: Vec<TrackStep>,
+    /// The department (or lower centre) it was last sent to, by name.
+    pub handled_by: Option<String>,
+    /// The handling unit's reply and result photos: only for the reporter (with the receipt).
+    pub reply: Option<TrackReply>,
+}
+
+/// What the handling unit answered: its feedback (or the evidence of a case closed on the spot)
+/// and the photos of the result.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TrackReply {
+    /// When it was handled.
+    pub at: DateTime<Utc>,
+    /// The feedback.
+    pub feedback: String,
+    /// The result photos: uploaded ones by id (the reporter fetches them from
+    /// `/api/v1/track/{code}/photos/{id}` with the receipt), others as their links.
+    pub photos: Vec<String>,
+}
+
+impl TrackReply {
+    /// The last reply in a case's log: its handling, or its closing on the spot.
+    pub fn of(events: &[CaseEvent]) -> Option<TrackReply> {
+        events.iter().rev().find_map(|e| match &e.kind {
+            EventKind::Handled { feedback, attachments } | EventKind::ClosedOnSpot { evidence: feedback, attachments } => {
+                Some(TrackReply { at: e.at, feedback: feedback.clone(), photos: attachments.clone() })
+            }
+            _ => None,
+        })
+    }
 }
 
 /// One public step of a case.
@@ -238,8 +268,9 @@ pub struct TrackStep {
 }
 
 impl TrackView {
-    /// The public view of a case.
-    pub fn new(c: &Case, events: &[CaseEvent], rd: &RefData) -> Self {
+    /// The public view of a case; `reporter` (the receipt checked) adds the handling unit's reply.
+    pub fn new(c: &Case, events: &[CaseEvent], rd: &RefData, reporter: bool) -> Self {
+        let reply = if reporter { TrackReply::of(events) } else { None };
         TrackView {
             code: c.code.to_string(),
             category: CategoryRef::of(&c.report.category, rd),
@@ -253,6 +284,8 @@ impl TrackView {
                 .filter(|e| e.kind.is_public())
                 .map(|e| TrackStep { kind: e.kind.name().to_string(), at: e.at })
                 .collect(),
+            handled_by: c.assignee.as_ref().map(|a| AssigneeView::of(a, rd).name),
+            reply,
         }
     }
 }

@@ -16,14 +16,20 @@ pub(crate) use routes::Cache;
 /// Leaders, the command centres and admins read evaluations.
 const EVALUATORS: &[Role] = &[Role::CommunityAdmin, Role::TownDispatcher, Role::DistrictDispatcher, Role::Leader, Role::Admin];
 
+/// Who reads the departments' ranking: the evaluators, and department handlers (their own
+/// department's place among the departments, and its own cases behind a figure).
+const RANKED: &[Role] =
+    &[Role::CommunityAdmin, Role::TownDispatcher, Role::DistrictDispatcher, Role::Leader, Role::Admin, Role::DepartmentHandler];
+
 /// `/api/v1/evaluation`, its drill-down and its export; and the method, which everyone signed in
 /// may read (the assessed above all).
 pub(crate) fn router() -> OpenApiRouter<AppState> {
-    let routes = module("evaluation", "考核评价: rates, scores and rankings from the case logs, the cases behind them, Excel export")
+    let ranking = module("evaluation", "考核评价: rates, scores and rankings from the case logs, the cases behind them, Excel export")
         .routes(routes!(routes::show))
-        .routes(routes!(routes::cases))
-        .routes(routes!(routes::export));
+        .routes(routes!(routes::cases));
+    let export = OpenApiRouter::default().routes(routes!(routes::export));
     let method = OpenApiRouter::default().routes(routes!(routes::method));
-    guard(Access::Roles { roles: EVALUATORS, refusal: "evaluations are read by leaders, command centres and admins" }, routes)
+    guard(Access::Roles { roles: RANKED, refusal: "evaluations are read by leaders, command centres, admins and departments" }, ranking)
+        .merge(guard(Access::Roles { roles: EVALUATORS, refusal: "evaluations are exported by leaders, command centres and admins" }, export))
         .merge(guard(Access::SignedIn, method))
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use civicgrid_domain::evaluation::{self, CaseFacts, EvalBy, Figures, Method, Metric, Outcome, Period, RankRules, Row, Tallies, Unit, Weights};
-use civicgrid_domain::{AreaCode, AreaLevel, Case, CaseEvent, CaseState, User};
+use civicgrid_domain::{AreaCode, AreaLevel, Case, CaseEvent, CaseState, Role, User};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -159,6 +159,9 @@ pub struct DrillParams {
 /// The question `p` asks, checked against the reader's area.
 fn eval_query(app: &AppState, user: &User, rd: &RefData, p: EvalParams) -> ApiResult<EvalQuery> {
     let by = p.by.as_deref().map(str::parse).transpose()?.unwrap_or(EvalBy::Department);
+    if user.role == Role::DepartmentHandler && by != EvalBy::Department {
+        return Err(ApiError::forbidden("a department reads the departments' ranking (by=department)"));
+    }
     let weights = p.weights.as_deref().map(|w| Weights::parse(w, "weights")).transpose()?.unwrap_or(app.config.weights);
     let mut area = user.scope.clone();
     if let Some(raw) = &p.area {
@@ -358,6 +361,10 @@ pub(crate) async fn cases(
     let rd = app.refdata().await?;
     let metric: Metric = p.metric.parse()?;
     let outcome: Outcome = p.outcome.as_deref().map_or(Ok(Outcome::All), str::parse)?;
+    if user.role == Role::DepartmentHandler && user.department.as_deref() != Some(p.unit.as_str()) {
+        // A department reads the cases behind its own figures, not another's.
+        return Err(ApiError::forbidden("a department reads the cases behind its own figures only"));
+    }
     let (unit, metric_, outcome_) = (p.unit, metric, outcome);
     let asked = EvalParams { from: p.from, to: p.to, by: p.by, area: p.area, weights: p.weights };
     let q = eval_query(&app, &user, &rd, asked)?;

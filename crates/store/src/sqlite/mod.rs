@@ -134,6 +134,8 @@ mod kit;
 mod open311;
 #[path = "../patrol/sql.rs"]
 mod patrol;
+#[path = "../phrases/sql.rs"]
+mod phrases;
 #[path = "../reference/sql.rs"]
 mod reference;
 #[path = "../timelimit/sql.rs"]

@@ -28,9 +28,9 @@ async function header(role: Role | null, compact = false) {
 const menu = (w: Awaited<ReturnType<typeof header>>) => w.findAll('.nav-link[data-testid^=nav-]').map((a) => a.text())
 
 describe('AppHeader', () => {
-  it("shows a handler the workbench and the map, and neither 系统管理 nor the command centre", async () => {
+  it("shows a handler the workbench, the map and the ranking, and neither 系统管理 nor the command-centre screen", async () => {
     const w = await header('department_handler')
-    expect(menu(w)).toEqual(['工单工作台', '网格地图'])
+    expect(menu(w)).toEqual(['工单工作台', '网格地图', '考核评价'])
     expect(w.find('[data-testid=nav-admin]').exists()).toBe(false)
     expect(w.find('[data-testid=nav-screen]').exists()).toBe(false)
     w.unmount()

@@ -102,7 +102,13 @@ export interface TrackView {
   rating: Rating | null
   can_rate: boolean
   timeline: { type: string; at: string }[]
+  /** The department (or lower centre) handling it, by name. */
+  handled_by?: string | null
+  /** The handling unit's reply: only with the reporter's receipt. */
+  reply?: { at: string; feedback: string; photos: string[] } | null
 }
+/** `GET /nearby`: a public-space report near a point (no text, a place rounded to ~100 m). */
+export interface NearbyReport { code: string; category: CategoryRef; state: CaseState; reported_at: string; lon: number; lat: number }
 export interface NewCase {
   category: string
   description: string
@@ -197,6 +203,10 @@ export function uploadPhoto(file: Blob, onProgress?: (share: number) => void, si
   })
 }
 
+/** A photo of the handling unit's reply, for the reporter with the receipt (`thumb`: its thumbnail). */
+export const replyPhotoUrl = (code: string, id: string, receipt: string, thumb = false) =>
+  `/api/v1/track/${encodeURIComponent(code)}/photos/${encodeURIComponent(id)}` + query({ receipt, thumb: thumb ? 'true' : undefined })
+
 /** The addresses of an uploaded photo and of its thumbnail. */
 export const photoUrl = (id: string) => `/api/v1/attachments/${encodeURIComponent(id)}`
 export const thumbUrl = (id: string) => `/api/v1/attachments/${encodeURIComponent(id)}/thumb`
@@ -221,7 +231,9 @@ export const caseApi = {
   sameCaller: (id: string) => request<CasePage>('GET', `${caseUrl(id)}/same-caller`),
   act: (id: string, action: Action, body: Record<string, unknown>) => request<CaseView>('POST', `${caseUrl(id)}/actions/${action}`, body),
   report: (c: NewCase) => request<CreatedCase>('POST', '/cases', c),
-  track: (code: string) => request<TrackView>('GET', `/track/${encodeURIComponent(code)}`),
+  /** With the reporter's receipt, the handling unit's reply comes too. */
+  nearby: (lon: number, lat: number) => request<NearbyReport[]>('GET', '/nearby' + query({ lon, lat })),
+  track: (code: string, receipt?: string) => request<TrackView>('GET', `/track/${encodeURIComponent(code)}` + query({ receipt: receipt || undefined })),
   rate: (code: string, receipt: string, rating: Rating, comment?: string) =>
     request<TrackView>('POST', `/track/${encodeURIComponent(code)}/rate`, { receipt, rating, comment: comment || null }),
 }

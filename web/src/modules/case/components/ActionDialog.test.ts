@@ -28,7 +28,8 @@ function json(body: unknown, status = 200) {
 function mountDialog(action: string, c: CaseView = kase, events?: EventView[]) {
   return mount(ActionDialog, {
     props: { case: c, action: action as never, ...(events ? { events } : {}) },
-    global: { plugins: [i18n, ElementPlus] },
+    // 常用语 have their own test (modules/phrases): here they would add their own fetches.
+    global: { plugins: [i18n, ElementPlus], stubs: { PhrasePicker: { props: ['kind'], template: '<i data-testid="phrase-picker" :data-kind="kind" />' } } },
     attachTo: document.body,
   })
 }
@@ -52,6 +53,7 @@ describe('ActionDialog', () => {
     const w = mountDialog('reject')
     await flushPromises()
     expect(document.querySelector('[data-testid="field-reason"]')).not.toBeNull()
+    expect(document.querySelector('[data-testid="phrase-picker"]')?.getAttribute('data-kind')).toBe('rejection')
     ;(document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
     await flushPromises()
     expect(document.querySelector('[data-testid="action-error"]')?.textContent).toContain('原因')
