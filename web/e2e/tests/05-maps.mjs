@@ -2,7 +2,7 @@
 // that says why (none configured, or the configured one cannot be reached); clusters carry
 // their counts; a case's map shows its grid among its neighbours.
 
-import { BASE, DESKTOP, expect, login, newPage, shared, shot, test } from '../kit.mjs'
+import { BASE, DESKTOP, expect, fill, login, newPage, shared, shot, test } from '../kit.mjs'
 
 /** Waits until the map `testid` has decided about its basemap; answers the state. */
 async function basemapState(page, testid) {
@@ -58,5 +58,30 @@ test("a case's map shows its grid among the neighbouring grids", async () => {
   const community = await page.evaluate(async (code) => (await fetch(`/api/v1/grids/${code}`)).json(), c.grid)
   const siblings = await page.evaluate(async (area) => (await fetch(`/api/v1/grids?area=${area}`)).json(), community.properties.community)
   expect(Number(await map.getAttribute('data-grids')) === siblings.features.length, 'the community\'s grids drawn')
+  await page.context().close()
+})
+
+test('a dispatcher pins a case by searching an address in the locate dialog', async () => {
+  const page = await newPage(DESKTOP)
+  await login(page, 'dispatcher')
+  // A hotline case that names only its town.
+  const id = await page.evaluate(async () => {
+    const r = await fetch('/api/v1/cases', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ category: '0102', description: 'e2e：来电只说了街道', area: '371002001', channel: 'hotline' }) })
+    return (await r.json()).id
+  })
+  await page.goto(`${BASE}/workbench?case=${id}`)
+  await page.getByTestId('case-detail').getByTestId('action-locate').click()
+  const dialog = page.getByTestId('locate-dialog')
+  await dialog.waitFor()
+  await fill(page, 'locate-search', '统一路10号海景花园2号楼')
+  await dialog.getByTestId('locate-search-go').click()
+  const first = dialog.locator('[data-testid^="candidate-"]').first()
+  await first.waitFor()
+  expect((await first.innerText()).includes('海景花园'), `the candidate: ${await first.innerText()}`)
+  await first.click()
+  await dialog.getByTestId('action-submit').click()
+  await dialog.waitFor({ state: 'hidden' })
+  const c = await page.evaluate(async (id) => (await fetch(`/api/v1/cases/${id}`)).json(), id)
+  expect(c.grid && c.location && c.located_by === 'person', `placed by the dispatcher: ${c.grid} ${JSON.stringify(c.location)} ${c.located_by}`)
   await page.context().close()
 })

@@ -103,4 +103,37 @@ describe('LocateDialog', () => {
     expect(calls.some((u) => u.includes('/actions/'))).toBe(false)
     w.unmount()
   })
+
+  it('finds a typed address in the town, then anywhere, and takes its grid and point', async () => {
+    const calls: [string, RequestInit | undefined][] = []
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      calls.push([url, init])
+      if (url.startsWith('/api/v1/grids')) return json(grids)
+      if (url.startsWith('/api/v1/addresses/match') && url.includes('q=%E6%96%B0%E5%A8%81')) {
+        // 新威路16号: none in the town, one elsewhere.
+        const candidates = url.includes('area=') ? [] : [{ id: 31, text: '环翠区新威路16号金海湾小区1号楼', confidence: 0.91, grid: '371002001002001', lon: 122.12, lat: 37.5 }]
+        return json({ components: [], area: null, best: 0, confirm_below: 0.75, candidates })
+      }
+      if (url.startsWith('/api/v1/addresses/match')) return json({ components: [], area: null, best: null, confirm_below: 0.75, candidates: [] })
+      return json({ ...kase, grid: '371002001002001', needs_location_confirmation: false, located_by: 'person' })
+    })
+    const w = mount(LocateDialog, { props: { case: { ...kase, located: null }, open: true }, global: { plugins: [i18n, ElementPlus] }, attachTo: document.body })
+    await flushPromises()
+    const input = document.querySelector('[data-testid="locate-search"] input, input[data-testid="locate-search"]') as HTMLInputElement
+    input.value = '新威路16号'
+    input.dispatchEvent(new Event('input'))
+    await flushPromises()
+    ;(document.querySelector('[data-testid="locate-search-go"]') as HTMLButtonElement).click()
+    await flushPromises()
+    const asked = calls.map(([u]) => u).filter((u) => u.startsWith('/api/v1/addresses/match'))
+    expect(asked).toHaveLength(2)
+    expect(asked[0]).toContain('area=371002001')
+    ;(document.querySelector('[data-testid="candidate-31"]') as HTMLButtonElement).click()
+    await flushPromises()
+    ;(document.querySelector('[data-testid="action-submit"]') as HTMLButtonElement).click()
+    await flushPromises()
+    const post = calls.find(([u]) => u.endsWith('/actions/locate'))
+    expect(JSON.parse(post![1]!.body as string)).toEqual({ grid: '371002001002001', location: { lon: 122.12, lat: 37.5, crs: 'wgs84' } })
+    w.unmount()
+  })
 })

@@ -66,6 +66,10 @@ const en: typeof zh = {
     use: 'Use',
     needOne: 'Choose a grid or a candidate address, or click the map',
     clear: 'Clear',
+    search: 'Find by address',
+    searchHint: 'Type an address, e.g. 统一路10号海景花园2号楼',
+    find: 'Find',
+    noMatch: 'No address in the library matches “{q}”',
   },
 }
 export default en

@@ -59,5 +59,9 @@ export default {
     use: '采用',
     needOne: '请选择网格、地址候选，或在地图上点选位置',
     clear: '清除',
+    search: '按地址查找',
+    searchHint: '输入地址，如：统一路10号海景花园2号楼',
+    find: '查找',
+    noMatch: '地址库中没有与“{q}”相符的地址',
   },
 }
