@@ -32,6 +32,9 @@ const PAGES = [
   { name: 'grid map', user: 'dispatcher', path: '/map', kind: DESKTOP, ready: '[data-testid=case-map][data-basemap]:not([data-basemap=""])' },
   { name: 'evaluation', user: 'leader', path: '/evaluation', kind: DESKTOP, ready: '[data-testid=eval-table]' },
   { name: 'grid worker', user: 'worker', path: '/worker', kind: PHONE, ready: '[data-testid=worker-submit]' },
+  { name: 'admin', user: 'admin', path: '/admin', kind: DESKTOP, ready: '.el-tabs .el-table__row' },
+  { name: 'method', user: 'leader', path: '/evaluation/method', kind: DESKTOP, ready: '[data-testid=eval-method-page-rules]' },
+  { name: 'command-centre screen', user: 'leader', path: '/screen', kind: { viewport: { width: 1920, height: 1080 } }, ready: '[data-testid=kpi-today]' },
 ]
 
 test('the main pages have no serious or critical accessibility violation (axe-core)', async () => {
