@@ -187,10 +187,13 @@ pub fn router(state: AppState) -> Router {
 /// never for what is packed already (photos, workbooks, PDFs, the UI's precompressed files).
 /// Level 4: most of the gain for a small part of the CPU of the highest levels.
 fn compression() -> CompressionLayer<impl Predicate> {
+    // Files served by ranges (the PMTiles basemap, octet-stream) stay as they are: compressing a
+    // whole one would drop its Accept-Ranges. (tower-http leaves a range's answer alone itself.)
     let predicate = DefaultPredicate::new()
         .and(NotForContentType::const_new("application/vnd.openxmlformats"))
         .and(NotForContentType::const_new("application/pdf"))
-        .and(NotForContentType::const_new("application/zip"));
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("application/octet-stream"));
     CompressionLayer::new().quality(CompressionLevel::Precise(4)).compress_when(predicate)
 }
 

@@ -84,6 +84,17 @@ async fn a_pmtiles_file_is_served_by_ranges() {
     assert_eq!((got.len(), &got[..7]), (127, &b"PMTiles"[..]));
     let tail = get(&app, "/api/v1/map/basemap.pmtiles", Some("bytes=4095-4095")).await;
     assert_eq!(axum::body::to_bytes(tail.into_body(), usize::MAX).await.unwrap().as_ref(), [42]);
+    // A browser offers gzip with its ranges: the bytes still come as they are in the file.
+    let req = Request::get("/api/v1/map/basemap.pmtiles").header("range", "bytes=0-126").header("accept-encoding", "gzip, br");
+    let res = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), 206);
+    assert!(res.headers().get("content-encoding").is_none(), "{:?}", res.headers());
+    assert_eq!(&axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap()[..7], b"PMTiles");
+    // The whole file too, so that it keeps saying it takes ranges.
+    let req = Request::get("/api/v1/map/basemap.pmtiles").header("accept-encoding", "gzip, br");
+    let res = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!((res.status(), res.headers().get("content-encoding")), (axum::http::StatusCode::OK, None));
+    assert_eq!(res.headers()["accept-ranges"], "bytes");
 }
 
 const SHEET: &str = "区县,街道,社区,道路,门牌号,小区,楼栋,单元,经度,纬度,坐标系

@@ -221,7 +221,9 @@ pub struct RoadsQuery {
 pub(crate) async fn roads(State(app): State<AppState>, ApiQuery(q): ApiQuery<RoadsQuery>) -> ApiResult<Json<Value>> {
     let area = AreaCode::parse(&q.area).map_err(|e| ApiError::invalid("area", e.to_string()))?;
     let snap = app.geo().await?;
-    let points = snap.library.within(&area).filter_map(|a| Some((a.road.as_deref()?, a.lon?, a.lat?)));
+    let mut points: Vec<(&str, f64, f64)> = snap.library.within(&area).filter_map(|a| Some((a.road.as_deref()?, a.lon?, a.lat?))).collect();
+    // The library's areas come in no set order: the same input gives the same lines.
+    points.sort_by(|a, b| a.0.cmp(b.0).then(a.1.total_cmp(&b.1)).then(a.2.total_cmp(&b.2)));
     let features: Vec<Value> = civicgrid_geo::sketch::road_sketches(points)
         .into_iter()
         .map(|r| {
