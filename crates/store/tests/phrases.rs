@@ -4,7 +4,6 @@
 use civicgrid_domain::*;
 use civicgrid_store::backend_test;
 use civicgrid_store::testing::fresh;
-use civicgrid_store::*;
 
 mod support;
 use support::t0;
