@@ -27,11 +27,10 @@ async function pmtiles(maplibre: MapLibre): Promise<any> {
 export async function addBasemap(maplibre: MapLibre, m: MapInstance, b: Basemap, dark: boolean, before: string): Promise<boolean> {
   const { sources, layers } = rasterBasemap(b, window.location.origin)
   let all: StyleLayer[] = layers
-  if (b.pmtiles_url) await pmtiles(maplibre)
-  if (b.pmtiles_url && b.pmtiles_type === 'vector') {
+  const protocol = b.pmtiles_url ? await pmtiles(maplibre) : null
+  if (protocol && b.pmtiles_type === 'vector') {
     const { PMTiles } = await import('pmtiles')
     const url = `${window.location.origin}${b.pmtiles_url}`
-    const protocol = await pmtiles(maplibre)
     const file = new PMTiles(url)
     protocol.add(file)
     const meta = (await file.getMetadata()) as { vector_layers?: { id: string }[] }
@@ -97,10 +96,16 @@ export function hideBasemap(m: MapInstance): void {
 
 /** HTML names on the map that show from a zoom on; `set` replaces them, `remove` ends them. */
 export function nameMarkers(maplibre: MapLibre, m: MapInstance) {
-  let markers: { marker: any; minZoom: number }[] = []
+  let markers: { marker: any; minZoom: number; shown?: boolean }[] = []
+  // Zooming fires on every frame: only the names crossing their zoom are touched.
   const show = () => {
     const z = m.getZoom()
-    for (const { marker, minZoom } of markers) marker.getElement().style.display = z >= minZoom ? '' : 'none'
+    for (const n of markers) {
+      const on = z >= n.minZoom
+      if (n.shown === on) continue
+      n.shown = on
+      n.marker.getElement().style.display = on ? '' : 'none'
+    }
   }
   m.on('zoom', show)
   const place = (name: string, cls: string, lonlat: [number, number], minZoom: number) => {
@@ -169,7 +174,13 @@ export function clusterCounts(maplibre: MapLibre, m: MapInstance, sourceId: stri
       }
     }
   }
-  m.on('render', () => {
+  // The markers ride with the map as it moves; the clusters themselves change only when a move
+  // ends (a new zoom) or the points change, so the source is asked then, not on every frame.
+  const refresh = () => {
     if (m.getSource(sourceId) && m.isSourceLoaded(sourceId)) update()
+  }
+  m.on('moveend', refresh)
+  m.on('sourcedata', (e: any) => {
+    if (e.sourceId === sourceId && e.isSourceLoaded) refresh()
   })
 }
