@@ -64,7 +64,14 @@ test('dispatcher recalls a dispatch nobody claimed and sends it to another depar
   await act(page, id, 'dispatch', async (dialog) => {
     await dialog.getByTestId('field-department').click()
     await page.locator('[data-testid=dept-hcl-squad]:visible').click()
+    // 常用语: a shipped instruction, picked rather than typed.
+    await dialog.getByTestId('phrases-instructions-open').click()
+    await page.locator('[data-testid=phrase-default-instruction-2]:visible').click()
+    await page.waitForFunction(() => document.querySelector('[data-testid=field-instructions]')?.value?.includes('尽快到现场核实'))
   })
+  const events = await page.evaluate(async (id) => (await fetch(`/api/v1/cases/${id}/events`)).json(), id)
+  const sent = events.filter((e) => e.type === 'dispatched').pop()
+  expect(JSON.stringify(sent).includes('请尽快到现场核实处置'), `the picked phrase went with the dispatch: ${JSON.stringify(sent)}`)
   const c = await caseOf(page, id)
   expect(c.state === 'dispatched' && c.assignee?.id === 'hcl-squad', `re-dispatched: ${c.state} ${JSON.stringify(c.assignee)}`)
   await page.goto(`${BASE}/workbench?case=${id}`)
